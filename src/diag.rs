@@ -1,0 +1,327 @@
+//! Content diagnostics: problems in the spec the author must fix.
+//!
+//! Every stage pushes [`Diagnostic`]s into one [`Diagnostics`] collector and
+//! carries on, so a single run reports every problem at once. Environment
+//! failures (I/O, bad `book.toml` syntax) are `anyhow` errors instead.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One problem at one place in one source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as the user should see it (relative to the project root).
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters; 0 when the problem concerns the whole file.
+    pub col: usize,
+    pub message: String,
+    /// The offending source line, for the caret display.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(
+                f,
+                "{}: {}: {}",
+                self.file,
+                self.severity.as_str(),
+                self.message
+            )
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.file,
+                self.line,
+                self.col,
+                self.severity.as_str(),
+                self.message
+            )
+        }
+    }
+}
+
+/// A place in a source file, resolved to line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// The collector every stage writes into.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn error_at(&mut self, at: &Location, line_text: Option<&str>, msg: impl Into<String>) {
+        self.add(Severity::Error, at, line_text, msg.into());
+    }
+
+    pub fn warning_at(&mut self, at: &Location, line_text: Option<&str>, msg: impl Into<String>) {
+        self.add(Severity::Warning, at, line_text, msg.into());
+    }
+
+    fn add(&mut self, severity: Severity, at: &Location, line_text: Option<&str>, message: String) {
+        self.items.push(Diagnostic {
+            severity,
+            file: at.file.clone(),
+            line: at.line,
+            col: at.col,
+            message,
+            source_line: line_text.map(str::to_owned),
+        });
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Sorted by file, line and column; duplicates removed. Deterministic
+    /// whatever order the stages ran in.
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let mut v = self.items.clone();
+        v.sort_by(|a, b| {
+            (&a.file, a.line, a.col, b.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.col, a.severity, &b.message))
+        });
+        v.dedup_by(|a, b| a == b);
+        v
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// The one-line summary printed after the list.
+    pub fn summary(&self) -> String {
+        let e = self.count(Severity::Error);
+        let w = self.count(Severity::Warning);
+        let plural = |n: usize, s: &str| {
+            if n == 1 {
+                format!("1 {s}")
+            } else {
+                format!("{n} {s}s")
+            }
+        };
+        format!("{}, {}", plural(e, "error"), plural(w, "warning"))
+    }
+}
+
+/// Writes diagnostics rustc-style: the `file:line:col: severity: message`
+/// line, then the source line with a caret under the column. Colour is
+/// decided by the stream (anstream strips it when piped).
+pub fn print_diagnostics(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
+    let bold = Style::new().bold();
+    let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    for d in diags {
+        let sev = match d.severity {
+            Severity::Error => Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+            Severity::Warning => Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold(),
+        };
+        let place = if d.line == 0 {
+            d.file.clone()
+        } else {
+            format!("{}:{}:{}", d.file, d.line, d.col)
+        };
+        writeln!(
+            out,
+            "{bold}{place}:{bold:#} {sev}{}:{sev:#} {bold}{}{bold:#}",
+            d.severity.as_str(),
+            d.message
+        )?;
+        if let (Some(text), true) = (&d.source_line, d.line > 0) {
+            let gutter = d.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let (shown, caret_col) = excerpt(text, d.col);
+            writeln!(out, "{blue}{pad} |{blue:#}")?;
+            writeln!(out, "{blue}{gutter} |{blue:#} {shown}")?;
+            let caret_pad = " ".repeat(caret_col.saturating_sub(1));
+            writeln!(out, "{blue}{pad} |{blue:#} {caret_pad}{sev}^{sev:#}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The part of a long source line around `col` (at most `EXCERPT_WIDTH`
+/// characters, `...` marking cuts) and the caret's column inside it. Tabs
+/// are shown as single spaces so the caret stays aligned.
+fn excerpt(text: &str, col: usize) -> (String, usize) {
+    const EXCERPT_WIDTH: usize = 100;
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    if chars.len() <= EXCERPT_WIDTH {
+        return (chars.into_iter().collect(), col);
+    }
+    let col0 = col.saturating_sub(1).min(chars.len());
+    let start = col0.saturating_sub(EXCERPT_WIDTH / 2);
+    let end = (start + EXCERPT_WIDTH).min(chars.len());
+    let start = end.saturating_sub(EXCERPT_WIDTH);
+    let mut shown = String::new();
+    let mut caret = col0 - start + 1;
+    if start > 0 {
+        shown.push_str("...");
+        caret += 3;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push_str("...");
+    }
+    (shown, caret)
+}
+
+/// Maps byte offsets of one file to 1-based line and character column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+            }
+        }
+        Self { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.saturating_sub(1).min(self.starts.len() - 1)]
+    }
+
+    /// (line, col), both 1-based; col counts characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line - 1];
+        let col = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
+        (line, col)
+    }
+
+    /// The text of a 1-based line, without its newline.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = self.line_start(line);
+        let end = self
+            .starts
+            .get(line)
+            .map(|e| e.saturating_sub(1))
+            .unwrap_or(text.len());
+        text.get(start..end.max(start))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_maps_offsets() {
+        let t = "ab\ncdé\n\nx";
+        let idx = LineIndex::new(t);
+        assert_eq!(idx.line_col(t, 0), (1, 1));
+        assert_eq!(idx.line_col(t, 3), (2, 1));
+        assert_eq!(idx.line_col(t, 7), (2, 4)); // after 'é' (2 bytes)
+        assert_eq!(idx.line_col(t, 9), (3, 1));
+        assert_eq!(idx.line_col(t, 10), (4, 1));
+        assert_eq!(idx.line_text(t, 2), "cdé");
+        assert_eq!(idx.line_text(t, 3), "");
+        assert_eq!(idx.line_text(t, 4), "x");
+    }
+
+    #[test]
+    fn diagnostics_print_with_caret() {
+        let mut d = Diagnostics::new();
+        let at = Location {
+            file: "a.md".into(),
+            line: 2,
+            col: 5,
+        };
+        d.error_at(&at, Some("see [?](#x)"), "unknown section `x`");
+        let mut out = Vec::new();
+        print_diagnostics(&mut out, &d.sorted()).unwrap();
+        let plain = String::from_utf8(out).unwrap();
+        let plain = anstream::adapter::strip_str(&plain).to_string();
+        assert_eq!(
+            plain,
+            "a.md:2:5: error: unknown section `x`\n  |\n2 | see [?](#x)\n  |     ^\n"
+        );
+        assert_eq!(d.summary(), "1 error, 0 warnings");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}[^x]{}", "a".repeat(300), "b".repeat(300));
+        let (shown, caret) = excerpt(&line, 301);
+        assert!(shown.starts_with("...") && shown.ends_with("..."));
+        assert_eq!(&shown[caret - 1..caret + 3], "[^x]");
+    }
+}

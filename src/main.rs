@@ -1,0 +1,58 @@
+//! The `specbook` command line: argument parsing and dispatch only.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Build, check and browse behavioural specs written in the Model Spec dialect.
+#[derive(Parser)]
+#[command(name = "specbook", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and link the spec; print every problem as file:line:col.
+    ///
+    /// Exits 0 when there are no errors, 1 when there are (or warnings with
+    /// --deny-warnings), 2 on a usage or I/O error.
+    Check {
+        /// Project folder (with book.toml), Model Spec folder (model_spec.md +
+        /// examples/), or a single markdown file.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Count warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Write the parsed spec as spec.json (see EXPORT.md).
+    Export {
+        /// Project folder, Model Spec folder, or a single markdown file.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output file; standard output when omitted.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { dir, deny_warnings } => specbook::cmd::check::run(&dir, deny_warnings),
+        Command::Export { dir, output } => specbook::cmd::export::run(&dir, output.as_deref()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

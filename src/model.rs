@@ -1,0 +1,414 @@
+//! The linked spec: the one data model every output reads (HTML pages,
+//! search index, `spec.json`). Built by `parse` (per file) and completed by
+//! `link` (ids, parents, references, eval prompts).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::diag::Location;
+
+/// Authority levels in rank order: a lower discriminant outranks a higher one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Authority {
+    Root,
+    System,
+    Developer,
+    User,
+    Guideline,
+}
+
+impl Authority {
+    pub const ALL: [Authority; 5] = [
+        Authority::Root,
+        Authority::System,
+        Authority::Developer,
+        Authority::User,
+        Authority::Guideline,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authority::Root => "root",
+            Authority::System => "system",
+            Authority::Developer => "developer",
+            Authority::User => "user",
+            Authority::Guideline => "guideline",
+        }
+    }
+
+    /// Capitalised, as badges print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Authority::Root => "Root",
+            Authority::System => "System",
+            Authority::Developer => "Developer",
+            Authority::User => "User",
+            Authority::Guideline => "Guideline",
+        }
+    }
+}
+
+/// Tags a heading may carry (`tags=under_18`). Unknown tags are kept as
+/// written and warned about.
+pub const KNOWN_TAGS: &[&str] = &["under_18"];
+
+/// Roles the dialect defines; others are kept as written and warned about.
+pub const KNOWN_ROLES: &[&str] = &["system", "developer", "user", "assistant", "tool"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Good,
+    Bad,
+    Ok,
+}
+
+impl Verdict {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "GOOD" => Some(Verdict::Good),
+            "BAD" => Some(Verdict::Bad),
+            "OK" => Some(Verdict::Ok),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Good => "good",
+            Verdict::Bad => "bad",
+            Verdict::Ok => "ok",
+        }
+    }
+
+    /// The reader-facing label, as the official page prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Good => "Compliant",
+            Verdict::Bad => "Violation",
+            Verdict::Ok => "Minor issues",
+        }
+    }
+
+    /// Display order inside a comparison: compliant first, then minor
+    /// issues, then violations (a stable sort, as the official page does).
+    pub fn rank(self) -> u8 {
+        match self {
+            Verdict::Good => 0,
+            Verdict::Ok => 1,
+            Verdict::Bad => 2,
+        }
+    }
+}
+
+/// A piece of source text with enough bookkeeping to map any byte inside it
+/// back to `file:line:col`, even when the text was de-indented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    /// 1-based source line of the text's first line.
+    pub line: usize,
+    /// Characters removed from the start of every line (de-indentation, or
+    /// the prefix before an inline fragment on its first line).
+    pub col_shift: usize,
+}
+
+impl Span {
+    pub fn new(text: impl Into<String>, line: usize, col_shift: usize) -> Self {
+        Self {
+            text: text.into(),
+            line,
+            col_shift,
+        }
+    }
+
+    /// Line and column (1-based) of a byte offset inside `text`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line_in = before.matches('\n').count();
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let col = before[line_start..].chars().count() + 1 + self.col_shift;
+        (self.line + line_in, col)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the project root, with `/` separators.
+    pub path: String,
+    pub text: String,
+}
+
+/// A heading with an id, and the text up to the next heading.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub level: u8,
+    /// Index of the enclosing section in `Spec::sections`.
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// The heading's own `authority=` value as written (unknown values kept).
+    pub authority: Option<String>,
+    pub tags: Vec<String>,
+    pub source: Location,
+    /// The section's own text, in order.
+    pub blocks: Vec<Block>,
+}
+
+impl Section {
+    pub fn authority_level(&self) -> Option<Authority> {
+        self.authority.as_deref().and_then(Authority::parse)
+    }
+
+    pub fn is_under_18(&self) -> bool {
+        self.tags.iter().any(|t| t == "under_18")
+    }
+
+    pub fn examples(&self) -> impl Iterator<Item = &Example> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Example(e) => Some(&**e),
+            _ => None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// Markdown prose, rendered as is (links rewritten).
+    Prose(Span),
+    /// `!!! meta "Commentary"` and the indented body under it (de-indented).
+    Commentary(Commentary),
+    Example(Box<Example>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Commentary {
+    /// The admonition kind (`meta`).
+    pub kind: String,
+    pub title: Option<String>,
+    pub body: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Stable id (see `link::assign_example_ids`).
+    pub id: String,
+    /// Id of the section whose text holds the example ("" in a preamble).
+    pub section: String,
+    /// The title as written (markdown).
+    pub title: Span,
+    pub source: Location,
+    pub messages: Vec<Message>,
+    /// The conversation's shape: messages, comparison groups and elisions.
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// Index into `Example::messages`.
+    Message(usize),
+    /// A `<comparison>` group: its 0-based index and its messages.
+    Comparison { index: usize, messages: Vec<usize> },
+    /// A line between messages such as `[...]`, kept as written.
+    Elision(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub role: String,
+    /// Attributes of the opening tag, in source order.
+    pub attrs: Vec<(String, String)>,
+    /// The body as written (markdown), trimmed of surrounding blank lines.
+    pub content: Span,
+    pub comparison: Option<usize>,
+    pub verdict: Option<Verdict>,
+    /// The note after the verdict, as written (markdown).
+    pub comment: Option<Span>,
+    /// Section ids named in the verdict: `BAD[#id]`.
+    pub refs: Vec<String>,
+    pub source: Location,
+}
+
+impl Message {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A system message whose body is only `<settings>` blocks: the page
+    /// shows it as badges (U18) instead of a message.
+    pub fn settings_only(&self) -> bool {
+        let t = self.content.text.trim();
+        if !t.starts_with("<settings>") {
+            return false;
+        }
+        let mut rest = t;
+        while let Some(start) = rest.find("<settings>") {
+            if !rest[..start].trim().is_empty() {
+                return false;
+            }
+            match rest[start..].find("</settings>") {
+                Some(end) => rest = &rest[start + end + "</settings>".len()..],
+                None => return false,
+            }
+        }
+        rest.trim().is_empty()
+    }
+
+    /// `key: value` lines of the `<settings>` blocks in the body.
+    pub fn settings(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut rest = self.content.text.as_str();
+        while let Some(start) = rest.find("<settings>") {
+            let after = &rest[start + "<settings>".len()..];
+            let end = after.find("</settings>").unwrap_or(after.len());
+            for line in after[..end].lines() {
+                if let Some((k, v)) = line.split_once(':') {
+                    out.push((k.trim().to_owned(), v.trim().to_owned()));
+                }
+            }
+            rest = &after[end..];
+        }
+        out
+    }
+}
+
+/// How a reference was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefKind {
+    /// `[?](#id)`: the target's title is shown.
+    Auto,
+    /// `[text](#id)`.
+    Link,
+    /// `BAD[#id]` in a verdict.
+    Verdict,
+}
+
+/// Where in a section a reference stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefPlace {
+    Prose,
+    Commentary,
+    ExampleTitle,
+    VerdictNote,
+    Verdict,
+    MessageBody,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    pub target: String,
+    pub kind: RefKind,
+    pub place: RefPlace,
+    /// Section holding the reference (index into `Spec::sections`), if any.
+    #[serde(skip)]
+    pub from_section: Option<usize>,
+    /// Example holding the reference, by id.
+    pub from_example: Option<String>,
+    pub at: Location,
+}
+
+/// A `[^label]` footnote in section text: a citation of an eval-prompt file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Citation {
+    pub label: String,
+    #[serde(skip)]
+    pub from_section: Option<usize>,
+    pub at: Location,
+}
+
+/// One eval-prompt file (`examples/<label>.md`).
+#[derive(Debug, Clone)]
+pub struct EvalFile {
+    pub id: String,
+    /// Path relative to the project root.
+    pub file: String,
+    /// The section title named in the header line, as written.
+    pub header_section: Option<String>,
+    pub examples: Vec<Example>,
+    /// Sections (indices) whose text cites this file, in document order.
+    pub cited_by: Vec<usize>,
+}
+
+/// Book-level metadata, from `book.toml` or defaults.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub description: Option<String>,
+    pub authors: Vec<String>,
+    pub language: String,
+}
+
+/// The whole spec, parsed and linked.
+#[derive(Debug, Clone, Default)]
+pub struct Spec {
+    pub meta: Meta,
+    /// Prose before the first heading of the first file: the home page intro.
+    pub preamble: Vec<Block>,
+    /// Every section in document order.
+    pub sections: Vec<Section>,
+    pub evals: Vec<EvalFile>,
+    pub references: Vec<Reference>,
+    pub citations: Vec<Citation>,
+    pub section_index: HashMap<String, usize>,
+    pub eval_index: HashMap<String, usize>,
+}
+
+impl Spec {
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.section_index.get(id).map(|&i| &self.sections[i])
+    }
+
+    pub fn examples(&self) -> impl Iterator<Item = &Example> {
+        self.sections.iter().flat_map(|s| s.examples())
+    }
+
+    /// The top-level ancestor (chapter) of a section.
+    pub fn chapter_of(&self, mut i: usize) -> usize {
+        while let Some(p) = self.sections[i].parent {
+            i = p;
+        }
+        i
+    }
+
+    /// Indices of all descendants of a section, in document order.
+    pub fn descendants(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.sections[i].children.iter().rev().copied().collect();
+        while let Some(j) = stack.pop() {
+            out.push(j);
+            stack.extend(self.sections[j].children.iter().rev().copied());
+        }
+        out
+    }
+
+    /// The highest authority among a section's descendants and the number
+    /// of distinct levels they use (FORMAT.md: "aggregated authority").
+    pub fn aggregated_authority(&self, i: usize) -> Option<(Authority, usize)> {
+        let mut levels: Vec<Authority> = self
+            .descendants(i)
+            .into_iter()
+            .filter_map(|j| self.sections[j].authority_level())
+            .collect();
+        levels.sort();
+        levels.dedup();
+        levels.first().map(|&top| (top, levels.len()))
+    }
+
+    /// References pointing at a section, in document order.
+    pub fn references_to<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Reference> + 'a {
+        self.references.iter().filter(move |r| r.target == id)
+    }
+}

@@ -1,0 +1,160 @@
+//! Headings: `## Title {#id authority=root tags=under_18}`.
+
+use crate::diag::{Diagnostics, Location};
+use crate::model::{Authority, KNOWN_TAGS, Section};
+
+/// ATX heading: up to three spaces, 1-6 `#`, then a space or the line end.
+pub(super) fn is_heading(line: &str) -> bool {
+    let t = line.trim_start_matches(' ');
+    if line.len() - t.len() > 3 {
+        return false;
+    }
+    let hashes = t.chars().take_while(|&c| c == '#').count();
+    (1..=6).contains(&hashes)
+        && t[hashes..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || c == '\t')
+}
+
+/// Parses a heading line (known to satisfy [`is_heading`]). Problems are
+/// reported with the column of the offending token; the section is kept
+/// whenever a title exists, with an id derived from the title if needed.
+pub(super) fn parse_heading(line: &str, at: Location, diags: &mut Diagnostics) -> Option<Section> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let t = &line[indent..];
+    let level = t.chars().take_while(|&c| c == '#').count();
+    let rest = t[level..].trim_end();
+    let rest_start = indent + level + (t[level..].len() - t[level..].trim_start().len());
+    let rest = rest.trim_start();
+    let col_of = |byte: usize| line[..byte.min(line.len())].chars().count() + 1;
+
+    let (title, attrs) = match (rest.rfind('{'), rest.ends_with('}')) {
+        (Some(open), true) => (
+            rest[..open].trim_end(),
+            Some((&rest[open + 1..rest.len() - 1], rest_start + open + 1)),
+        ),
+        _ => (rest, None),
+    };
+    // Optional closing hashes, as CommonMark allows.
+    let title = title.trim_end_matches('#').trim_end();
+    if title.is_empty() {
+        diags.warning_at(&at, Some(line), "heading has no title; skipped");
+        return None;
+    }
+    let mut section = Section {
+        id: String::new(),
+        title: title.to_owned(),
+        level: level as u8,
+        parent: None,
+        children: Vec::new(),
+        authority: None,
+        tags: Vec::new(),
+        source: at.clone(),
+        blocks: Vec::new(),
+    };
+    let Some((attrs, attrs_start)) = attrs else {
+        section.id = slugify(title);
+        diags.warning_at(
+            &at,
+            Some(line),
+            format!(
+                "heading has no `{{#id}}`; rules need one (using `{}` for now)",
+                section.id
+            ),
+        );
+        return Some(section);
+    };
+    let mut pos = attrs_start;
+    for token in attrs.split(' ') {
+        let token_at = Location {
+            col: col_of(pos),
+            ..at.clone()
+        };
+        pos += token.len() + 1;
+        if token.is_empty() {
+            continue;
+        }
+        if let Some(id) = token.strip_prefix('#') {
+            if !section.id.is_empty() {
+                diags.warning_at(&token_at, Some(line), format!("second id `#{id}` ignored"));
+            } else if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                diags.error_at(
+                    &token_at,
+                    Some(line),
+                    format!("invalid id `#{id}`: use letters, digits and `_`"),
+                );
+            } else {
+                section.id = id.to_owned();
+            }
+            continue;
+        }
+        match token.split_once('=') {
+            Some(("authority", value)) => {
+                let value = value.trim_matches('"');
+                if Authority::parse(value).is_none() {
+                    diags.warning_at(
+                        &token_at,
+                        Some(line),
+                        format!(
+                            "unknown authority `{value}` (expected root, system, developer, user or guideline)"
+                        ),
+                    );
+                }
+                section.authority = Some(value.to_owned());
+            }
+            Some(("tags", value)) => {
+                for tag in value.trim_matches('"').split(',').filter(|t| !t.is_empty()) {
+                    if !KNOWN_TAGS.contains(&tag) {
+                        diags.warning_at(
+                            &token_at,
+                            Some(line),
+                            format!("unknown tag `{tag}` (known: under_18)"),
+                        );
+                    }
+                    section.tags.push(tag.to_owned());
+                }
+            }
+            _ => diags.warning_at(
+                &token_at,
+                Some(line),
+                format!("unknown heading attribute `{token}` ignored"),
+            ),
+        }
+    }
+    if section.id.is_empty() {
+        section.id = slugify(title);
+        diags.warning_at(
+            &at,
+            Some(line),
+            format!(
+                "heading has no `#id` in its attributes (using `{}` for now)",
+                section.id
+            ),
+        );
+    }
+    Some(section)
+}
+
+/// snake_case id from a title: lowercase ASCII letters and digits, other
+/// runs become one `_`. Non-ASCII titles fall back to `section`.
+pub fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_owned();
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
