@@ -14,3 +14,4 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod site;
