@@ -290,8 +290,8 @@ mod tests {
         assert_eq!(idx.line_col(t, 0), (1, 1));
         assert_eq!(idx.line_col(t, 3), (2, 1));
         assert_eq!(idx.line_col(t, 7), (2, 4)); // after 'é' (2 bytes)
-        assert_eq!(idx.line_col(t, 9), (3, 1));
-        assert_eq!(idx.line_col(t, 10), (4, 1));
+        assert_eq!(idx.line_col(t, 8), (3, 1));
+        assert_eq!(idx.line_col(t, 9), (4, 1));
         assert_eq!(idx.line_text(t, 2), "cdé");
         assert_eq!(idx.line_text(t, 3), "");
         assert_eq!(idx.line_text(t, 4), "x");

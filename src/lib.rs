@@ -14,4 +14,5 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod render;
 pub mod site;

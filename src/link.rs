@@ -113,7 +113,10 @@ fn merge_sections(
                     .and_then(|l| l.rfind(&needle).map(|b| l[..b].chars().count() + 2))
                     .unwrap_or(1);
                 diags.error_at(
-                    &Location { col, ..section.source.clone() },
+                    &Location {
+                        col,
+                        ..section.source.clone()
+                    },
                     line,
                     format!(
                         "duplicate id `{}` (first used at {}:{})",

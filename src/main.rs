@@ -28,6 +28,19 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Render the spec into a static website.
+    ///
+    /// The site is written into a temporary folder and swapped in only when
+    /// everything succeeded; a non-empty OUT that specbook did not create is
+    /// never replaced.
+    Build {
+        /// Project folder, Model Spec folder, or a single markdown file.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output folder; default: `[build] build-dir` of book.toml, else `book`.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
     /// Write the parsed spec as spec.json (see EXPORT.md).
     Export {
         /// Project folder, Model Spec folder, or a single markdown file.
@@ -43,6 +56,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { dir, deny_warnings } => specbook::cmd::check::run(&dir, deny_warnings),
+        Command::Build { dir, output } => specbook::cmd::build::run(&dir, output.as_deref()),
         Command::Export { dir, output } => specbook::cmd::export::run(&dir, output.as_deref()),
     };
     match result {

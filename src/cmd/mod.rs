@@ -1,5 +1,6 @@
 //! One module per command; each is a thin mode of [`crate::pipeline`].
 
+pub mod build;
 pub mod check;
 pub mod export;
 

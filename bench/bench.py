@@ -1,0 +1,430 @@
+#!/usr/bin/env python3
+"""specbook benchmark: build speed against mdBook, scaling, page weight and
+live-preview latency.  Python 3 standard library only.
+
+Usually started by ``bench/run.sh``, which builds specbook and installs
+mdBook first.  Direct use:
+
+    python3 bench/bench.py --specbook target/release/specbook \
+        --mdbook target/bench-tools/bin/mdbook
+
+Measures (see bench/README.md for the bars):
+
+1. specbook build of the real corpus vs mdBook build of the same markdown
+   (split into chapters), N runs each after one untimed warm-up: medians and
+   ratio (issue 3, bar 3).
+2. specbook builds of the corpus at 1x, 10x and 100x (generated, unique ids
+   per copy): median wall time, peak RSS, growth 100x/1x (issue 3, bar 3);
+   mdBook at 10x for scale (100x opt-in: BENCH_MDBOOK_100=1).
+3. Page weight of the built corpus site (issue 3, bar 4).
+4. `specbook serve`: save -> reload event latency and incremental rebuild
+   time (issue 6, bar 3), when the binary has a `serve` command.
+
+Each timed run is a fresh child process whose output folder was deleted
+beforehand (outside the timing); wall time is measured around the child, and
+peak RSS is the child's own ``ru_maxrss`` from ``os.wait4``.
+
+Environment: BENCH_RUNS (default 5), BENCH_RUNS_100 (default min(3, RUNS)),
+BENCH_MDBOOK_10 (default 1), BENCH_MDBOOK_100 (default 0), BENCH_SCALE
+(default 1: run the 10x/100x part), BENCH_SERVE (default 1),
+BENCH_SERVE_EDITS (10), BENCH_SERVE_GAP (1.5), BENCH_CORPUS (corpus folder).
+
+Exit status: 0 every bar measured passed; 1 a bar failed; 2 the harness or a
+build failed; 3 some bar could not be measured (e.g. `specbook build` or
+`serve` does not exist yet) and none failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pageweight  # noqa: E402
+import prepare  # noqa: E402
+import servebench  # noqa: E402
+
+# The bars.
+BAR_RATIO_VS_MDBOOK = 0.5      # specbook median <= 0.5 x mdBook median
+BAR_GROWTH_100X = 120          # 100x median <= 120 x 1x median
+BAR_PEAK_RSS_MB = 1024         # 100x peak RSS < 1 GB
+BAR_SECTION_KB = 60            # largest section page, first visit, gzip
+BAR_SINGLE_KB = 120            # single-page edition, first visit, gzip
+BAR_RELOAD_MS = 100            # serve: save -> reload event, median
+BAR_INCREMENTAL_RATIO = 0.25   # serve: incremental rebuild <= 1/4 full build
+
+
+class BenchError(Exception):
+    """A build failed or the harness cannot go on."""
+
+
+def log(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+def env_int(name: str, default: int) -> int:
+    v = os.environ.get(name, "").strip()
+    try:
+        return int(v) if v else default
+    except ValueError:
+        raise BenchError(f"{name}={v!r} is not an integer")
+
+
+# ------------------------------------------------------------- running --
+
+def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int, str]:
+    """Run `cmd` once: (wall seconds, peak RSS in KiB, exit code, stderr).
+
+    Output goes to temporary files (no pipe can fill up and stall the
+    child); os.wait4 gives this child's own resource usage.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it was reaped
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+        if p.returncode != 0:
+            out.seek(0)
+            stderr = out.read().decode("utf-8", "replace")[-4000:] + stderr
+    return wall, usage.ru_maxrss, p.returncode, stderr  # ru_maxrss is KiB on Linux
+
+
+def measure(label: str, make_cmd, out: Path, runs: int, warmup: int = 1) -> dict:
+    """Time `runs` runs (after `warmup` untimed ones) of make_cmd(out).
+
+    `out` is deleted before every run so each build starts from nothing.
+    Raises BenchError with the tool's stderr if any run fails.
+    """
+    times, rss = [], []
+    for i in range(warmup + runs):
+        if out.exists():
+            shutil.rmtree(out) if out.is_dir() else out.unlink()
+        cmd = make_cmd(out)
+        wall, maxrss_kb, rc, stderr = run_once(cmd)
+        if rc != 0:
+            raise BenchError(
+                f"{label}: `{' '.join(map(str, cmd))}` exited with {rc}; its output:\n{stderr.rstrip()}")
+        if i >= warmup:
+            times.append(wall)
+            rss.append(maxrss_kb)
+    res = {
+        "runs": runs,
+        "times_s": [round(t, 4) for t in times],
+        "median_s": round(statistics.median(times), 4),
+        "min_s": round(min(times), 4),
+        "max_s": round(max(times), 4),
+        "peak_rss_mb": round(max(rss) / 1024, 1),
+    }
+    log(f"  {label:<34} median {res['median_s']:8.3f} s   min {res['min_s']:8.3f} s   "
+        f"peak RSS {res['peak_rss_mb']:7.1f} MB   ({runs} runs)")
+    return res
+
+
+def has_subcommand(binary: Path, name: str) -> bool:
+    try:
+        out = subprocess.run([str(binary), "--help"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return re.search(rf"^\s+{re.escape(name)}\b", out, re.M) is not None
+
+
+def version_of(binary: Path) -> str:
+    try:
+        r = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30)
+        return (r.stdout or r.stderr).strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+
+
+# --------------------------------------------------------------- main --
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def main() -> int:
+    repo = Path(__file__).resolve().parent.parent
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--specbook", type=Path, default=repo / "target/release/specbook")
+    ap.add_argument("--mdbook", type=Path, default=None, help="mdbook binary (mdBook part skipped without)")
+    ap.add_argument("--work", type=Path, default=repo / "target/bench")
+    ap.add_argument("--corpus", type=Path, default=Path(os.environ.get(
+        "BENCH_CORPUS", repo.parent / "shared/corpus/model-spec-2025-12-18")))
+    args = ap.parse_args()
+
+    runs = env_int("BENCH_RUNS", 5)
+    runs_100 = env_int("BENCH_RUNS_100", min(3, runs))
+    runs_mdbook_10 = min(3, runs)
+    want_mdbook_10 = env_int("BENCH_MDBOOK_10", 1) == 1
+    want_mdbook_100 = env_int("BENCH_MDBOOK_100", 0) == 1
+    want_scale = env_int("BENCH_SCALE", 1) == 1
+    want_serve = env_int("BENCH_SERVE", 1) == 1
+    if runs < 1 or runs_100 < 1:
+        raise BenchError("BENCH_RUNS and BENCH_RUNS_100 must be at least 1")
+
+    specbook = args.specbook.resolve()
+    corpus = args.corpus.resolve()
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    if not specbook.is_file():
+        raise BenchError(f"specbook binary not found: {specbook} (run `cargo build --release`)")
+    if not (corpus / "model_spec.md").is_file():
+        raise BenchError(f"corpus not found: {corpus}/model_spec.md")
+
+    # `build` is the real thing; until it exists, `export` stands in so the
+    # harness itself can be exercised (its figures then prove nothing).
+    has_build = has_subcommand(specbook, "build")
+    has_serve = has_subcommand(specbook, "serve")
+    if has_build:
+        def specbook_cmd(src: Path):
+            return lambda out: [str(specbook), "build", str(src), "-o", str(out)]
+    else:
+        log("WARNING: `specbook build` does not exist yet: timing `specbook export` as a stand-in.")
+        log("         The specbook figures below are NOT valid for the bars.")
+
+        def specbook_cmd(src: Path):
+            return lambda out: [str(specbook), "export", str(src), "-o", str(out)]
+
+    mdbook = args.mdbook.resolve() if args.mdbook else None
+    load_before = os.getloadavg()
+    results: dict = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "loadavg_at_start": [round(x, 2) for x in load_before],
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "specbook": {"binary": str(specbook), "version": version_of(specbook),
+                     "command": "build" if has_build else "export (stand-in)"},
+        "mdbook": {"binary": str(mdbook) if mdbook else None,
+                   "version": version_of(mdbook) if mdbook else None},
+        "corpus": str(corpus),
+        "config": {"runs": runs, "runs_100x": runs_100, "mdbook_10x": want_mdbook_10,
+                   "mdbook_100x": want_mdbook_100},
+    }
+    log(f"specbook: {results['specbook']['version']} ({results['specbook']['command']})")
+    log(f"mdBook:   {results['mdbook']['version']}")
+    log(f"corpus:   {corpus}")
+    log(f"machine:  {os.cpu_count()} CPUs, load average {load_before[0]:.2f} at start"
+        + ("  (busy machine: timings are noisy)" if load_before[0] > 0.5 * (os.cpu_count() or 1) else ""))
+
+    # ---- inputs
+    log("\n== preparing inputs in " + str(work))
+    t = time.perf_counter()
+    spec_10 = prepare.scaled_spec(corpus, work / "spec-10x", 10) if (want_scale or want_mdbook_10) else None
+    spec_100 = prepare.scaled_spec(corpus, work / "spec-100x", 100) if (want_scale or want_mdbook_100) else None
+    if mdbook:
+        book_1 = prepare.mdbook_project(corpus, work / "mdbook-1x")
+        book_1_spec_only = prepare.mdbook_project(corpus, work / "mdbook-1x-spec-only", with_examples=False)
+        book_10 = prepare.mdbook_project(spec_10, work / "mdbook-10x") if want_mdbook_10 else None
+        book_100 = prepare.mdbook_project(spec_100, work / "mdbook-100x") if want_mdbook_100 else None
+    log(f"  done in {time.perf_counter() - t:.1f} s")
+
+    out = work / "out"
+    out.mkdir(exist_ok=True)
+    ext = "" if has_build else ".json"
+    fig: dict = {}
+
+    # ---- 1. specbook vs mdBook on the corpus
+    log(f"\n== corpus (1x): specbook vs mdBook, {runs} runs each after a warm-up")
+    fig["specbook_1x"] = measure("specbook build, corpus", specbook_cmd(corpus), out / f"specbook-1x{ext}", runs)
+    if mdbook:
+        def mdbook_cmd(book: Path):
+            return lambda o: [str(mdbook), "build", str(book), "--dest-dir", str(o)]
+        fig["mdbook_1x"] = measure("mdBook build, same markdown", mdbook_cmd(book_1), out / "mdbook-1x", runs)
+        fig["mdbook_1x_spec_only"] = measure("mdBook build, spec only (info)", mdbook_cmd(book_1_spec_only),
+                                             out / "mdbook-1x-spec-only", runs)
+        fig["ratio_vs_mdbook"] = round(fig["specbook_1x"]["median_s"] / fig["mdbook_1x"]["median_s"], 3)
+        fig["ratio_vs_mdbook_spec_only"] = round(
+            fig["specbook_1x"]["median_s"] / fig["mdbook_1x_spec_only"]["median_s"], 3)
+        log(f"  ratio specbook / mdBook = {fig['ratio_vs_mdbook']:.3f}   (bar <= {BAR_RATIO_VS_MDBOOK}; "
+            f"vs mdBook without the eval pages: {fig['ratio_vs_mdbook_spec_only']:.3f})")
+    else:
+        log("  mdBook not given (--mdbook): comparison skipped")
+
+    # ---- 2. scaling
+    if want_scale:
+        log(f"\n== scaling: specbook at 10x ({runs} runs) and 100x ({runs_100} runs)")
+        fig["specbook_10x"] = measure("specbook build, 10x", specbook_cmd(spec_10), out / f"specbook-10x{ext}", runs)
+        fig["specbook_100x"] = measure("specbook build, 100x", specbook_cmd(spec_100),
+                                       out / f"specbook-100x{ext}", runs_100)
+        fig["growth_10x"] = round(fig["specbook_10x"]["median_s"] / fig["specbook_1x"]["median_s"], 1)
+        fig["growth_100x"] = round(fig["specbook_100x"]["median_s"] / fig["specbook_1x"]["median_s"], 1)
+        fig["peak_rss_mb"] = max(fig[k]["peak_rss_mb"] for k in ("specbook_1x", "specbook_10x", "specbook_100x"))
+        log(f"  growth 10x/1x = {fig['growth_10x']}, 100x/1x = {fig['growth_100x']} (bar <= {BAR_GROWTH_100X}); "
+            f"peak RSS {fig['peak_rss_mb']} MB (bar < {BAR_PEAK_RSS_MB} MB)")
+        if mdbook and want_mdbook_10:
+            fig["mdbook_10x"] = measure("mdBook build, 10x (scale)", mdbook_cmd(book_10), out / "mdbook-10x",
+                                        runs_mdbook_10)
+        if mdbook and want_mdbook_100:
+            fig["mdbook_100x"] = measure("mdBook build, 100x (scale)", mdbook_cmd(book_100), out / "mdbook-100x",
+                                         1, warmup=0)
+
+    # ---- 3. page weight (from the last 1x build, rebuilt once to be sure)
+    if has_build:
+        log("\n== page weight of the corpus site (first visit, gzip)")
+        site = out / "specbook-1x"
+        if not site.is_dir():
+            measure("specbook build, corpus", specbook_cmd(corpus), site, 1, warmup=0)
+        pw = pageweight.report(site, BAR_SECTION_KB, BAR_SINGLE_KB)
+        fig["page_weight"] = pw
+        for key, name in (("largest_section_page", "largest section page"), ("single_page_edition", "single-page edition")):
+            w = pw[key]
+            if "error" in w:
+                log(f"  {name}: {w['error']}")
+                continue
+            log(f"  {name} {w['page']}: {w['total_kb']} KB gzip (HTML {w['html_gz'] / 1024:.1f} KB + "
+                f"{len(w['assets_gz'])} assets {sum(w['assets_gz'].values()) / 1024:.1f} KB)   "
+                f"bar <= {w['limit_kb']} KB: {w['verdict']}")
+            for a, n in w["assets_gz"].items():
+                log(f"      {n / 1024:7.1f} KB  {a}")
+            for m in w["missing"]:
+                log(f"      MISSING {m}")
+        log(f"  requests to other hosts: {len(pw['external_requests'])}")
+        for e in pw["external_requests"][:20]:
+            log(f"      {e}")
+        official = corpus / "official.html"
+        if official.is_file():
+            fig["official_html_gz_kb"] = round(pageweight.gz(official.read_bytes()) / 1024, 1)
+
+    # ---- 4. serve
+    if want_serve and has_serve:
+        log("\n== specbook serve: save -> reload event, incremental rebuild")
+        try:
+            fig["serve"] = servebench.run(specbook, corpus, work,
+                                          edits=env_int("BENCH_SERVE_EDITS", 10),
+                                          gap=float(os.environ.get("BENCH_SERVE_GAP", "1.5")), log=log)
+            s = fig["serve"]
+            log(f"  save -> reload: median {s['save_to_reload_median_ms']} ms  {s['save_to_reload_ms']}")
+            log(f"  incremental rebuild (server's own figure): median {s['incremental_rebuild_median_ms']} ms  "
+                f"{s['incremental_rebuild_ms']}")
+        except servebench.ServeBenchError as e:
+            fig["serve"] = {"error": str(e)}
+            log(f"  serve benchmark failed: {e}")
+
+    results["figures"] = fig
+    results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["bars"] = bars = evaluate(fig, has_build, has_serve and want_serve, bool(mdbook), want_scale)
+    print_summary(fig, bars)
+    (work / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    log(f"\nwritten: {work / 'results.json'}")
+    verdicts = [b["verdict"] for b in bars]
+    if "FAIL" in verdicts:
+        return 1
+    return 3 if "n/a" in verdicts else 0
+
+
+def evaluate(fig: dict, has_build: bool, serve: bool, mdbook: bool, scale: bool) -> list[dict]:
+    """The bars with their measured values and verdicts (n/a = not measured)."""
+    bars = []
+
+    def bar(name, value, limit, ok, why=None):
+        b = {"bar": name, "value": value, "limit": limit, "verdict": verdict(ok)}
+        if why:
+            b["note"] = why
+        bars.append(b)
+
+    stand_in = None if has_build else "`specbook build` missing: stand-in figures"
+    if mdbook:
+        r = fig["ratio_vs_mdbook"]
+        bar("issue 3 bar 3: specbook / mdBook, corpus (median)", r, f"<= {BAR_RATIO_VS_MDBOOK}",
+            None if stand_in else r <= BAR_RATIO_VS_MDBOOK, stand_in)
+    else:
+        bar("issue 3 bar 3: specbook / mdBook, corpus (median)", None, f"<= {BAR_RATIO_VS_MDBOOK}", None, "no mdBook")
+    if scale:
+        g, m = fig["growth_100x"], fig["peak_rss_mb"]
+        bar("issue 3 bar 3: 100x build / 1x build (median)", g, f"<= {BAR_GROWTH_100X}",
+            None if stand_in else g <= BAR_GROWTH_100X, stand_in)
+        bar("issue 3 bar 3: peak RSS, up to 100x (MB)", m, f"< {BAR_PEAK_RSS_MB}",
+            None if stand_in else m < BAR_PEAK_RSS_MB, stand_in)
+    else:
+        bar("issue 3 bar 3: scaling", None, "", None, "BENCH_SCALE=0")
+    pw = fig.get("page_weight")
+    for key, name in (("largest_section_page", "issue 3 bar 4: largest section page, gzip KB"),
+                      ("single_page_edition", "issue 3 bar 4: single-page edition, gzip KB")):
+        if pw is None:
+            bar(name, None, "", None, "no site built")
+        else:
+            w = pw[key]
+            bars.append({"bar": name, "value": w.get("total_kb"), "limit": f"<= {w['limit_kb']}",
+                         "verdict": w["verdict"], **({"note": w["error"]} if "error" in w else {})})
+    if pw is None:
+        bar("issue 3 bar 4: requests to other hosts", None, "0", None, "no site built")
+    else:
+        bar("issue 3 bar 4: requests to other hosts", len(pw["external_requests"]), "0",
+            not pw["external_requests"])
+    s = fig.get("serve")
+    if not serve or s is None:
+        why = "`specbook serve` missing" if not serve else "not run"
+        bar("issue 6 bar 3: save -> reload event, median ms", None, f"<= {BAR_RELOAD_MS}", None, why)
+        bar("issue 6 bar 3: incremental rebuild / full build", None, f"<= {BAR_INCREMENTAL_RATIO}", None, why)
+    elif "error" in s:
+        bar("issue 6 bar 3: save -> reload event, median ms", None, f"<= {BAR_RELOAD_MS}", False, s["error"][:300])
+        bar("issue 6 bar 3: incremental rebuild / full build", None, f"<= {BAR_INCREMENTAL_RATIO}", False, "see above")
+    else:
+        lat = s["save_to_reload_median_ms"]
+        ok = lat <= BAR_RELOAD_MS and s["missed_events"] == 0
+        bar("issue 6 bar 3: save -> reload event, median ms", lat, f"<= {BAR_RELOAD_MS}", ok,
+            f"{s['missed_events']} edits got no event" if s["missed_events"] else None)
+        inc = s["incremental_rebuild_median_ms"]
+        if inc is None:
+            bar("issue 6 bar 3: incremental rebuild / full build", None, f"<= {BAR_INCREMENTAL_RATIO}", None,
+                "serve printed no rebuild time (expected a line like 'rebuilt in 12.3 ms')")
+        else:
+            full_ms = fig["specbook_1x"]["median_s"] * 1000
+            r = round(inc / full_ms, 3)
+            s["incremental_over_full"] = r
+            bar("issue 6 bar 3: incremental rebuild / full build", r, f"<= {BAR_INCREMENTAL_RATIO}",
+                r <= BAR_INCREMENTAL_RATIO, f"{inc} ms / {full_ms:.1f} ms")
+    return bars
+
+
+def print_summary(fig: dict, bars: list[dict]) -> None:
+    def sec(key):
+        return f"{fig[key]['median_s']:.3f} s" if key in fig else "-"
+
+    def mem(key):
+        return f"{fig[key]['peak_rss_mb']:.0f} MB" if key in fig else "-"
+
+    log("\n== summary")
+    log(f"  {'build (median wall time, peak RSS)':<40} {'specbook':>20} {'mdBook':>20}")
+    for f in ("1x", "10x", "100x"):
+        sb = f"{sec('specbook_' + f)} {mem('specbook_' + f):>7}" if f"specbook_{f}" in fig else "-"
+        mb = f"{sec('mdbook_' + f)} {mem('mdbook_' + f):>7}" if f"mdbook_{f}" in fig else "-"
+        log(f"  {'corpus ' + f:<40} {sb:>20} {mb:>20}")
+    if "mdbook_1x_spec_only" in fig:
+        log(f"  {'corpus 1x, mdBook without eval pages':<40} {'':>20} "
+            f"{sec('mdbook_1x_spec_only') + ' ' + mem('mdbook_1x_spec_only'):>20}")
+    if "official_html_gz_kb" in fig:
+        log(f"  (official page for reference: {fig['official_html_gz_kb']} KB gzip HTML, before its CDN assets)")
+    log("")
+    log(f"  {'bar':<52} {'value':>10} {'limit':>9}  verdict")
+    for b in bars:
+        v = "-" if b["value"] is None else str(b["value"])
+        note = f"  ({b['note']})" if b.get("note") else ""
+        log(f"  {b['bar']:<52} {v:>10} {b['limit']:>9}  {b['verdict']}{note}")
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as e:
+        print(f"\nbench: error: {e}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

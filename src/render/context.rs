@@ -1,0 +1,160 @@
+//! Typed, serialisable template contexts: what each page template sees.
+//! Documented for theme authors in templates/README.md.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteCtx {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub authors: Vec<String>,
+    pub repo_url: Option<String>,
+    pub site_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageCtx {
+    pub kind: &'static str,
+    pub title: String,
+    pub path: String,
+    pub canonical: Option<String>,
+    pub description: String,
+    /// Id of the chapter this page shows (chapter pages), for the sidebar.
+    pub chapter: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Aggregated {
+    pub label: &'static str,
+    pub extra: usize,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocItem {
+    pub id: String,
+    pub title: String,
+    pub level: u8,
+    pub href: String,
+    pub authority: Option<String>,
+    pub authority_label: Option<String>,
+    pub aggregated: Option<Aggregated>,
+    pub u18: bool,
+    pub current: bool,
+    pub children: Vec<TocItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub href: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RefBy {
+    pub href: String,
+    pub title: String,
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionCtx {
+    pub id: String,
+    pub title: String,
+    pub level: u8,
+    pub authority: Option<String>,
+    pub authority_label: Option<String>,
+    pub u18: bool,
+    pub aggregated: Option<Aggregated>,
+    pub edit_url: Option<String>,
+    pub blocks: Vec<BlockCtx>,
+    pub referenced_by: Vec<RefBy>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BlockCtx {
+    Html { html: String },
+    Commentary { html: String },
+    Example { example: ExampleCtx },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleCtx {
+    pub id: String,
+    pub title_html: String,
+    pub u18: bool,
+    pub items: Vec<ItemCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ItemCtx {
+    Message {
+        message: MessageCtx,
+    },
+    Comparison {
+        vertical: bool,
+        messages: Vec<MessageCtx>,
+    },
+    Elision,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attr {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageCtx {
+    pub role: String,
+    pub role_label: String,
+    pub attrs: Vec<Attr>,
+    pub verdict: Option<&'static str>,
+    pub verdict_label: Option<&'static str>,
+    pub body_html: String,
+    pub comment_html: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterCtx {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalCtx {
+    pub id: String,
+    pub file: String,
+    pub title: String,
+    pub cited_by: Vec<Link>,
+    pub examples: Vec<ExampleCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeCtx {
+    pub intro_html: Option<String>,
+}
+
+/// Everything any page template may read; page-specific parts are `None`
+/// on other pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageContext<'a> {
+    pub site: &'a SiteCtx,
+    pub base: &'a str,
+    pub page: PageCtx,
+    pub live_reload: Option<&'a str>,
+    pub chapters: &'a [Link],
+    /// Full table of contents (home page only; other pages load it from
+    /// `static/toc.js` so page size does not grow with the spec).
+    pub toc: Option<&'a [TocItem]>,
+    pub home: Option<HomeCtx>,
+    pub chapter: Option<ChapterCtx>,
+    pub sections: Option<Vec<SectionCtx>>,
+    pub eval: Option<EvalCtx>,
+}

@@ -1,0 +1,104 @@
+//! The theme: tera templates and static assets compiled into the binary,
+//! each overridable by a file of the same name in the project's
+//! `templates/` or `static/` folder.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use tera::Tera;
+
+/// Built-in templates (name, source).
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("chapter.html", include_str!("../../templates/chapter.html")),
+    ("single.html", include_str!("../../templates/single.html")),
+    ("eval.html", include_str!("../../templates/eval.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("toc.html", include_str!("../../templates/toc.html")),
+];
+
+/// Built-in static assets (path under `static/`, bytes).
+pub const STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("app.js", include_bytes!("../../static/app.js")),
+];
+
+/// Loads the templates: built-ins, then the project's overrides. A syntax
+/// error names the template, the line and the cause.
+pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
+    let mut sources: Vec<(String, String)> = TEMPLATES
+        .iter()
+        .map(|(n, s)| ((*n).to_owned(), (*s).to_owned()))
+        .collect();
+    if let Some(dir) = theme_dir
+        .map(|d| d.join("templates"))
+        .filter(|d| d.is_dir())
+    {
+        for entry in std::fs::read_dir(&dir)
+            .with_context(|| format!("failed to list `{}`", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("html") || !path.is_file() {
+                continue;
+            }
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("failed to read template `{}`", path.display()))?;
+            match sources.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = text,
+                None => sources.push((name, text)),
+            }
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| anyhow!("template error: {}", error_chain(&e)))?;
+    Ok(tera)
+}
+
+/// Static files: built-ins overridden (or extended) by the project's.
+pub fn static_files(theme_dir: Option<&Path>) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files: Vec<(String, Vec<u8>)> = STATIC
+        .iter()
+        .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
+        .collect();
+    if let Some(dir) = theme_dir.map(|d| d.join("static")).filter(|d| d.is_dir()) {
+        for entry in walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(entry.path())
+                .with_context(|| format!("failed to read `{}`", entry.path().display()))?;
+            match files.iter_mut().find(|(n, _)| *n == rel) {
+                Some(slot) => slot.1 = bytes,
+                None => files.push((rel, bytes)),
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Tera's errors nest their cause (which holds the line and column).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

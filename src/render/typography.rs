@@ -1,0 +1,128 @@
+//! Small typographic rules the official page applies (FORMAT.md 5.1, 9).
+
+/// Upper-cases the first letter of a title or note, and within its first
+/// word the first letter after each `/` or `-` (`root/developer` →
+/// `Root/Developer`, `nit-picking` → `Nit-Picking`). Operates on HTML
+/// text: characters inside tags are skipped.
+pub fn capitalize_first_word(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    let mut in_entity = false;
+    let mut started = false; // seen the first letter of the first word
+    let mut cap_next = true;
+    let mut done = false;
+    for c in html.chars() {
+        if done {
+            out.push(c);
+            continue;
+        }
+        if in_tag {
+            in_tag = c != '>';
+            out.push(c);
+            continue;
+        }
+        if in_entity {
+            in_entity = c != ';';
+            out.push(c);
+            continue;
+        }
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(c);
+            }
+            '&' => {
+                in_entity = true;
+                out.push(c);
+            }
+            c if c.is_whitespace() => {
+                out.push(c);
+                if started {
+                    done = true;
+                }
+            }
+            '/' | '-' => {
+                out.push(c);
+                cap_next = started;
+            }
+            c if c.is_alphabetic() => {
+                if cap_next {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.push(c);
+                }
+                started = true;
+                cap_next = false;
+            }
+            c => {
+                out.push(c);
+                if started {
+                    cap_next = false;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Curly quotes and dashes for text inserted outside the markdown pass
+/// (a `[?](#id)` link shows the target's title curled like its
+/// surroundings, although the heading itself keeps straight quotes).
+pub fn smarten(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut double_open = true;
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        match c {
+            '\'' => {
+                let opening = prev.is_none_or(|p| p.is_whitespace() || "([{\"“".contains(p));
+                out.push(if opening { '‘' } else { '’' });
+            }
+            '"' => {
+                out.push(if double_open { '“' } else { '”' });
+                double_open = !double_open;
+            }
+            _ => out.push(c),
+        }
+    }
+    out.replace("---", "—").replace("...", "…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitalizes_like_the_official_page() {
+        assert_eq!(
+            capitalize_first_word("root/developer conflict"),
+            "Root/Developer conflict"
+        );
+        assert_eq!(
+            capitalize_first_word("nit-picking on style"),
+            "Nit-Picking on style"
+        );
+        assert_eq!(
+            capitalize_first_word("don’t lie about it"),
+            "Don’t lie about it"
+        );
+        assert_eq!(
+            capitalize_first_word("<a href=\"#x\">staying</a> calm"),
+            "<a href=\"#x\">Staying</a> calm"
+        );
+        assert_eq!(capitalize_first_word("Already fine"), "Already fine");
+        assert_eq!(
+            capitalize_first_word("&quot;quoted&quot; text"),
+            "&quot;Quoted&quot; text"
+        );
+    }
+
+    #[test]
+    fn smartens_titles() {
+        assert_eq!(
+            smarten("Don't provide \"hazards\""),
+            "Don’t provide “hazards”"
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! Text → search terms. `static/search.js` mirrors every rule here exactly
+//! (the same run pattern, CJK ranges, apostrophe and underscore handling,
+//! the same Snowball English stemmer and the same stop words); the node
+//! test in `tests/search.rs` checks that both sides agree on the corpus.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// A maximal run of word characters. Apostrophes and underscores join words
+/// inside a run; everything else separates.
+static RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{Alphabetic}\p{M}\p{N}_'’]+").expect("valid pattern"));
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Stop words: indexed without positions, dropped from a query that has
+/// other words, wildcards inside a quoted phrase.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
+
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
+}
+
+/// Chinese and Japanese characters: text without spaces, indexed as
+/// overlapping bigrams plus unigrams.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007
+        | 0x3040..=0x309F
+        | 0x30A0..=0x30FF
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0xFF66..=0xFF9F
+        | 0x20000..=0x2FFFF)
+}
+
+/// A piece of text between separators, lowercased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Consecutive CJK characters.
+    Cjk(Vec<char>),
+    /// A word; more than one part when written with underscores
+    /// (`avoid_sycophancy`). Apostrophes are removed (`don't` → `dont`).
+    Word(Vec<String>),
+}
+
+/// The pieces of a text, in order.
+pub fn pieces(text: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for m in RUN.find_iter(text) {
+        let lower = m.as_str().to_lowercase();
+        let mut cjk: Vec<char> = Vec::new();
+        let mut word = String::new();
+        for c in lower.chars() {
+            if is_cjk(c) {
+                if !word.is_empty() {
+                    push_word(&mut out, &word);
+                    word.clear();
+                }
+                cjk.push(c);
+            } else {
+                if !cjk.is_empty() {
+                    out.push(Piece::Cjk(std::mem::take(&mut cjk)));
+                }
+                word.push(c);
+            }
+        }
+        if !word.is_empty() {
+            push_word(&mut out, &word);
+        }
+        if !cjk.is_empty() {
+            out.push(Piece::Cjk(cjk));
+        }
+    }
+    out
+}
+
+fn push_word(out: &mut Vec<Piece>, word: &str) {
+    let parts: Vec<String> = word
+        .split('_')
+        .map(|p| p.chars().filter(|&c| c != '\'' && c != '’').collect::<String>())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if !parts.is_empty() {
+        out.push(Piece::Word(parts));
+    }
+}
+
+/// The index term of a word: its Snowball English stem when it is made of
+/// ASCII letters only and longer than two letters, else the word itself.
+pub fn stem(word: &str) -> String {
+    if word.len() > 2 && word.bytes().all(|b| b.is_ascii_lowercase()) {
+        STEMMER.stem(word).into_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+/// One indexed token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub term: String,
+    /// The word as written (lowercased); empty for CJK and compounds.
+    pub surface: String,
+    pub pos: u32,
+    pub kind: TokenKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    /// `avoid_sycophancy` as a whole (its parts follow as words).
+    Compound,
+    CjkUnigram,
+    CjkBigram,
+}
+
+/// Every token of a text, positions counted from `start`. Returns the next
+/// free position.
+pub fn tokens(text: &str, start: u32, out: &mut Vec<Token>) -> u32 {
+    let mut pos = start;
+    for piece in pieces(text) {
+        match piece {
+            Piece::Cjk(chars) => {
+                for (i, &c) in chars.iter().enumerate() {
+                    out.push(Token {
+                        term: c.to_string(),
+                        surface: String::new(),
+                        pos,
+                        kind: TokenKind::CjkUnigram,
+                    });
+                    if let Some(&next) = chars.get(i + 1) {
+                        out.push(Token {
+                            term: [c, next].iter().collect(),
+                            surface: String::new(),
+                            pos,
+                            kind: TokenKind::CjkBigram,
+                        });
+                    }
+                    pos += 1;
+                }
+            }
+            Piece::Word(parts) => {
+                if parts.len() > 1 {
+                    out.push(Token {
+                        term: parts.join("_"),
+                        surface: String::new(),
+                        pos,
+                        kind: TokenKind::Compound,
+                    });
+                }
+                for part in parts {
+                    out.push(Token {
+                        term: stem(&part),
+                        surface: part,
+                        pos,
+                        kind: TokenKind::Word,
+                    });
+                    pos += 1;
+                }
+            }
+        }
+    }
+    pos
+}
+
+/// Damerau–Levenshtein distance (optimal string alignment) capped at 2:
+/// returns 0, 1 or 2 (2 meaning "2 or more").
+pub fn edit_distance_capped(a: &[char], b: &[char]) -> u32 {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > 1 {
+        return 2;
+    }
+    // Full OSA table; words are short.
+    let mut d = vec![vec![0u32; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i as u32;
+    }
+    for j in 0..=m {
+        d[0][j] = j as u32;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = u32::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m].min(2)
+}

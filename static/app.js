@@ -1,0 +1,183 @@
+/* specbook: theme toggle, table-of-contents drawer and scroll-spy, copy-link buttons. No dependencies. */
+(function () {
+  "use strict";
+  var d = document, root = d.documentElement, KEY = "specbook-theme";
+  var $ = function (s, el) { return (el || d).querySelector(s); };
+  var $$ = function (s, el) { return Array.prototype.slice.call((el || d).querySelectorAll(s)); };
+  var live = $("#sb-live");
+  function announce(msg) { if (live) { live.textContent = ""; setTimeout(function () { live.textContent = msg; }, 30); } }
+
+  /* ---- theme: the inline <head> script already set data-theme before first paint ---- */
+  var themeBtn = $(".theme-toggle");
+  var mq = window.matchMedia ? matchMedia("(prefers-color-scheme: dark)") : null;
+  function stored() { try { return localStorage.getItem(KEY); } catch (e) { return null; } }
+  function applyTheme(t) {
+    root.setAttribute("data-theme", t);
+    if (themeBtn) themeBtn.setAttribute("aria-pressed", t === "dark" ? "true" : "false");
+  }
+  applyTheme(root.getAttribute("data-theme") === "dark" ? "dark" : "light");
+  if (themeBtn) themeBtn.addEventListener("click", function () {
+    var t = root.getAttribute("data-theme") === "dark" ? "light" : "dark";
+    applyTheme(t);
+    try { localStorage.setItem(KEY, t); } catch (e) { /* private mode: not persisted */ }
+  });
+  if (mq) {
+    var follow = function (e) { if (!stored()) applyTheme(e.matches ? "dark" : "light"); };
+    if (mq.addEventListener) mq.addEventListener("change", follow); else if (mq.addListener) mq.addListener(follow);
+  }
+
+  /* ---- sidebar table of contents: one copy for the whole site in
+     static/toc.js (page size must not grow with the number of chapters);
+     links are made relative to this page, the current chapter expanded ---- */
+  var mount = $("#toc-mount");
+  if (mount && typeof window.SPECBOOK_TOC === "string") {
+    mount.innerHTML = window.SPECBOOK_TOC;
+    var tocBase = mount.getAttribute("data-base") || "", local = mount.hasAttribute("data-local");
+    $$("a", mount).forEach(function (a) {
+      var h = a.getAttribute("href"), i = h.indexOf("#");
+      a.setAttribute("href", local && i >= 0 ? h.slice(i) : tocBase + h);
+    });
+    var chapter = mount.getAttribute("data-chapter");
+    var box = chapter && d.getElementById("toc-" + chapter);
+    if (box) {
+      box.hidden = false;
+      box.parentNode.classList.add("is-current");
+      var tb = $('[aria-controls="toc-' + chapter + '"]', mount);
+      if (tb) tb.setAttribute("aria-expanded", "true");
+    }
+  }
+
+  /* ---- sidebar drawer (narrow screens) ---- */
+  var sidebar = $("#sidebar"), navBtn = $(".nav-toggle"), scrim = $(".scrim");
+  function setNav(open, focus) {
+    root.classList.toggle("nav-open", open);
+    if (navBtn) navBtn.setAttribute("aria-expanded", open ? "true" : "false");
+    if (scrim) scrim.hidden = !open;
+    if (open && focus) {
+      var a = $(".toc-link.active", sidebar) || $("a", sidebar);
+      if (a) setTimeout(function () { a.focus(); }, 50);
+    } else if (!open && focus && navBtn) navBtn.focus();
+  }
+  if (navBtn && sidebar) {
+    navBtn.addEventListener("click", function () { setNav(!root.classList.contains("nav-open"), true); });
+    if (scrim) scrim.addEventListener("click", function () { setNav(false, false); });
+    sidebar.addEventListener("click", function (e) { if (e.target.closest("a")) setNav(false, false); });
+    d.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && root.classList.contains("nav-open")) setNav(false, true);
+    });
+  }
+
+  /* ---- collapsible chapters in the table of contents ---- */
+  function expand(btn, open) {
+    var box = btn && d.getElementById(btn.getAttribute("aria-controls"));
+    if (!box) return;
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+    box.hidden = !open;
+  }
+  d.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest(".toc-toggle");
+    if (btn) { btn.dataset.user = "1"; expand(btn, btn.getAttribute("aria-expanded") !== "true"); }
+  });
+
+  /* ---- scroll-spy: highlight the section being read ---- */
+  var here = location.href.split("#")[0], links = {}, active = null, autoOpened = null;
+  $$(".toc-link", sidebar || d.createElement("div")).forEach(function (a) {
+    var h = a.href.split("#");
+    if (h[0] === here && h[1]) links[decodeURIComponent(h[1])] = a;
+  });
+  var sections = $$("main .section[id]").filter(function (s) { return links[s.id]; });
+  function setActive(id) {
+    var a = links[id];
+    if (!a || a === active) return;
+    if (active) { active.classList.remove("active"); active.removeAttribute("aria-current"); }
+    active = a;
+    a.classList.add("active");
+    a.setAttribute("aria-current", "location");
+    var top = a.closest(".depth-1 > .toc-item"), btn = top && $(".toc-toggle", top);
+    if (btn && btn.getAttribute("aria-expanded") !== "true") {
+      if (autoOpened && autoOpened !== btn && !autoOpened.dataset.user) expand(autoOpened, false);
+      expand(btn, true);
+      autoOpened = btn;
+    }
+    if (sidebar && sidebar.scrollHeight > sidebar.clientHeight) {
+      var r = a.getBoundingClientRect(), s = sidebar.getBoundingClientRect();
+      if (r.top < s.top + 40 || r.bottom > s.bottom - 40) sidebar.scrollTop += r.top - s.top - s.height / 3;
+    }
+  }
+  function spy() {
+    var line = (parseFloat(getComputedStyle(root).scrollPaddingTop) || 72) + 8, cur = sections[0];
+    for (var i = 0; i < sections.length; i++) {
+      if (sections[i].getBoundingClientRect().top <= line) cur = sections[i]; else break;
+    }
+    if (window.innerHeight + window.scrollY >= d.documentElement.scrollHeight - 2) {
+      // at the very bottom: the last section whose heading is visible wins
+      for (var j = sections.length - 1; j >= 0; j--) {
+        if (sections[j].getBoundingClientRect().top < window.innerHeight) { cur = sections[j]; break; }
+      }
+    }
+    if (cur) setActive(cur.id);
+  }
+  if (sections.length && "IntersectionObserver" in window) {
+    var pending = false;
+    var io = new IntersectionObserver(function () {
+      if (!pending) { pending = true; requestAnimationFrame(function () { pending = false; spy(); }); }
+    }, { rootMargin: "-64px 0px -55% 0px", threshold: [0, 1] });
+    sections.forEach(function (s) { io.observe(s); });
+    var end = d.createElement("div");
+    end.setAttribute("aria-hidden", "true");
+    $("main").appendChild(end);
+    io.observe(end);
+    window.addEventListener("hashchange", spy);
+    spy();
+  }
+
+  /* ---- copy a link to an example ---- */
+  function legacyCopy(text) {
+    var ta = d.createElement("textarea"), ok = false;
+    ta.value = text; ta.setAttribute("readonly", ""); ta.style.cssText = "position:fixed;top:0;left:0;opacity:0";
+    d.body.appendChild(ta); ta.select();
+    try { ok = d.execCommand("copy"); } catch (e) { ok = false; }
+    d.body.removeChild(ta);
+    return ok;
+  }
+  function copyText(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(text).then(function () { return true; }, function () { return legacyCopy(text); });
+    }
+    return Promise.resolve(legacyCopy(text));
+  }
+  d.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest(".copy-link");
+    if (!btn) return;
+    var hash = btn.getAttribute("data-href") || "", url = location.href.split("#")[0] + hash;
+    var label = $(".copy-label", btn) || btn, orig = btn.dataset.label || label.textContent;
+    btn.dataset.label = orig;
+    copyText(url).then(function (ok) {
+      if (!ok) { try { history.replaceState(null, "", hash); } catch (e2) { location.hash = hash; } }
+      label.textContent = ok ? "Copied" : "Link in address bar";
+      btn.setAttribute("data-state", ok ? "copied" : "failed");
+      announce(ok ? "Link copied to clipboard" : "Link shown in the address bar");
+      clearTimeout(btn._t);
+      btn._t = setTimeout(function () { label.textContent = orig; btn.removeAttribute("data-state"); }, 2000);
+    });
+  });
+
+  /* ---- wide code blocks: make them keyboard-scrollable ---- */
+  $$("pre").forEach(function (p) {
+    if (p.scrollWidth > p.clientWidth + 1 && !p.hasAttribute("tabindex")) {
+      p.setAttribute("tabindex", "0");
+      p.setAttribute("role", "region");
+      p.setAttribute("aria-label", "Code");
+    }
+  });
+
+  /* ---- left/right arrow keys go to the previous/next chapter ---- */
+  d.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    var t = e.target;
+    if (t.closest && t.closest("input, textarea, select, pre, [contenteditable], .search")) return;
+    var a = $(e.key === "ArrowLeft" ? "a[rel=prev]" : "a[rel=next]");
+    if (a) location.href = a.href;
+  });
+})();
