@@ -265,12 +265,24 @@ impl<'a> FileParser<'a> {
     fn example(&mut self, title: Option<(Span, usize)>, fence_line: usize) -> usize {
         let mut j = fence_line + 1;
         // An unclosed block ends, for recovery, where the next heading or
-        // example starts, so that the rest of the file is still parsed.
-        while j < self.lines.len()
-            && self.lines[j].trim_end() != "~~~"
-            && !self.lines[j].starts_with(EXAMPLE_MARKER)
-            && !(heading::is_heading(self.lines[j]) && self.lines[j].trim_end().ends_with('}'))
-        {
+        // example starts (outside any code fence inside the conversation),
+        // so that the rest of the file is still parsed.
+        let mut inner_fence: Option<Fence> = None;
+        while j < self.lines.len() && self.lines[j].trim_end() != "~~~" {
+            let line = self.lines[j];
+            match &inner_fence {
+                Some(f) if fence_closes(f, line) => inner_fence = None,
+                Some(_) => {}
+                None => {
+                    if let Some((f, _)) = fence_open(line).filter(|(f, _)| f.ch == '`') {
+                        inner_fence = Some(f);
+                    } else if line.starts_with(EXAMPLE_MARKER)
+                        || (heading::is_heading(line) && line.trim_end().ends_with('}'))
+                    {
+                        break;
+                    }
+                }
+            }
             j += 1;
         }
         let closed = j < self.lines.len() && self.lines[j].trim_end() == "~~~";
