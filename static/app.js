@@ -47,6 +47,32 @@
     }
   }
 
+  /* ---- sidebar table of contents: shared by all pages in static/toc.js ---- */
+  var mount = $("#toc-mount");
+  if (mount) {
+    var base = mount.getAttribute("data-base") || "", local = mount.hasAttribute("data-local");
+    if (typeof window.SPECBOOK_TOC === "string") {
+      mount.innerHTML = window.SPECBOOK_TOC;
+      $$("a[href]", mount).forEach(function (a) {
+        var h = a.getAttribute("href"), i = h.indexOf("#");
+        if (local && i >= 0) a.setAttribute("href", h.slice(i));
+        else if (base && !/^([a-z][a-z0-9+.-]*:|\/|#)/i.test(h)) a.setAttribute("href", base + h);
+      });
+      var cur = mount.getAttribute("data-chapter");
+      if (cur) {
+        var curBtn = $('.toc-toggle[aria-controls="toc-' + cur + '"]', mount);
+        if (curBtn) {
+          curBtn.setAttribute("aria-expanded", "true");
+          var box = d.getElementById("toc-" + cur);
+          if (box) box.hidden = false;
+          curBtn.closest(".toc-item").classList.add("is-current");
+        }
+      }
+    } else {
+      mount.innerHTML = '<p><a href="' + base + 'index.html">Table of contents</a></p>';
+    }
+  }
+
   /* ---- sidebar drawer (narrow screens) ---- */
   var sidebar = $("#sidebar"), navBtn = $(".nav-toggle"), scrim = $(".scrim");
   function setNav(open, focus) {
