@@ -27,7 +27,9 @@ peak RSS is the child's own ``ru_maxrss`` from ``os.wait4``.
 Environment: BENCH_RUNS (default 5), BENCH_RUNS_100 (default min(3, RUNS)),
 BENCH_MDBOOK_10 (default 1), BENCH_MDBOOK_100 (default 0), BENCH_SCALE
 (default 1: run the 10x/100x part), BENCH_SERVE (default 1),
-BENCH_SERVE_EDITS (10), BENCH_SERVE_GAP (1.5), BENCH_CORPUS (corpus folder).
+BENCH_SERVE_EDITS (10), BENCH_SERVE_GAP (1.5), BENCH_CORPUS (corpus folder),
+BENCH_WAIT_QUIET (default 0: seconds to wait for the load average to drop
+below the CPU count before measuring).
 
 Exit status: 0 every bar measured passed; 1 a bar failed; 2 the harness or a
 build failed; 3 some bar could not be measured (e.g. `specbook build` or
@@ -50,6 +52,7 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in bench/
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pageweight  # noqa: E402
 import prepare  # noqa: E402
@@ -58,7 +61,7 @@ import servebench  # noqa: E402
 # The bars.
 BAR_RATIO_VS_MDBOOK = 0.5      # specbook median <= 0.5 x mdBook median
 BAR_GROWTH_100X = 120          # 100x median <= 120 x 1x median
-BAR_PEAK_RSS_MB = 1024         # 100x peak RSS < 1 GB
+BAR_PEAK_RSS_MB = 1024         # 100x peak RSS < 1 GiB (RSS figures are in MiB)
 BAR_SECTION_KB = 60            # largest section page, first visit, gzip
 BAR_SINGLE_KB = 120            # single-page edition, first visit, gzip
 BAR_RELOAD_MS = 100            # serve: save -> reload event, median
@@ -83,55 +86,92 @@ def env_int(name: str, default: int) -> int:
 
 # ------------------------------------------------------------- running --
 
-def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int, str]:
-    """Run `cmd` once: (wall seconds, peak RSS in KiB, exit code, stderr).
+RUNONE = Path(__file__).resolve().parent / "runone.py"
 
-    Output goes to temporary files (no pipe can fill up and stall the
-    child); os.wait4 gives this child's own resource usage.
+
+def run_once(cmd: list[str]) -> tuple[float, float, int, int, str]:
+    """Run `cmd` once: (wall s, CPU s (user + system), peak RSS KiB, exit code, output).
+
+    The command runs under bench/runone.py, a fresh small process that times
+    it and reads its own child's peak RSS (see runone.py for why a command
+    started directly from here would report this process's peak instead).
+    Output goes to temporary files, so no pipe can fill up and stall it.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd)
-        _, status, usage = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it was reaped
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(suffix=".json") as res:
+        rc = subprocess.run([sys.executable, str(RUNONE), res.name, *map(str, cmd)],
+                            stdout=out, stderr=err, stdin=subprocess.DEVNULL).returncode
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-        if p.returncode != 0:
+        if rc != 0:
             out.seek(0)
             stderr = out.read().decode("utf-8", "replace")[-4000:] + stderr
-    return wall, usage.ru_maxrss, p.returncode, stderr  # ru_maxrss is KiB on Linux
+        try:
+            r = json.load(open(res.name))
+        except ValueError:
+            return 0.0, 0.0, 0, rc or 1, stderr
+    return r["wall_s"], r["cpu_s"], r["maxrss_kb"], r["rc"], stderr
+
+
+def output_size(out: Path) -> tuple[int, int]:
+    """(files, bytes) of a build's output (a folder, or one file)."""
+    if out.is_file():
+        return 1, out.stat().st_size
+    files = [f for f in out.rglob("*") if f.is_file()]
+    return len(files), sum(f.stat().st_size for f in files)
+
+
+def measure_series(jobs: list[tuple[str, object, Path]], runs: int, warmup: int = 1) -> dict[str, dict]:
+    """Time several builds, `runs` times each after `warmup` untimed rounds.
+
+    jobs: (label, make_cmd, out); make_cmd(out) gives the command line.
+    The jobs are interleaved round by round (A B C, B C A, C A B, ...), so a
+    change in the machine's load during the series hits every tool alike
+    and the ratios stay fair.  `out` is deleted before every run (outside
+    the timing) so each build starts from nothing.  Raises BenchError with
+    the tool's output if any run fails.
+    """
+    times: dict[str, list[float]] = {label: [] for label, _, _ in jobs}
+    cpu: dict[str, list[float]] = {label: [] for label, _, _ in jobs}
+    rss: dict[str, list[int]] = {label: [] for label, _, _ in jobs}
+    for i in range(warmup + runs):
+        k = i % len(jobs)
+        for label, make_cmd, out in jobs[k:] + jobs[:k]:
+            if out.exists():
+                shutil.rmtree(out) if out.is_dir() else out.unlink()
+            cmd = make_cmd(out)
+            wall, cpu_s, maxrss_kb, rc, stderr = run_once(cmd)
+            if rc != 0:
+                raise BenchError(
+                    f"{label}: `{' '.join(map(str, cmd))}` exited with {rc}; its output:\n{stderr.rstrip()}")
+            if i >= warmup:
+                times[label].append(wall)
+                cpu[label].append(cpu_s)
+                rss[label].append(maxrss_kb)
+    results = {}
+    for label, _, out in jobs:
+        t = times[label]
+        nfiles, nbytes = output_size(out)
+        res = results[label] = {
+            "runs": runs,
+            "times_s": [round(x, 4) for x in t],
+            "median_s": round(statistics.median(t), 4),
+            "min_s": round(min(t), 4),
+            "max_s": round(max(t), 4),
+            "cpu_median_s": round(statistics.median(cpu[label]), 4),
+            "peak_rss_mb": round(max(rss[label]) / 1024, 1),
+            "output_files": nfiles,
+            "output_mb": round(nbytes / 2**20, 1),
+        }
+        log(f"  {label:<34} median {res['median_s']:8.3f} s   min {res['min_s']:8.3f} s   "
+            f"CPU {res['cpu_median_s']:7.3f} s   peak RSS {res['peak_rss_mb']:6.1f} MiB   "
+            f"({runs} runs; output {nfiles} files, {res['output_mb']} MiB)")
+    return results
 
 
 def measure(label: str, make_cmd, out: Path, runs: int, warmup: int = 1) -> dict:
-    """Time `runs` runs (after `warmup` untimed ones) of make_cmd(out).
-
-    `out` is deleted before every run so each build starts from nothing.
-    Raises BenchError with the tool's stderr if any run fails.
-    """
-    times, rss = [], []
-    for i in range(warmup + runs):
-        if out.exists():
-            shutil.rmtree(out) if out.is_dir() else out.unlink()
-        cmd = make_cmd(out)
-        wall, maxrss_kb, rc, stderr = run_once(cmd)
-        if rc != 0:
-            raise BenchError(
-                f"{label}: `{' '.join(map(str, cmd))}` exited with {rc}; its output:\n{stderr.rstrip()}")
-        if i >= warmup:
-            times.append(wall)
-            rss.append(maxrss_kb)
-    res = {
-        "runs": runs,
-        "times_s": [round(t, 4) for t in times],
-        "median_s": round(statistics.median(times), 4),
-        "min_s": round(min(times), 4),
-        "max_s": round(max(times), 4),
-        "peak_rss_mb": round(max(rss) / 1024, 1),
-    }
-    log(f"  {label:<34} median {res['median_s']:8.3f} s   min {res['min_s']:8.3f} s   "
-        f"peak RSS {res['peak_rss_mb']:7.1f} MB   ({runs} runs)")
-    return res
+    """measure_series for a single build."""
+    return measure_series([(label, make_cmd, out)], runs, warmup)[label]
 
 
 def has_subcommand(binary: Path, name: str) -> bool:
@@ -140,6 +180,16 @@ def has_subcommand(binary: Path, name: str) -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return re.search(rf"^\s+{re.escape(name)}\b", out, re.M) is not None
+
+
+def git_state(repo: Path) -> str:
+    """`git describe --always --dirty` of the repository (what was measured)."""
+    try:
+        r = subprocess.run(["git", "-C", str(repo), "describe", "--always", "--dirty"],
+                           capture_output=True, text=True, timeout=30)
+        return r.stdout.strip() or "?"
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
 
 
 def version_of(binary: Path) -> str:
@@ -200,6 +250,14 @@ def main() -> int:
             return lambda out: [str(specbook), "export", str(src), "-o", str(out)]
 
     mdbook = args.mdbook.resolve() if args.mdbook else None
+    wait_quiet = env_int("BENCH_WAIT_QUIET", 0)
+    if wait_quiet > 0:
+        # On a shared machine: wait (at most BENCH_WAIT_QUIET s) until the
+        # 1-minute load average drops below the number of CPUs.
+        end = time.monotonic() + wait_quiet
+        while os.getloadavg()[0] >= (os.cpu_count() or 1) and time.monotonic() < end:
+            log(f"waiting for a quieter machine: load average {os.getloadavg()[0]:.2f}")
+            time.sleep(min(30, max(1, end - time.monotonic())))
     load_before = os.getloadavg()
     results: dict = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -209,7 +267,7 @@ def main() -> int:
             "platform": platform.platform(),
             "python": platform.python_version(),
         },
-        "specbook": {"binary": str(specbook), "version": version_of(specbook),
+        "specbook": {"binary": str(specbook), "version": version_of(specbook), "git": git_state(repo),
                      "command": "build" if has_build else "export (stand-in)"},
         "mdbook": {"binary": str(mdbook) if mdbook else None,
                    "version": version_of(mdbook) if mdbook else None},
@@ -217,7 +275,8 @@ def main() -> int:
         "config": {"runs": runs, "runs_100x": runs_100, "mdbook_10x": want_mdbook_10,
                    "mdbook_100x": want_mdbook_100},
     }
-    log(f"specbook: {results['specbook']['version']} ({results['specbook']['command']})")
+    log(f"specbook: {results['specbook']['version']} ({results['specbook']['command']}), "
+        f"tree {results['specbook']['git']}")
     log(f"mdBook:   {results['mdbook']['version']}")
     log(f"corpus:   {corpus}")
     log(f"machine:  {os.cpu_count()} CPUs, load average {load_before[0]:.2f} at start"
@@ -226,13 +285,13 @@ def main() -> int:
     # ---- inputs
     log("\n== preparing inputs in " + str(work))
     t = time.perf_counter()
-    spec_10 = prepare.scaled_spec(corpus, work / "spec-10x", 10) if (want_scale or want_mdbook_10) else None
-    spec_100 = prepare.scaled_spec(corpus, work / "spec-100x", 100) if (want_scale or want_mdbook_100) else None
+    spec_10 = prepare.scaled_spec(corpus, work / "spec-10x", 10) if want_scale else None
+    spec_100 = prepare.scaled_spec(corpus, work / "spec-100x", 100) if want_scale else None
     if mdbook:
         book_1 = prepare.mdbook_project(corpus, work / "mdbook-1x")
         book_1_spec_only = prepare.mdbook_project(corpus, work / "mdbook-1x-spec-only", with_examples=False)
-        book_10 = prepare.mdbook_project(spec_10, work / "mdbook-10x") if want_mdbook_10 else None
-        book_100 = prepare.mdbook_project(spec_100, work / "mdbook-100x") if want_mdbook_100 else None
+        book_10 = prepare.mdbook_project(spec_10, work / "mdbook-10x") if want_scale and want_mdbook_10 else None
+        book_100 = prepare.mdbook_project(spec_100, work / "mdbook-100x") if want_scale and want_mdbook_100 else None
     log(f"  done in {time.perf_counter() - t:.1f} s")
 
     out = work / "out"
@@ -241,41 +300,59 @@ def main() -> int:
     fig: dict = {}
 
     # ---- 1. specbook vs mdBook on the corpus
-    log(f"\n== corpus (1x): specbook vs mdBook, {runs} runs each after a warm-up")
-    fig["specbook_1x"] = measure("specbook build, corpus", specbook_cmd(corpus), out / f"specbook-1x{ext}", runs)
+    log(f"\n== corpus (1x): specbook vs mdBook, {runs} runs each after a warm-up, interleaved")
+    jobs = [("specbook build, corpus", specbook_cmd(corpus), out / f"specbook-1x{ext}")]
     if mdbook:
         def mdbook_cmd(book: Path):
             return lambda o: [str(mdbook), "build", str(book), "--dest-dir", str(o)]
-        fig["mdbook_1x"] = measure("mdBook build, same markdown", mdbook_cmd(book_1), out / "mdbook-1x", runs)
-        fig["mdbook_1x_spec_only"] = measure("mdBook build, spec only (info)", mdbook_cmd(book_1_spec_only),
-                                             out / "mdbook-1x-spec-only", runs)
+        jobs += [("mdBook build, same markdown", mdbook_cmd(book_1), out / "mdbook-1x"),
+                 ("mdBook build, spec only (info)", mdbook_cmd(book_1_spec_only), out / "mdbook-1x-spec-only")]
+    m = measure_series(jobs, runs)
+    fig["specbook_1x"] = m["specbook build, corpus"]
+    if mdbook:
+        fig["mdbook_1x"] = m["mdBook build, same markdown"]
+        fig["mdbook_1x_spec_only"] = m["mdBook build, spec only (info)"]
         fig["ratio_vs_mdbook"] = round(fig["specbook_1x"]["median_s"] / fig["mdbook_1x"]["median_s"], 3)
         fig["ratio_vs_mdbook_spec_only"] = round(
             fig["specbook_1x"]["median_s"] / fig["mdbook_1x_spec_only"]["median_s"], 3)
+        fig["cpu_ratio_vs_mdbook"] = round(
+            fig["specbook_1x"]["cpu_median_s"] / fig["mdbook_1x"]["cpu_median_s"], 3)
         log(f"  ratio specbook / mdBook = {fig['ratio_vs_mdbook']:.3f}   (bar <= {BAR_RATIO_VS_MDBOOK}; "
-            f"vs mdBook without the eval pages: {fig['ratio_vs_mdbook_spec_only']:.3f})")
+            f"vs mdBook without the eval pages: {fig['ratio_vs_mdbook_spec_only']:.3f}; "
+            f"CPU time ratio, for information: {fig['cpu_ratio_vs_mdbook']:.3f})")
     else:
         log("  mdBook not given (--mdbook): comparison skipped")
 
     # ---- 2. scaling
     if want_scale:
-        log(f"\n== scaling: specbook at 10x ({runs} runs) and 100x ({runs_100} runs)")
-        fig["specbook_10x"] = measure("specbook build, 10x", specbook_cmd(spec_10), out / f"specbook-10x{ext}", runs)
-        fig["specbook_100x"] = measure("specbook build, 100x", specbook_cmd(spec_100),
-                                       out / f"specbook-100x{ext}", runs_100)
-        fig["growth_10x"] = round(fig["specbook_10x"]["median_s"] / fig["specbook_1x"]["median_s"], 1)
-        fig["growth_100x"] = round(fig["specbook_100x"]["median_s"] / fig["specbook_1x"]["median_s"], 1)
+        log(f"\n== scaling: specbook at 10x ({runs} runs) and 100x ({runs_100} runs), each interleaved with 1x")
+        # Each scaled series is interleaved with 1x builds, and the growth is
+        # taken against those: a 1x median from another moment, under
+        # another load, would skew the ratio either way.
+        paired = out / f"specbook-1x-paired{ext}"
+        m = measure_series([("specbook build, 1x (paired)", specbook_cmd(corpus), paired),
+                            ("specbook build, 10x", specbook_cmd(spec_10), out / f"specbook-10x{ext}")], runs)
+        fig["specbook_1x_paired_10x"], fig["specbook_10x"] = m["specbook build, 1x (paired)"], m["specbook build, 10x"]
+        m = measure_series([("specbook build, 1x (paired)", specbook_cmd(corpus), paired),
+                            ("specbook build, 100x", specbook_cmd(spec_100), out / f"specbook-100x{ext}")],
+                           runs_100, warmup=0)
+        fig["specbook_1x_paired_100x"], fig["specbook_100x"] = m["specbook build, 1x (paired)"], m["specbook build, 100x"]
+        for f in ("10x", "100x"):
+            big, one = fig[f"specbook_{f}"], fig[f"specbook_1x_paired_{f}"]
+            fig[f"growth_{f}"] = round(big["median_s"] / one["median_s"], 1)
+            fig[f"growth_{f}_cpu"] = round(big["cpu_median_s"] / one["cpu_median_s"], 1)
         fig["peak_rss_mb"] = max(fig[k]["peak_rss_mb"] for k in ("specbook_1x", "specbook_10x", "specbook_100x"))
-        log(f"  growth 10x/1x = {fig['growth_10x']}, 100x/1x = {fig['growth_100x']} (bar <= {BAR_GROWTH_100X}); "
-            f"peak RSS {fig['peak_rss_mb']} MB (bar < {BAR_PEAK_RSS_MB} MB)")
+        log(f"  growth 10x/1x = {fig['growth_10x']}, 100x/1x = {fig['growth_100x']} (bar <= {BAR_GROWTH_100X}; "
+            f"in CPU time: {fig['growth_10x_cpu']}, {fig['growth_100x_cpu']}); "
+            f"peak RSS {fig['peak_rss_mb']} MiB (bar < {BAR_PEAK_RSS_MB} MiB)")
         if mdbook and want_mdbook_10:
             fig["mdbook_10x"] = measure("mdBook build, 10x (scale)", mdbook_cmd(book_10), out / "mdbook-10x",
-                                        runs_mdbook_10)
+                                        runs_mdbook_10, warmup=0)
         if mdbook and want_mdbook_100:
             fig["mdbook_100x"] = measure("mdBook build, 100x (scale)", mdbook_cmd(book_100), out / "mdbook-100x",
                                          1, warmup=0)
 
-    # ---- 3. page weight (from the last 1x build, rebuilt once to be sure)
+    # ---- 3. page weight, on the site left by the last 1x build
     if has_build:
         log("\n== page weight of the corpus site (first visit, gzip)")
         site = out / "specbook-1x"
@@ -288,11 +365,11 @@ def main() -> int:
             if "error" in w:
                 log(f"  {name}: {w['error']}")
                 continue
-            log(f"  {name} {w['page']}: {w['total_kb']} KB gzip (HTML {w['html_gz'] / 1024:.1f} KB + "
-                f"{len(w['assets_gz'])} assets {sum(w['assets_gz'].values()) / 1024:.1f} KB)   "
+            log(f"  {name} {w['page']}: {w['total_kb']} KB gzip (HTML {w['html_gz'] / pageweight.KB:.1f} KB + "
+                f"{len(w['assets_gz'])} assets {sum(w['assets_gz'].values()) / pageweight.KB:.1f} KB)   "
                 f"bar <= {w['limit_kb']} KB: {w['verdict']}")
             for a, n in w["assets_gz"].items():
-                log(f"      {n / 1024:7.1f} KB  {a}")
+                log(f"      {n / pageweight.KB:7.1f} KB  {a}")
             for m in w["missing"]:
                 log(f"      MISSING {m}")
         log(f"  requests to other hosts: {len(pw['external_requests'])}")
@@ -300,26 +377,34 @@ def main() -> int:
             log(f"      {e}")
         official = corpus / "official.html"
         if official.is_file():
-            fig["official_html_gz_kb"] = round(pageweight.gz(official.read_bytes()) / 1024, 1)
+            fig["official_html_gz_kb"] = round(pageweight.gz(official.read_bytes()) / pageweight.KB, 1)
 
     # ---- 4. serve
     if want_serve and has_serve:
         log("\n== specbook serve: save -> reload event, incremental rebuild")
+        # The full build it is compared with, timed now, under the same load.
+        fig["specbook_1x_before_serve"] = measure("specbook build, corpus (full)", specbook_cmd(corpus),
+                                                  out / f"specbook-1x-paired{ext}", runs)
         try:
             fig["serve"] = servebench.run(specbook, corpus, work,
                                           edits=env_int("BENCH_SERVE_EDITS", 10),
                                           gap=float(os.environ.get("BENCH_SERVE_GAP", "1.5")), log=log)
             s = fig["serve"]
+            if s["idle_rebuilds"]:
+                log(f"  idle rebuilds: {s['idle_rebuilds']} in {s['idle_window_s']} s without any edit")
             log(f"  save -> reload: median {s['save_to_reload_median_ms']} ms  {s['save_to_reload_ms']}")
             log(f"  incremental rebuild (server's own figure): median {s['incremental_rebuild_median_ms']} ms  "
                 f"{s['incremental_rebuild_ms']}")
-        except servebench.ServeBenchError as e:
-            fig["serve"] = {"error": str(e)}
-            log(f"  serve benchmark failed: {e}")
+        except Exception as e:  # noqa: BLE001 -- any failure of serve is a result, not a crash
+            msg = str(e) if isinstance(e, servebench.ServeBenchError) else f"{type(e).__name__}: {e}"
+            fig["serve"] = {"error": msg}
+            log(f"  serve benchmark failed: {msg}")
 
     results["figures"] = fig
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    results["bars"] = bars = evaluate(fig, has_build, has_serve and want_serve, bool(mdbook), want_scale)
+    serve_state = "run" if (has_serve and want_serve) else ("skipped (BENCH_SERVE=0)" if has_serve
+                                                          else "`specbook serve` missing")
+    results["bars"] = bars = evaluate(fig, has_build, serve_state, bool(mdbook), want_scale)
     print_summary(fig, bars)
     (work / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     log(f"\nwritten: {work / 'results.json'}")
@@ -329,7 +414,7 @@ def main() -> int:
     return 3 if "n/a" in verdicts else 0
 
 
-def evaluate(fig: dict, has_build: bool, serve: bool, mdbook: bool, scale: bool) -> list[dict]:
+def evaluate(fig: dict, has_build: bool, serve: str, mdbook: bool, scale: bool) -> list[dict]:
     """The bars with their measured values and verdicts (n/a = not measured)."""
     bars = []
 
@@ -350,7 +435,7 @@ def evaluate(fig: dict, has_build: bool, serve: bool, mdbook: bool, scale: bool)
         g, m = fig["growth_100x"], fig["peak_rss_mb"]
         bar("issue 3 bar 3: 100x build / 1x build (median)", g, f"<= {BAR_GROWTH_100X}",
             None if stand_in else g <= BAR_GROWTH_100X, stand_in)
-        bar("issue 3 bar 3: peak RSS, up to 100x (MB)", m, f"< {BAR_PEAK_RSS_MB}",
+        bar("issue 3 bar 3: peak RSS, up to 100x (MiB)", m, f"< {BAR_PEAK_RSS_MB}",
             None if stand_in else m < BAR_PEAK_RSS_MB, stand_in)
     else:
         bar("issue 3 bar 3: scaling", None, "", None, "BENCH_SCALE=0")
@@ -369,8 +454,8 @@ def evaluate(fig: dict, has_build: bool, serve: bool, mdbook: bool, scale: bool)
         bar("issue 3 bar 4: requests to other hosts", len(pw["external_requests"]), "0",
             not pw["external_requests"])
     s = fig.get("serve")
-    if not serve or s is None:
-        why = "`specbook serve` missing" if not serve else "not run"
+    if serve != "run" or s is None:
+        why = serve if serve != "run" else "not run"
         bar("issue 6 bar 3: save -> reload event, median ms", None, f"<= {BAR_RELOAD_MS}", None, why)
         bar("issue 6 bar 3: incremental rebuild / full build", None, f"<= {BAR_INCREMENTAL_RATIO}", None, why)
     elif "error" in s:
@@ -379,14 +464,19 @@ def evaluate(fig: dict, has_build: bool, serve: bool, mdbook: bool, scale: bool)
     else:
         lat = s["save_to_reload_median_ms"]
         ok = lat <= BAR_RELOAD_MS and s["missed_events"] == 0
+        notes = []
+        if s["missed_events"]:
+            notes.append(f"{s['missed_events']} edits got no event")
+        if s["idle_rebuilds"]:
+            notes.append(f"{s['idle_rebuilds']} rebuilds in {s['idle_window_s']:.0f} s idle")
         bar("issue 6 bar 3: save -> reload event, median ms", lat, f"<= {BAR_RELOAD_MS}", ok,
-            f"{s['missed_events']} edits got no event" if s["missed_events"] else None)
+            "; ".join(notes) or None)
         inc = s["incremental_rebuild_median_ms"]
         if inc is None:
             bar("issue 6 bar 3: incremental rebuild / full build", None, f"<= {BAR_INCREMENTAL_RATIO}", None,
                 "serve printed no rebuild time (expected a line like 'rebuilt in 12.3 ms')")
         else:
-            full_ms = fig["specbook_1x"]["median_s"] * 1000
+            full_ms = fig.get("specbook_1x_before_serve", fig["specbook_1x"])["median_s"] * 1000
             r = round(inc / full_ms, 3)
             s["incremental_over_full"] = r
             bar("issue 6 bar 3: incremental rebuild / full build", r, f"<= {BAR_INCREMENTAL_RATIO}",
@@ -395,21 +485,18 @@ def evaluate(fig: dict, has_build: bool, serve: bool, mdbook: bool, scale: bool)
 
 
 def print_summary(fig: dict, bars: list[dict]) -> None:
-    def sec(key):
-        return f"{fig[key]['median_s']:.3f} s" if key in fig else "-"
-
-    def mem(key):
-        return f"{fig[key]['peak_rss_mb']:.0f} MB" if key in fig else "-"
+    def cell(key):
+        if key not in fig:
+            return "-"
+        r = fig[key]
+        return f"{r['median_s']:.3f} s {r['cpu_median_s']:.2f} s {r['peak_rss_mb']:.0f} MiB"
 
     log("\n== summary")
-    log(f"  {'build (median wall time, peak RSS)':<40} {'specbook':>20} {'mdBook':>20}")
+    log(f"  {'build: median wall, CPU, peak RSS':<38} {'specbook':>26} {'mdBook':>26}")
     for f in ("1x", "10x", "100x"):
-        sb = f"{sec('specbook_' + f)} {mem('specbook_' + f):>7}" if f"specbook_{f}" in fig else "-"
-        mb = f"{sec('mdbook_' + f)} {mem('mdbook_' + f):>7}" if f"mdbook_{f}" in fig else "-"
-        log(f"  {'corpus ' + f:<40} {sb:>20} {mb:>20}")
+        log(f"  {'corpus ' + f:<38} {cell('specbook_' + f):>26} {cell('mdbook_' + f):>26}")
     if "mdbook_1x_spec_only" in fig:
-        log(f"  {'corpus 1x, mdBook without eval pages':<40} {'':>20} "
-            f"{sec('mdbook_1x_spec_only') + ' ' + mem('mdbook_1x_spec_only'):>20}")
+        log(f"  {'corpus 1x, mdBook without eval pages':<38} {'':>26} {cell('mdbook_1x_spec_only'):>26}")
     if "official_html_gz_kb" in fig:
         log(f"  (official page for reference: {fig['official_html_gz_kb']} KB gzip HTML, before its CDN assets)")
     log("")

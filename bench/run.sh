@@ -11,6 +11,7 @@
 # Environment (all optional): BENCH_RUNS (5), BENCH_RUNS_100 (min(3, RUNS)),
 # BENCH_MDBOOK_10 (1), BENCH_MDBOOK_100 (0: ~10 min), BENCH_SCALE (1),
 # BENCH_SERVE (1), BENCH_SERVE_EDITS (10), BENCH_SERVE_GAP (1.5),
+# BENCH_WAIT_QUIET (0: seconds to wait for a load average below the CPU count),
 # BENCH_CORPUS (default: ../shared/corpus/model-spec-2025-12-18 beside the
 # repo), BENCH_NICE (nice level for the cargo steps, default 10),
 # MDBOOK (an mdbook binary to use instead of PATH / the cached install).
@@ -60,7 +61,7 @@ if [ -z "$mdbook" ]; then
 fi
 echo "== mdBook: $mdbook ($("$mdbook" --version))"
 
-exec python3 "$repo/bench/bench.py" \
+exec python3 -B "$repo/bench/bench.py" \
     --specbook "$repo/target/release/specbook" \
     --mdbook "$mdbook" \
     --work "$repo/target/bench" \

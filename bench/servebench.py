@@ -8,15 +8,24 @@ On a private copy of the corpus (edits never touch the shared corpus) it:
    script: an ``EventSource("...")`` (SSE) or ``WebSocket("...")`` URL, or a
    path literal in that script that answers ``text/event-stream`` /
    upgrades to a WebSocket.  ``BENCH_SERVE_EVENTS=/path`` overrides this;
-3. connects as a client and, BENCH_SERVE_EDITS times (default 10), edits
-   one markdown file in place (a save, as an editor does) and records
-      - **save -> reload**: from just before the write to the arrival of
-        the next event on the channel (bar: median <= 100 ms);
-      - **incremental rebuild**: the duration the server prints on its
-        terminal line for that rebuild (the first ``<number> ms|s|us`` on
-        the first line mentioning "rebuil"/"built"/"updated" after the
-        save), i.e. the rebuild alone without the debounce wait.  Compared
-        with the median full ``specbook build`` of the corpus (bar: <= 1/4).
+3. connects as a client and, BENCH_SERVE_EDITS times (default 10), saves
+   model_spec.md in place (as an editor does) with one sentence appended to
+   one prose line -- a different line each time, spread over the whole file
+   -- and records
+      - **save -> reload**: from just before the write to the arrival of the
+        first reload event that announces changed pages (an ``error`` event
+        counts as a miss; hello/ping/ok events and a reload that lists only
+        non-page files such as the search index are skipped).  Bar: median
+        <= 100 ms;
+      - **incremental rebuild**: the server's own figure for that rebuild,
+        debounce excluded: ``last_build_ms`` of ``/__specbook/stats`` once
+        that rebuild (and its search index) is done, when the server has
+        that endpoint; otherwise the duration on its terminal line (the
+        first line after the save mentioning "rebuil"/"built"/"updated"/
+        "render" that does not say "nothing changed").  Compared with the
+        median full ``specbook build`` of the corpus (bar: <= 1/4).
+   Before the edits, a 3 s idle window counts rebuilds that happen with no
+   edit at all (there should be none; reported as ``idle_rebuilds``).
 4. stops the server with SIGINT (then SIGKILL if it lingers).
 
 Edits are spaced by BENCH_SERVE_GAP seconds (default 1.5) so that each one
@@ -27,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import json
 import os
 import queue
 import re
@@ -47,7 +57,13 @@ EVENTSOURCE_RE = re.compile(r"""new\s+EventSource\(\s*(['"`])([^'"`]+)\1""")
 WEBSOCKET_RE = re.compile(r"""new\s+WebSocket\(\s*(['"`])([^'"`]+)\1""")
 # Events that announce something other than "the new build is ready".
 NOT_RELOAD_RE = re.compile(r"\b(ping|keep-?alive|hello|connected|welcome|building|rebuilding|started)\b", re.I)
+NOTHING_CHANGED_RE = re.compile(r"nothing changed|no change|unchanged|0 files changed", re.I)
+FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 PATH_LITERAL_RE = re.compile(r"""(['"`])(/[\w./\-]*(?:reload|event|sse|live|ws|socket)[\w./\-]*)\1""", re.I)
+
+
+IDLE_WINDOW_S = 3.0
+STATS_PATH = "__specbook/stats"  # specbook serve's figures (relative to the site root)
 
 
 class ServeBenchError(Exception):
@@ -129,6 +145,8 @@ class SSEClient:
     def __init__(self, url: str) -> None:
         u = urlsplit(url)
         self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        self.conn.connect()
+        self.sock = self.conn.sock  # kept: the connection drops it once the response owns it
         self.conn.request("GET", (u.path or "/") + (f"?{u.query}" if u.query else ""),
                           headers={"Accept": "text/event-stream", "Cache-Control": "no-cache"})
         self.resp = self.conn.getresponse()
@@ -142,7 +160,7 @@ class SSEClient:
         buf: list[str] = []
         try:
             while True:
-                raw = self.resp.fp.readline()
+                raw = self.resp.readline()  # decodes chunked transfer encoding
                 if not raw:
                     return
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
@@ -152,14 +170,15 @@ class SSEClient:
                         buf = []
                 elif not line.startswith(":"):  # ':' lines are keep-alive comments
                     buf.append(line)
-        except OSError:
-            return
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):
+            return  # connection closed (by close() or by the server)
 
     def close(self) -> None:
         try:
-            self.conn.sock.shutdown(socket.SHUT_RDWR)
+            self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+        self.sock.close()
         self.conn.close()
 
 
@@ -203,8 +222,8 @@ class WSClient:
                     return
                 if op in (0x1, 0x2, 0x0):
                     self.events.put((time.perf_counter(), data.decode("utf-8", "replace")))
-        except OSError:
-            return
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):
+            return  # connection closed (by close() or by the server)
 
     def close(self) -> None:
         try:
@@ -248,15 +267,97 @@ def find_channel(base: str) -> tuple[str, str]:
         "set BENCH_SERVE_EVENTS=/path to name it")
 
 
-def _edit(path: Path, original: str, i: int) -> None:
-    """One save: the original text with a changed word in its first paragraph."""
-    lines = original.split("\n")
-    for j, line in enumerate(lines):
-        if line.strip() and not line.startswith(("#", "!", "~", "`", " ", "<", "-")):
-            lines[j] = line.rstrip() + f" Benchmark edit {i}."
-            break
+def classify_event(msg: str) -> str:
+    """'reload', 'error' or 'other' for one event's text.
+
+    SSE events carry a name (``event: reload``); data-only events and
+    WebSocket messages are judged by their text.  A reload whose JSON data
+    lists changed paths none of which is a page (e.g. only the search index)
+    is 'other': the reader sees nothing change yet."""
+    name = None
+    data = []
+    for line in msg.split("\n"):
+        if line.startswith("event:"):
+            name = line[6:].strip().lower()
+        elif line.startswith("data:"):
+            data.append(line[5:].strip())
+    try:
+        payload = json.loads("\n".join(data)) if data else json.loads(msg)
+    except ValueError:
+        payload = None
+    if name is None and isinstance(payload, dict):  # e.g. {"type": "reload", ...}
+        for key in ("type", "event", "kind"):
+            if isinstance(payload.get(key), str):
+                name = payload[key].lower()
+                break
+    text = name if name is not None else msg
+    if re.search(r"\berror", text, re.I):
+        return "error"
+    if NOT_RELOAD_RE.search(text) or (name is not None and not re.search(r"reload|change|update", name)):
+        return "other"
+    if isinstance(payload, dict) and isinstance(payload.get("changed"), list) and payload["changed"]:
+        if not any(str(p).endswith((".html", "/")) for p in payload["changed"]):
+            return "other"
+    return "reload"
+
+
+def get_stats(base: str) -> dict | None:
+    """specbook's own figures at /__specbook/stats, if the server has them."""
+    try:
+        status, headers, body = http_get(urljoin(base, STATS_PATH), timeout=5)
+        if status == 200 and "json" in headers.get("content-type", ""):
+            st = json.loads(body)
+            if isinstance(st, dict) and "last_build_ms" in st and "builds" in st:
+                return st
+    except (OSError, ValueError, http.client.HTTPException):
+        pass
+    return None
+
+
+def rebuild_time(lines: list[str]) -> float | None:
+    """The rebuild duration (ms) of the edit among the server's lines printed
+    after the save: the first rebuild line that reports a change, else the
+    first rebuild line (a server may also log rebuilds that changed nothing)."""
+    found = []
+    for line in lines:
+        m = DURATION_RE.search(line)
+        if m and REBUILD_WORDS.search(line):
+            found.append((bool(NOTHING_CHANGED_RE.search(line)), to_ms(*m.groups())))
+    for nothing, ms in found:
+        if not nothing:
+            return ms
+    return found[0][1] if found else None
+
+
+def prose_lines(text: str, n: int) -> list[int]:
+    """Indexes of n prose lines spread evenly over the file (outside code
+    fences, not headings, lists, admonitions or conversation markup)."""
+    fence = None
+    ok = []
+    for i, line in enumerate(text.split("\n")):
+        m = FENCE_RE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        if len(line) > 40 and not line.startswith(("#", "!", " ", "\t", "<", "-", "*", "|", ">")) \
+                and not line[0].isdigit():
+            ok.append(i)
+    if not ok:
+        raise ServeBenchError("no prose line to edit in model_spec.md")
+    return [ok[(k * len(ok)) // n] for k in range(n)]
+
+
+def _edit(path: Path, lines: list[str], idx: int, i: int) -> None:
+    """One save, written in place as an editor does: the original text with
+    one sentence appended to line idx."""
+    edited = list(lines)
+    edited[idx] = edited[idx].rstrip() + f" Benchmark edit {i}."
     with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
+        f.write("\n".join(edited))
 
 
 def run(specbook: Path, corpus: Path, work: Path, edits: int, gap: float, log) -> dict:
@@ -278,43 +379,73 @@ def run(specbook: Path, corpus: Path, work: Path, edits: int, gap: float, log) -
         kind, url = find_channel(base)
         log(f"  serve: reload channel {kind} {urlsplit(url).path}")
         client = SSEClient(url) if kind == "sse" else WSClient(url)
-        time.sleep(max(gap, 0.5))
+        # Idle window: with no edit, a well-behaved server does no rebuild.
+        t_idle = time.perf_counter()
+        time.sleep(IDLE_WINDOW_S)
+        idle_rebuilds = sum(1 for l in server.lines_since(t_idle)
+                            if REBUILD_WORDS.search(l) and DURATION_RE.search(l))
+        if idle_rebuilds:
+            log(f"  serve: WARNING: {idle_rebuilds} rebuilds in {IDLE_WINDOW_S:.0f} s with no edit "
+                "(the watcher reacts to something other than source changes)")
         latencies: list[float] = []
         rebuilds: list[float] = []
         misses = 0
-        for i in range(1, edits + 1):
+        lines = original.split("\n")
+        use_stats = get_stats(base) is not None
+        log(f"  serve: rebuild times from {'/' + STATS_PATH if use_stats else 'the terminal lines'}")
+        for i, idx in enumerate(prose_lines(original, edits), start=1):
             while not client.events.empty():  # drop hello/keep-alive events
                 client.events.get_nowait()
+            before = get_stats(base) if use_stats else None
             t0 = time.perf_counter()
-            _edit(target, original, i)
-            t1 = None
+            _edit(target, lines, idx, i)
+            t1, kind_seen = None, None
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 try:
                     ts, msg = client.events.get(timeout=max(0.01, deadline - time.monotonic()))
                 except queue.Empty:
                     break
-                if not NOT_RELOAD_RE.search(msg):
+                kind_seen = classify_event(msg)
+                if kind_seen == "reload":
                     t1 = ts
+                    break
+                if kind_seen == "error":
                     break
             if t1 is None:
                 misses += 1
-                log(f"  serve: edit {i}: no reload event within 30 s")
+                log(f"  serve: edit {i} (line {idx + 1}): no reload event "
+                    f"({'an error event' if kind_seen == 'error' else 'none within 30 s'})")
+                time.sleep(gap)
                 continue
             latencies.append((t1 - t0) * 1000)
-            time.sleep(gap)  # let the rebuild line be printed, and debounce settle
-            for line in server.lines_since(t0):
-                if REBUILD_WORDS.search(line):
-                    m = DURATION_RE.search(line)
-                    if m:
-                        rebuilds.append(to_ms(*m.groups()))
+            ms = None
+            if use_stats and before is not None:
+                # Wait for this rebuild (and its search index, when the
+                # server reports one) to finish, then take its own figure.
+                end = time.monotonic() + 30
+                while time.monotonic() < end:
+                    st = get_stats(base)
+                    if st and st["builds"] > before["builds"] and \
+                            st.get("indexed_build", st["builds"]) >= st["builds"]:
+                        ms = float(st["last_build_ms"])
                         break
+                    time.sleep(0.02)
+                time.sleep(gap)  # debounce settles before the next edit
+            else:
+                time.sleep(gap)  # let the rebuild line be printed, and debounce settle
+                ms = rebuild_time(server.lines_since(t0))
+            if ms is not None:
+                rebuilds.append(ms)
         if server.proc.poll() is not None:
             raise ServeBenchError("`specbook serve` exited during the benchmark:\n" + server.text())
         if not latencies:
             raise ServeBenchError("no reload event arrived after any edit; server output:\n" + server.text())
         return {
             "channel": kind,
+            "rebuild_time_source": "/" + STATS_PATH if use_stats else "terminal",
+            "idle_rebuilds": idle_rebuilds,
+            "idle_window_s": IDLE_WINDOW_S,
             "edits": edits,
             "missed_events": misses,
             "save_to_reload_ms": [round(x, 1) for x in latencies],

@@ -15,4 +15,6 @@ pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod search;
+pub mod serve;
 pub mod site;

@@ -1,5 +1,6 @@
 //! The `specbook` command line: argument parsing and dispatch only.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,6 +42,40 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
     },
+    /// Create a new spec project: book.toml, a starter spec and eval prompts.
+    ///
+    /// Existing files are never overwritten.
+    Init {
+        /// Folder to create the project in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Also copy the default templates/ and static/ files to customise.
+        #[arg(long)]
+        theme: bool,
+    },
+    /// Preview the site in a browser, rebuilt and reloaded on every save.
+    ///
+    /// Builds the spec into memory (the output folder is never written),
+    /// serves it on http://127.0.0.1:3000/ and watches the sources,
+    /// templates/, static/ and book.toml. Each save rebuilds only what it
+    /// changed; open pages reload themselves and keep their scroll position.
+    /// While the spec has errors the last good build stays served and every
+    /// open page shows them in an overlay. Stop with Ctrl-C.
+    Serve {
+        /// Project folder, Model Spec folder, or a single markdown file.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Port to listen on; when it is taken, the next free one is used.
+        #[arg(short, long, default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on. Anything but loopback makes the preview
+        /// reachable from the network.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Write the parsed spec as spec.json (see EXPORT.md).
     Export {
         /// Project folder, Model Spec folder, or a single markdown file.
@@ -57,7 +92,19 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { dir, deny_warnings } => specbook::cmd::check::run(&dir, deny_warnings),
         Command::Build { dir, output } => specbook::cmd::build::run(&dir, output.as_deref()),
+        Command::Init { dir, theme } => specbook::cmd::init::run(&dir, theme),
         Command::Export { dir, output } => specbook::cmd::export::run(&dir, output.as_deref()),
+        Command::Serve {
+            dir,
+            port,
+            bind,
+            open,
+        } => specbook::cmd::serve::run(&specbook::serve::ServeOptions {
+            dir,
+            port,
+            bind,
+            open,
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -197,6 +197,32 @@
     }
   });
 
+  /* ---- search: search.js (and search.css) load on first use of the box,
+     on `/` or Ctrl/Cmd-K, or at once for a ?q= link; it adopts the box ---- */
+  var sbHost = d.getElementById("search"), sbInput = sbHost && $("input", sbHost);
+  if (sbHost && sbInput && sbHost.getAttribute("data-src")) {
+    var sbLoad = function () {
+      if (window.SpecbookSearch || $('script[src$="search.js"]')) return;
+      var s = d.createElement("script");
+      s.src = sbHost.getAttribute("data-src");
+      d.head.appendChild(s);
+    };
+    sbInput.addEventListener("focus", sbLoad);
+    sbInput.addEventListener("input", sbLoad);
+    d.addEventListener("keydown", function (e) {
+      if (sbHost.getAttribute("data-ready")) return; // search.js handles keys now
+      var t = e.target, typing = t && t.closest && t.closest("input, textarea, select, [contenteditable]");
+      var k = (e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey;
+      if (k || (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey)) {
+        e.preventDefault();
+        sbInput.focus();
+        if (k) sbInput.select();
+        sbLoad();
+      }
+    });
+    if (/[?&]q=/.test(location.search) && !$("[data-examples-browser]")) sbLoad();
+  }
+
   /* ---- left/right arrow keys go to the previous/next chapter ---- */
   d.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;

@@ -44,7 +44,10 @@ fn assert_case(case: &str, exit: i32) {
     let (stderr, code) = check_case(case);
     let got = printed(&stderr);
     for want in expected(case) {
-        assert!(got.contains(&want), "{case}: expected {want:?} in:\n{stderr}");
+        assert!(
+            got.contains(&want),
+            "{case}: expected {want:?} in:\n{stderr}"
+        );
     }
     assert_eq!(code, exit, "{case}: exit code; stderr:\n{stderr}");
     let root = fixture("invalid").join(case);
@@ -116,8 +119,15 @@ fn unknown_role_is_a_warning() {
 fn many_problems_all_reported_in_one_run() {
     assert_case("many_problems", 1);
     let (stderr, _) = check_case("many_problems");
-    assert_eq!(printed(&stderr).len(), expected("many_problems").len(), "{stderr}");
-    assert!(stderr.trim_end().ends_with("3 errors, 6 warnings"), "{stderr}");
+    assert_eq!(
+        printed(&stderr).len(),
+        expected("many_problems").len(),
+        "{stderr}"
+    );
+    assert!(
+        stderr.trim_end().ends_with("3 errors, 6 warnings"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -131,11 +141,18 @@ fn deny_warnings_fails_on_warnings() {
 fn diagnostics_show_the_source_line_and_a_caret() {
     let (stderr, _) = check_case("unknown_ref");
     let lines: Vec<&str> = stderr.lines().collect();
-    let i = lines.iter().position(|l| l.contains("error: reference to unknown section")).unwrap();
+    let i = lines
+        .iter()
+        .position(|l| l.contains("error: reference to unknown section"))
+        .unwrap();
     assert!(lines[i + 2].contains("[?](#no_such_rule)"), "{stderr}");
     let col: usize = lines[i].split(':').nth(2).unwrap().parse().unwrap();
     let gutter = lines[i + 2].find('|').unwrap() + 2;
-    assert_eq!(lines[i + 3].find('^').unwrap(), gutter + col - 1, "caret under the column:\n{stderr}");
+    assert_eq!(
+        lines[i + 3].find('^').unwrap(),
+        gutter + col - 1,
+        "caret under the column:\n{stderr}"
+    );
     assert!(!stderr.contains('\u{1b}'), "no colour codes when piped");
 }
 
@@ -161,12 +178,25 @@ fn real_corpus_has_no_errors() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     // FORMAT.md: four cited labels have no file, two files are cited nowhere.
-    assert!(stderr.contains("check passed: 80 sections, 183 examples, 114 eval files; 0 errors, 6 warnings"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "check passed: 80 sections, 183 examples, 114 eval files; 0 errors, 6 warnings"
+        ),
+        "{stderr}"
+    );
     for label in ["d0pu", "rse0", "h82a", "t5q0"] {
-        assert!(stderr.contains(&format!("footnote `[^{label}]` names an eval-prompt file")), "{label}");
+        assert!(
+            stderr.contains(&format!("footnote `[^{label}]` names an eval-prompt file")),
+            "{label}"
+        );
     }
     for label in ["91ld", "lds1"] {
-        assert!(stderr.contains(&format!("examples/{label}.md:1:1: warning: eval-prompt file is not cited")), "{label}");
+        assert!(
+            stderr.contains(&format!(
+                "examples/{label}.md:1:1: warning: eval-prompt file is not cited"
+            )),
+            "{label}"
+        );
     }
 }
 

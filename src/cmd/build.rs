@@ -11,6 +11,7 @@ use crate::{output, pipeline};
 
 pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
     let start = Instant::now();
+    crate::render::highlight::warm_up();
     let loaded = pipeline::load(dir)?;
     report(&loaded.diagnostics);
     if loaded.diagnostics.has_errors() {

@@ -3,6 +3,8 @@
 pub mod build;
 pub mod check;
 pub mod export;
+pub mod init;
+pub mod serve;
 
 use std::io::Write;
 

@@ -1,11 +1,13 @@
 //! Builds page contexts from the spec and renders them with tera.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
 use tera::Tera;
 
+use super::cache::RenderCache;
 use super::context::*;
 use super::markdown::{LinkMode, Linker, escape, render_inline, render_message_body, render_prose};
 use super::typography::capitalize_first_word;
@@ -20,19 +22,28 @@ use crate::site;
 pub struct SiteRenderer<'a> {
     spec: &'a Spec,
     config: &'a Config,
-    tera: Tera,
+    tera: Arc<Tera>,
     site: SiteCtx,
     chapters: Vec<Link>,
     toc: Vec<TocItem>,
     refs_to: HashMap<&'a str, Vec<&'a Reference>>,
     live_reload: Option<String>,
+    defer_search: bool,
+    /// Under `serve`: fragments and pages kept from the previous render.
+    cache: Option<&'a RenderCache>,
 }
 
 impl<'a> SiteRenderer<'a> {
     pub fn new(loaded: &'a Loaded, opts: &RenderOptions) -> Result<Self> {
+        let tera = theme::load_templates(loaded.config.theme_dir.as_deref())?;
+        Ok(Self::with_templates(loaded, opts, Arc::new(tera)))
+    }
+
+    /// [`SiteRenderer::new`] with the templates already loaded (`serve`
+    /// keeps them while they do not change).
+    pub fn with_templates(loaded: &'a Loaded, opts: &RenderOptions, tera: Arc<Tera>) -> Self {
         let spec = &loaded.spec;
         let config = &loaded.config;
-        let tera = theme::load_templates(config.theme_dir.as_deref())?;
         let description = spec
             .meta
             .description
@@ -69,6 +80,8 @@ impl<'a> SiteRenderer<'a> {
             toc: Vec::new(),
             refs_to,
             live_reload: opts.live_reload.clone(),
+            defer_search: opts.defer_search,
+            cache: None,
         };
         r.toc = spec
             .sections
@@ -77,7 +90,28 @@ impl<'a> SiteRenderer<'a> {
             .filter(|(_, s)| s.parent.is_none())
             .map(|(i, _)| r.toc_item(i))
             .collect();
-        Ok(r)
+        r
+    }
+
+    /// Reuses what `cache` kept from the previous render (see `cache.rs`).
+    pub fn with_cache(mut self, cache: &'a RenderCache) -> Self {
+        cache.begin(self.spec);
+        self.cache = Some(cache);
+        self
+    }
+
+    /// A markdown fragment: from the cache when its inputs are unchanged.
+    fn fragment(
+        &self,
+        kind: &str,
+        text: &str,
+        link: &Linker<'_>,
+        render: impl FnOnce() -> String,
+    ) -> String {
+        match self.cache {
+            Some(c) => c.fragment(kind, text, link, render),
+            None => render(),
+        }
     }
 
     fn toc_item(&self, i: usize) -> TocItem {
@@ -113,7 +147,13 @@ impl<'a> SiteRenderer<'a> {
 
     pub fn render_all(&self) -> Result<SiteFiles> {
         let spec = self.spec;
-        let mut jobs: Vec<Job> = vec![Job::Home, Job::Single, Job::NotFound, Job::Toc];
+        let mut jobs: Vec<Job> = vec![
+            Job::Home,
+            Job::Single,
+            Job::NotFound,
+            Job::Examples,
+            Job::Toc,
+        ];
         jobs.extend(
             spec.sections
                 .iter()
@@ -122,8 +162,19 @@ impl<'a> SiteRenderer<'a> {
                 .map(|(i, _)| Job::Chapter(i)),
         );
         jobs.extend((0..spec.evals.len()).map(Job::Eval));
-        let rendered: Vec<Result<(String, Vec<u8>)>> =
-            jobs.par_iter().map(|j| self.render_job(j)).collect();
+        // The search index is independent of the pages: build both at once.
+        let (rendered, search_files) = rayon::join(
+            || -> Vec<Result<(String, Vec<u8>)>> {
+                jobs.par_iter().map(|j| self.render_job(j)).collect()
+            },
+            || {
+                if self.defer_search {
+                    Vec::new()
+                } else {
+                    crate::search::build_search_files(spec)
+                }
+            },
+        );
         let mut files = SiteFiles::new();
         for r in rendered {
             let (path, bytes) = r?;
@@ -137,7 +188,21 @@ impl<'a> SiteRenderer<'a> {
             highlight::stylesheet().into_bytes(),
         );
         files.insert(site::SPEC_JSON.into(), export::to_json(spec).into_bytes());
-        // SEARCH-HOOK
+        for f in search_files {
+            files.insert(f.path, f.bytes);
+        }
+        files.insert(
+            "search.js".into(),
+            crate::search::SEARCH_JS.as_bytes().to_vec(),
+        );
+        files.insert(
+            "search.css".into(),
+            crate::search::SEARCH_CSS.as_bytes().to_vec(),
+        );
+        files.insert(
+            "examples.js".into(),
+            crate::search::EXAMPLES_JS.as_bytes().to_vec(),
+        );
         if let Some(url) = &self.config.site_url {
             files.insert("sitemap.xml".into(), sitemap(url, &files).into_bytes());
         }
@@ -148,14 +213,20 @@ impl<'a> SiteRenderer<'a> {
         let spec = self.spec;
         let (template, path, ctx) = match *job {
             Job::Toc => {
+                let path = "static/toc.js";
+                let key = self.cache_key(&self.toc)?;
+                if let Some(bytes) = self.cached_page(path, "toc.html", &key) {
+                    return Ok((path.into(), bytes));
+                }
                 let mut ctx = tera::Context::new();
                 ctx.insert("toc", &self.toc);
-                let html = self.render_template("toc.html", &ctx, "static/toc.js")?;
+                let html = self.render_template("toc.html", &ctx, path)?;
                 let js = format!(
                     "/* Generated by specbook: the sidebar table of contents, shared by every page. */\nwindow.SPECBOOK_TOC={};\n",
                     serde_json::to_string(html.trim()).expect("string serialises")
                 );
-                return Ok(("static/toc.js".into(), js.into_bytes()));
+                self.store_page(path, "toc.html", key, js.as_bytes());
+                return Ok((path.into(), js.into_bytes()));
             }
             Job::Home => {
                 let link = Linker {
@@ -264,10 +335,34 @@ impl<'a> SiteRenderer<'a> {
                 ("eval.html", path, c)
             }
         };
+        let key = self.cache_key(&ctx)?;
+        if let Some(bytes) = self.cached_page(&path, template, &key) {
+            return Ok((path, bytes));
+        }
         let ctx =
             tera::Context::from_serialize(&ctx).context("failed to build the template context")?;
         let html = self.render_template(template, &ctx, &path)?;
+        self.store_page(&path, template, key, html.as_bytes());
         Ok((path, html.into_bytes()))
+    }
+
+    /// The serialised context a cached page is compared by (empty when
+    /// there is no cache).
+    fn cache_key(&self, ctx: &impl serde::Serialize) -> Result<Vec<u8>> {
+        match self.cache {
+            Some(_) => serde_json::to_vec(ctx).context("failed to build the template context"),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn cached_page(&self, path: &str, template: &str, key: &[u8]) -> Option<Vec<u8>> {
+        self.cache.and_then(|c| c.page(path, template, key))
+    }
+
+    fn store_page(&self, path: &str, template: &str, key: Vec<u8>, bytes: &[u8]) {
+        if let Some(c) = self.cache {
+            c.store_page(path, template, key, bytes);
+        }
     }
 
     fn render_template(&self, template: &str, ctx: &tera::Context, path: &str) -> Result<String> {
@@ -324,7 +419,12 @@ impl<'a> SiteRenderer<'a> {
             aggregated: self.aggregated(i),
             edit_url,
             blocks: self.blocks(&s.blocks, link),
-            referenced_by: self.referenced_by(&s.id, link),
+            // Backlinks help readers navigate the paged site; the single
+            // page (read or printed in one go) leaves them out.
+            referenced_by: match link.mode {
+                LinkMode::Single => Vec::new(),
+                LinkMode::Paged { .. } => self.referenced_by(&s.id, link),
+            },
         }
     }
 
@@ -333,10 +433,13 @@ impl<'a> SiteRenderer<'a> {
             .iter()
             .map(|b| match b {
                 Block::Prose(span) => BlockCtx::Html {
-                    html: render_prose(&span.text, link),
+                    html: self
+                        .fragment("prose", &span.text, link, || render_prose(&span.text, link)),
                 },
                 Block::Commentary(c) => BlockCtx::Commentary {
-                    html: render_prose(&c.body.text, link),
+                    html: self.fragment("prose", &c.body.text, link, || {
+                        render_prose(&c.body.text, link)
+                    }),
                 },
                 Block::Example(ex) => BlockCtx::Example {
                     example: self.example_ctx(ex, link),
@@ -381,7 +484,10 @@ impl<'a> SiteRenderer<'a> {
     }
 
     fn example_ctx(&self, ex: &Example, link: &Linker<'_>) -> ExampleCtx {
-        let title_html = capitalize_first_word(&render_inline(&ex.title.text, link));
+        let title_html =
+            capitalize_first_word(&self.fragment("inline", &ex.title.text, link, || {
+                render_inline(&ex.title.text, link)
+            }));
         let u18 = ex.messages.iter().any(|m| {
             m.settings_only()
                 && m.settings()
@@ -429,10 +535,11 @@ impl<'a> SiteRenderer<'a> {
                 value: v.clone(),
             })
             .collect();
-        let mut comment = m
-            .comment
-            .as_ref()
-            .map(|c| capitalize_first_word(&render_inline(&c.text, link)));
+        let mut comment = m.comment.as_ref().map(|c| {
+            capitalize_first_word(
+                &self.fragment("inline", &c.text, link, || render_inline(&c.text, link)),
+            )
+        });
         if m.comment.is_none() {
             comment = m.attr("comment").map(escape);
         }
@@ -463,7 +570,12 @@ impl<'a> SiteRenderer<'a> {
             attrs,
             verdict: m.verdict.map(|v| v.as_str()),
             verdict_label: m.verdict.map(|v| v.label()),
-            body_html: render_message_body(m, link),
+            body_html: self.fragment(
+                &format!("message:{}:{}", m.role, m.attr("recipient").is_some()),
+                &m.content.text,
+                link,
+                || render_message_body(m, link),
+            ),
             comment_html: comment,
         }
     }
@@ -473,7 +585,6 @@ enum Job {
     Home,
     Single,
     NotFound,
-    #[allow(dead_code)] // SEARCH-HOOK: constructed once the examples browser lands
     Examples,
     Toc,
     Chapter(usize),

@@ -15,6 +15,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("chapter.html", include_str!("../../templates/chapter.html")),
     ("single.html", include_str!("../../templates/single.html")),
     ("eval.html", include_str!("../../templates/eval.html")),
+    (
+        "examples.html",
+        include_str!("../../templates/examples.html"),
+    ),
     ("404.html", include_str!("../../templates/404.html")),
     ("toc.html", include_str!("../../templates/toc.html")),
 ];
@@ -54,9 +58,27 @@ pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    // Tera's default also escapes `/` (as `&#x2F;`), which clutters every
+    // URL in the output; `&<>"'` is all HTML needs.
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| anyhow!("template error: {}", error_chain(&e)))?;
     Ok(tera)
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Static files: built-ins overridden (or extended) by the project's.

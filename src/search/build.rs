@@ -1,13 +1,15 @@
 //! Spec → search documents → the chunked index files (see `README.md`
 //! beside this file for the format).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::SearchFile;
 use super::tokenize::{Token, TokenKind, is_stop_word, tokens};
+use super::{SearchFile, wrap_data};
 use crate::model::{Authority, Block, Example, KNOWN_TAGS, Spec};
 use crate::parse::inline::plain_text;
 use crate::site::{eval_example_href, example_href, section_href};
@@ -16,13 +18,16 @@ use crate::site::{eval_example_href, example_href, section_href};
 pub const FORMAT_VERSION: u32 = 1;
 /// Where every file goes, relative to the site root.
 pub const DIR: &str = "search";
-/// Documents per metadata chunk (`m/<n>.json`).
-pub const META_CHUNK_DOCS: usize = 32;
-/// Raw bytes a text chunk (`x/<n>.json`) grows to before the next starts.
-pub const TEXT_CHUNK_BYTES: usize = 6_000;
-/// Raw bytes a postings chunk (`t/<n>.json`) grows to before the next starts.
+/// Documents per metadata chunk (`m/<n>.js`).
+pub const META_CHUNK_DOCS: usize = 16;
+/// Examples and eval prompts per chunk of the examples browser's list
+/// (`e/<n>.js`).
+pub const EXAMPLE_CHUNK_DOCS: usize = 128;
+/// Raw bytes a text chunk (`x/<n>.js`) grows to before the next starts.
+pub const TEXT_CHUNK_BYTES: usize = 3_000;
+/// Raw bytes a postings chunk (`t/<n>.js`) grows to before the next starts.
 pub const TERM_CHUNK_BYTES: usize = 12_000;
-/// Raw bytes a word-list chunk (`w/<n>.json`) grows to before the next starts.
+/// Raw bytes a word-list chunk (`w/<n>.js`) grows to before the next starts.
 pub const WORD_CHUNK_BYTES: usize = 6_000;
 
 /// Score multipliers (×10) per document kind: a rule's own text ranks above
@@ -137,10 +142,11 @@ pub fn documents(spec: &Spec) -> (Vec<Doc>, Vec<Chapter>) {
         }
         if include_self && chapter != i {
             parts.push(plain(&spec.sections[i].title));
-        } else if !include_self {
-            if let Some(p) = spec.sections[i].parent.filter(|&p| p != chapter) {
-                parts.push(plain(&spec.sections[p].title));
-            }
+        } else if let Some(p) = spec.sections[i]
+            .parent
+            .filter(|&p| !include_self && p != chapter)
+        {
+            parts.push(plain(&spec.sections[p].title));
         }
         parts.join(" › ")
     };
@@ -223,7 +229,11 @@ fn example_doc(ex: &Example, plain: &dyn Fn(&str) -> String, kind: Kind) -> Doc 
     let mut push_msg = |mi: usize, msgs: &mut Vec<Msg>, body: &mut Vec<String>| {
         let m = &ex.messages[mi];
         let text = m.content.text.trim().to_owned();
-        let note = m.comment.as_ref().map(|c| plain(&c.text)).unwrap_or_default();
+        let note = m
+            .comment
+            .as_ref()
+            .map(|c| plain(&c.text))
+            .unwrap_or_default();
         let verdict = m.verdict.map(|v| v.as_str()).unwrap_or("");
         if let Some(v) = m.verdict {
             verdicts |= 1 << VERDICTS.iter().position(|&x| x == v.as_str()).unwrap_or(0);
@@ -233,7 +243,11 @@ fn example_doc(ex: &Example, plain: &dyn Fn(&str) -> String, kind: Kind) -> Doc 
         }
         for (k, v) in m.settings() {
             if k == "under_18" && v == "true" {
-                tags |= 1 << KNOWN_TAGS.iter().position(|&t| t == "under_18").unwrap_or(0);
+                tags |= 1
+                    << KNOWN_TAGS
+                        .iter()
+                        .position(|&t| t == "under_18")
+                        .unwrap_or(0);
             }
         }
         body.push(plain(&m.content.text));
@@ -256,9 +270,13 @@ fn example_doc(ex: &Example, plain: &dyn Fn(&str) -> String, kind: Kind) -> Doc 
                     push_msg(mi, &mut msgs, &mut body);
                 }
             }
-            crate::model::Item::Elision(t) => {
-                msgs.push(Msg(String::new(), String::new(), t.clone(), String::new(), -1))
-            }
+            crate::model::Item::Elision(t) => msgs.push(Msg(
+                String::new(),
+                String::new(),
+                t.clone(),
+                String::new(),
+                -1,
+            )),
         }
     }
     if ex.items.is_empty() {
@@ -303,71 +321,93 @@ pub fn idf(n_docs: usize, df: usize) -> u32 {
     (v.round() as u32).max(1)
 }
 
+/// Postings as (doc, weight), and the positions of each posting.
+pub type Postings = (Vec<(u32, u32)>, Vec<Vec<u32>>);
+
+/// (term, idf, postings as (doc, weight), positions per posting).
+pub type TermRow = (String, u32, Vec<(u32, u32)>, Vec<Vec<u32>>);
+
 /// Terms with their postings, in index order.
 pub struct TermIndex {
-    /// (term, idf, postings as (doc, weight), positions per posting).
-    pub terms: Vec<(String, u32, Vec<(u32, u32)>, Vec<Vec<u32>>)>,
+    pub terms: Vec<TermRow>,
     /// Every word as written, sorted (JS order).
     pub surfaces: Vec<String>,
 }
 
-pub fn index_terms(docs: &[Doc]) -> TermIndex {
-    // Body lengths for BM25, averaged per kind.
-    let mut per_doc: Vec<(BTreeMap<String, Stat>, u32)> = Vec::with_capacity(docs.len());
-    let mut surfaces: BTreeMap<String, ()> = BTreeMap::new();
-    for d in docs {
-        let mut stats: BTreeMap<String, Stat> = BTreeMap::new();
-        let mut toks: Vec<Token> = Vec::new();
-        let title_end = tokens(&d.title, 0, &mut toks);
-        let n_title = toks.len();
-        let id_start = title_end + FIELD_GAP;
-        let mut pos = if d.rule_id.is_empty() {
-            id_start
+/// A document's statistics per term, and its body length.
+type DocStats = (HashMap<String, Stat>, u32);
+
+/// One document's term statistics, its body length (for BM25) and the
+/// distinct surface words it contains.
+fn doc_stats(d: &Doc) -> (DocStats, Vec<String>) {
+    let mut stats: HashMap<String, Stat> = HashMap::new();
+    let mut surfaces: Vec<String> = Vec::new();
+    let mut toks: Vec<Token> = Vec::new();
+    let title_end = tokens(&d.title, 0, &mut toks);
+    let n_title = toks.len();
+    let id_start = title_end + FIELD_GAP;
+    let mut pos = if d.rule_id.is_empty() {
+        id_start
+    } else {
+        tokens(&d.rule_id, id_start, &mut toks) + FIELD_GAP
+    };
+    let n_id_end = toks.len();
+    for block in &d.body {
+        pos = tokens(block, pos, &mut toks) + FIELD_GAP;
+    }
+    let mut body_len = 0u32;
+    for (k, t) in toks.into_iter().enumerate() {
+        if t.kind == TokenKind::Word {
+            surfaces.push(t.surface);
+        }
+        let positional = t.kind != TokenKind::Compound && !is_stop_word(&t.term);
+        let st = stats.entry(t.term).or_default();
+        if k < n_title {
+            st.in_title = true;
+        } else if k < n_id_end {
+            st.in_id = true;
         } else {
-            tokens(&d.rule_id, id_start, &mut toks) + FIELD_GAP
-        };
-        let n_id_end = toks.len();
-        for block in &d.body {
-            pos = tokens(block, pos, &mut toks) + FIELD_GAP;
-        }
-        let mut body_len = 0u32;
-        for (k, t) in toks.into_iter().enumerate() {
-            if t.kind == TokenKind::Word {
-                surfaces.insert(t.surface.clone(), ());
-            }
-            let st = stats.entry(t.term.clone()).or_default();
-            if k < n_title {
-                st.in_title = true;
-            } else if k < n_id_end {
-                st.in_id = true;
-            } else {
-                st.body_tf += 1;
-                if t.kind != TokenKind::CjkBigram && t.kind != TokenKind::Compound {
-                    body_len += 1;
-                }
-            }
-            let positional = t.kind != TokenKind::Compound && !is_stop_word(&t.term);
-            if positional && st.positions.last() != Some(&t.pos) {
-                st.positions.push(t.pos);
+            st.body_tf += 1;
+            if t.kind != TokenKind::CjkBigram && t.kind != TokenKind::Compound {
+                body_len += 1;
             }
         }
-        per_doc.push((stats, body_len));
+        if positional && st.positions.last() != Some(&t.pos) {
+            st.positions.push(t.pos);
+        }
+    }
+    surfaces.sort_unstable();
+    surfaces.dedup();
+    ((stats, body_len), surfaces)
+}
+
+pub fn index_terms(docs: &[Doc]) -> TermIndex {
+    // Tokenise documents in parallel; merge in document order (deterministic).
+    let per_doc_surfaces: Vec<(DocStats, Vec<String>)> = docs.par_iter().map(doc_stats).collect();
+    let mut surfaces: BTreeMap<String, ()> = BTreeMap::new();
+    let mut per_doc = Vec::with_capacity(docs.len());
+    for (stats, doc_surfaces) in per_doc_surfaces {
+        for w in doc_surfaces {
+            surfaces.entry(w).or_insert(());
+        }
+        per_doc.push(stats);
     }
     let mut avg = [0f64; 3];
-    for k in 0..3 {
+    for (k, slot) in avg.iter_mut().enumerate() {
         let lens: Vec<f64> = docs
             .iter()
             .zip(&per_doc)
             .filter(|(d, _)| d.kind as usize == k)
             .map(|(_, (_, l))| f64::from(*l))
             .collect();
-        avg[k] = if lens.is_empty() {
+        *slot = if lens.is_empty() {
             1.0
         } else {
             (lens.iter().sum::<f64>() / lens.len() as f64).max(1.0)
         };
     }
-    let mut by_term: BTreeMap<String, (Vec<(u32, u32)>, Vec<Vec<u32>>)> = BTreeMap::new();
+    // Postings grow in document order; terms are sorted once at the end.
+    let mut by_term: HashMap<String, Postings> = HashMap::new();
     for (di, (d, (stats, len))) in docs.iter().zip(per_doc).enumerate() {
         let kind = d.kind as usize;
         for (term, st) in stats {
@@ -434,8 +474,21 @@ fn encode_positions(ps: &[Vec<u32>]) -> Vec<u32> {
     out
 }
 
-fn path(dir: &str, n: usize) -> String {
-    format!("{DIR}/{dir}/{n}.json")
+/// Site path of a data file, from its key (`t/3` → `search/t/3.js`).
+pub fn data_path(key: &str) -> String {
+    format!("{DIR}/{key}.js")
+}
+
+/// A data file: `json` under `key`, wrapped in the registration call.
+fn data_file(key: &str, json: &[u8]) -> SearchFile {
+    SearchFile {
+        path: data_path(key),
+        bytes: wrap_data(key, json),
+    }
+}
+
+fn chunk_key(dir: &str, n: usize) -> String {
+    format!("{dir}/{n}")
 }
 
 pub fn build(spec: &Spec) -> Vec<SearchFile> {
@@ -448,28 +501,38 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
     let mut chunk: Vec<Value> = Vec::new();
     let mut chunk_pos: Vec<Value> = Vec::new();
     let mut size = 0usize;
-    let mut flush = |chunk: &mut Vec<Value>, chunk_pos: &mut Vec<Value>, files: &mut Vec<SearchFile>, n: usize| {
-        files.push(SearchFile {
-            path: path("t", n),
-            bytes: json_bytes(&chunk),
-        });
+    let flush = |chunk: &mut Vec<Value>,
+                 chunk_pos: &mut Vec<Value>,
+                 files: &mut Vec<SearchFile>,
+                 n: usize| {
+        files.push(data_file(&chunk_key("t", n), &json_bytes(&chunk)));
         let all_empty = chunk_pos
             .iter()
             .all(|v| v.as_array().is_some_and(|a| a.is_empty()));
-        files.push(SearchFile {
-            path: path("p", n),
-            bytes: if all_empty { b"[]".to_vec() } else { json_bytes(&chunk_pos) },
-        });
+        let pos = if all_empty {
+            b"[]".to_vec()
+        } else {
+            json_bytes(&chunk_pos)
+        };
+        files.push(data_file(&chunk_key("p", n), &pos));
         chunk.clear();
         chunk_pos.clear();
     };
     for (term, idf, postings, positions) in &index.terms {
         if chunk.is_empty() {
-            term_keys.push(if term_keys.is_empty() { String::new() } else { term.clone() });
+            term_keys.push(if term_keys.is_empty() {
+                String::new()
+            } else {
+                term.clone()
+            });
         }
         let enc = encode_postings(postings);
         let has_pos = positions.iter().any(|p| !p.is_empty());
-        let pos = if has_pos { encode_positions(positions) } else { Vec::new() };
+        let pos = if has_pos {
+            encode_positions(positions)
+        } else {
+            Vec::new()
+        };
         size += term.len() + 8 + enc.iter().map(|x| digits(*x) + 1).sum::<usize>();
         chunk.push(json!([term, idf, enc]));
         chunk_pos.push(json!(pos));
@@ -488,15 +551,19 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
     let mut size = 0usize;
     for s in &index.surfaces {
         if words.is_empty() {
-            word_keys.push(if word_keys.is_empty() { String::new() } else { s.clone() });
+            word_keys.push(if word_keys.is_empty() {
+                String::new()
+            } else {
+                s.clone()
+            });
         }
         words.push(s);
         size += s.len() + 3;
         if size >= WORD_CHUNK_BYTES {
-            files.push(SearchFile {
-                path: path("w", word_keys.len() - 1),
-                bytes: json_bytes(&words),
-            });
+            files.push(data_file(
+                &chunk_key("w", word_keys.len() - 1),
+                &json_bytes(&words),
+            ));
             words.clear();
             size = 0;
         }
@@ -505,10 +572,10 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         if word_keys.is_empty() {
             word_keys.push(String::new());
         }
-        files.push(SearchFile {
-            path: path("w", word_keys.len() - 1),
-            bytes: json_bytes(&words),
-        });
+        files.push(data_file(
+            &chunk_key("w", word_keys.len() - 1),
+            &json_bytes(&words),
+        ));
     }
 
     // Facet classes and per-document facets.
@@ -531,18 +598,18 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         doc_class.push(c);
         doc_chapter.push(d.chapter.map(|c| c as i64).unwrap_or(-1));
     }
-    files.push(SearchFile {
-        path: format!("{DIR}/facets.json"),
-        bytes: json_bytes(&json!({"c": doc_class, "ch": doc_chapter})),
-    });
+    files.push(data_file(
+        "facets",
+        &json_bytes(&json!({"c": doc_class, "ch": doc_chapter})),
+    ));
 
     // Display metadata, fixed-size chunks.
     for (n, group) in docs.chunks(META_CHUNK_DOCS).enumerate() {
-        let rows: Vec<Value> = group.iter().map(|d| json!([d.title, d.href, d.crumb])).collect();
-        files.push(SearchFile {
-            path: path("m", n),
-            bytes: json_bytes(&rows),
-        });
+        let rows: Vec<Value> = group
+            .iter()
+            .map(|d| json!([d.title, d.href, d.crumb]))
+            .collect();
+        files.push(data_file(&chunk_key("m", n), &json_bytes(&rows)));
     }
 
     // Text for snippets and conversations, chunks by size.
@@ -561,34 +628,37 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         size += bytes.len();
         rows.push(v);
         if size >= TEXT_CHUNK_BYTES {
-            files.push(SearchFile {
-                path: path("x", text_starts.len() - 1),
-                bytes: json_bytes(&rows),
-            });
+            files.push(data_file(
+                &chunk_key("x", text_starts.len() - 1),
+                &json_bytes(&rows),
+            ));
             rows.clear();
             size = 0;
         }
     }
     if !rows.is_empty() {
-        files.push(SearchFile {
-            path: path("x", text_starts.len() - 1),
-            bytes: json_bytes(&rows),
-        });
+        files.push(data_file(
+            &chunk_key("x", text_starts.len() - 1),
+            &json_bytes(&rows),
+        ));
     }
 
-    // The examples browser's list.
+    // The examples browser's list: `[title, href, crumb]` of every example
+    // and eval prompt in document order, a fixed number per chunk (the
+    // browser numbers them from `facets`: every document not a rule).
     let examples: Vec<Value> = docs
         .iter()
-        .enumerate()
-        .filter(|(_, d)| d.kind != Kind::Rule)
-        .map(|(i, d)| json!([i, d.title, d.href, d.crumb]))
+        .filter(|d| d.kind != Kind::Rule)
+        .map(|d| json!([d.title, d.href, d.crumb]))
         .collect();
-    files.push(SearchFile {
-        path: format!("{DIR}/examples.json"),
-        bytes: json_bytes(&examples),
-    });
+    for (n, group) in examples.chunks(EXAMPLE_CHUNK_DOCS).enumerate() {
+        files.push(data_file(&chunk_key("e", n), &json_bytes(&group)));
+    }
 
-    let authorities: Vec<[&str; 2]> = Authority::ALL.iter().map(|a| [a.as_str(), a.label()]).collect();
+    let authorities: Vec<[&str; 2]> = Authority::ALL
+        .iter()
+        .map(|a| [a.as_str(), a.label()])
+        .collect();
     let chapters: Vec<Value> = chapters
         .iter()
         .map(|c| json!([c.id, c.title, c.href]))
@@ -600,6 +670,7 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         "w": word_keys,
         "x": text_starts.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>(),
         "mdocs": META_CHUNK_DOCS,
+        "edocs": EXAMPLE_CHUNK_DOCS,
         "kinds": KINDS,
         "authorities": authorities,
         "verdicts": VERDICTS,
@@ -608,13 +679,7 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         "chapters": chapters,
         "classes": classes,
     });
-    files.insert(
-        0,
-        SearchFile {
-            path: format!("{DIR}/manifest.json"),
-            bytes: json_bytes(&manifest),
-        },
-    );
+    files.insert(0, data_file("manifest", &json_bytes(&manifest)));
     files
 }
 

@@ -86,7 +86,11 @@ pub fn pieces(text: &str) -> Vec<Piece> {
 fn push_word(out: &mut Vec<Piece>, word: &str) {
     let parts: Vec<String> = word
         .split('_')
-        .map(|p| p.chars().filter(|&c| c != '\'' && c != '’').collect::<String>())
+        .map(|p| {
+            p.chars()
+                .filter(|&c| c != '\'' && c != '’')
+                .collect::<String>()
+        })
         .filter(|p| !p.is_empty())
         .collect();
     if !parts.is_empty() {
@@ -98,10 +102,24 @@ fn push_word(out: &mut Vec<Piece>, word: &str) {
 /// ASCII letters only and longer than two letters, else the word itself.
 pub fn stem(word: &str) -> String {
     if word.len() > 2 && word.bytes().all(|b| b.is_ascii_lowercase()) {
-        STEMMER.stem(word).into_owned()
+        // The same few thousand words recur throughout a spec: stem each
+        // once per thread.
+        STEMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(s) = cache.get(word) {
+                return s.clone();
+            }
+            let s = STEMMER.stem(word).into_owned();
+            cache.insert(word.to_owned(), s.clone());
+            s
+        })
     } else {
         word.to_owned()
     }
+}
+
+thread_local! {
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
 }
 
 /// One indexed token.
@@ -184,13 +202,15 @@ pub fn edit_distance_capped(a: &[char], b: &[char]) -> u32 {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i as u32;
     }
-    for j in 0..=m {
-        d[0][j] = j as u32;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j as u32;
     }
     for i in 1..=n {
         for j in 1..=m {
             let cost = u32::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }

@@ -54,3 +54,10 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A copy of the bundled sample project (book.toml, content/, evals/).
+pub fn copy_sample_project(to: &Path) {
+    copy_tree(&repo().join("content"), &to.join("content"));
+    copy_tree(&repo().join("evals"), &to.join("evals"));
+    std::fs::copy(repo().join("book.toml"), to.join("book.toml")).unwrap();
+}

@@ -1,0 +1,287 @@
+//! What `serve` keeps between renders: rendered markdown fragments and
+//! rendered pages, each reused only when every input it was made from is
+//! unchanged, so an incremental render is byte-for-byte a full one.
+//!
+//! - A fragment (prose, a title, a message body) depends on its source
+//!   text, its kind, the page's link mode and, if it can contain a link or
+//!   a footnote, the link table (every section's id, title and page; every
+//!   eval label). The link table is compared in full at the start of each
+//!   render; when it changed, its generation number moves on and fragments
+//!   that may link are rendered again.
+//! - A page depends on its template and its serialised context. Templates
+//!   are compared in full at the start of each render (a change compiles
+//!   them again and drops every page; else the compiled ones are reused);
+//!   contexts are compared byte for byte.
+//!
+//! Entries not used by a render are dropped at its end, so the cache holds
+//! one site's worth of fragments and pages, whatever the number of edits.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Result;
+use tera::Tera;
+
+use super::markdown::{LinkMode, Linker};
+use super::theme;
+use crate::model::Spec;
+use crate::site;
+
+/// Reusable fragments and pages; shared by the render's worker threads.
+#[derive(Default)]
+pub struct RenderCache {
+    state: Mutex<State>,
+    /// Render counter: entries used by the current render carry it.
+    render: AtomicU64,
+    link_generation: AtomicU64,
+    fragments: Mutex<HashMap<u64, Vec<Fragment>>>,
+    pages: Mutex<HashMap<String, Page>>,
+    stats: Stats,
+}
+
+#[derive(Default)]
+struct State {
+    link_table: String,
+    templates: Vec<(String, Vec<u8>)>,
+    tera: Option<Arc<Tera>>,
+}
+
+#[derive(Debug)]
+struct Fragment {
+    key: FragmentKey,
+    html: String,
+    used: u64,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct FragmentKey {
+    kind: String,
+    mode: String,
+    link_generation: u64,
+    text: String,
+}
+
+#[derive(Debug)]
+struct Page {
+    template: String,
+    context: Vec<u8>,
+    bytes: Vec<u8>,
+    used: u64,
+}
+
+#[derive(Debug, Default)]
+struct Stats {
+    fragments_rendered: AtomicUsize,
+    fragments_reused: AtomicUsize,
+    pages_rendered: AtomicUsize,
+    pages_reused: AtomicUsize,
+}
+
+/// What the last render reused and redid.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CacheStats {
+    pub fragments_rendered: usize,
+    pub fragments_reused: usize,
+    pub pages_rendered: usize,
+    pub pages_reused: usize,
+}
+
+impl RenderCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The compiled templates: those of the previous render if the
+    /// project's template files are unchanged, else compiled again (and
+    /// every kept page dropped).
+    pub(super) fn templates(&self, theme_dir: Option<&Path>) -> Result<Arc<Tera>> {
+        let mut st = self.state.lock().expect("render cache lock");
+        let sources = template_sources(theme_dir);
+        if let Some(tera) = &st.tera
+            && sources == st.templates
+        {
+            return Ok(tera.clone());
+        }
+        st.tera = None;
+        self.pages.lock().expect("render cache lock").clear();
+        let tera = Arc::new(theme::load_templates(theme_dir)?);
+        st.templates = sources;
+        st.tera = Some(tera.clone());
+        Ok(tera)
+    }
+
+    /// Starts a render of `spec`: compares the link table with the
+    /// previous render's.
+    pub(super) fn begin(&self, spec: &Spec) {
+        let mut st = self.state.lock().expect("render cache lock");
+        self.render.fetch_add(1, Ordering::Relaxed);
+        let table = link_table(spec);
+        if table != st.link_table {
+            st.link_table = table;
+            self.link_generation.fetch_add(1, Ordering::Relaxed);
+        }
+        for s in [
+            &self.stats.fragments_rendered,
+            &self.stats.fragments_reused,
+            &self.stats.pages_rendered,
+            &self.stats.pages_reused,
+        ] {
+            s.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// Ends a render: forgets what it did not use.
+    pub(super) fn finish(&self) {
+        let render = self.render.load(Ordering::Relaxed);
+        let mut frags = self.fragments.lock().expect("render cache lock");
+        frags.retain(|_, v| {
+            v.retain(|f| f.used == render);
+            !v.is_empty()
+        });
+        self.pages
+            .lock()
+            .expect("render cache lock")
+            .retain(|_, p| p.used == render);
+    }
+
+    /// Counts of the last render.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            fragments_rendered: self.stats.fragments_rendered.load(Ordering::Relaxed),
+            fragments_reused: self.stats.fragments_reused.load(Ordering::Relaxed),
+            pages_rendered: self.stats.pages_rendered.load(Ordering::Relaxed),
+            pages_reused: self.stats.pages_reused.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The fragment of `kind` for `text` on a page linking with `link`:
+    /// from the cache, or made by `render` and kept.
+    pub(super) fn fragment(
+        &self,
+        kind: &str,
+        text: &str,
+        link: &Linker<'_>,
+        render: impl FnOnce() -> String,
+    ) -> String {
+        let render_no = self.render.load(Ordering::Relaxed);
+        // Only `#id` links (literal, escaped or as an entity) and `[^label]`
+        // footnotes read the link table.
+        let link_generation = if text.contains(['#', '&', '^']) {
+            self.link_generation.load(Ordering::Relaxed)
+        } else {
+            0
+        };
+        let key = FragmentKey {
+            kind: kind.to_owned(),
+            mode: match link.mode {
+                LinkMode::Paged { base } => base.to_owned(),
+                LinkMode::Single => "\0single".to_owned(),
+            },
+            link_generation,
+            text: text.to_owned(),
+        };
+        let mut h = DefaultHasher::new();
+        key.hash(&mut h);
+        let hash = h.finish();
+        if let Some(bucket) = self
+            .fragments
+            .lock()
+            .expect("render cache lock")
+            .get_mut(&hash)
+            && let Some(f) = bucket.iter_mut().find(|f| f.key == key)
+        {
+            f.used = render_no;
+            self.stats.fragments_reused.fetch_add(1, Ordering::Relaxed);
+            return f.html.clone();
+        }
+        let html = render();
+        self.stats
+            .fragments_rendered
+            .fetch_add(1, Ordering::Relaxed);
+        let mut frags = self.fragments.lock().expect("render cache lock");
+        let bucket = frags.entry(hash).or_default();
+        if !bucket.iter().any(|f| f.key == key) {
+            bucket.push(Fragment {
+                key,
+                html: html.clone(),
+                used: render_no,
+            });
+        }
+        html
+    }
+
+    /// The page at `path` if it was rendered from the same template and
+    /// the same context.
+    pub(super) fn page(&self, path: &str, template: &str, context: &[u8]) -> Option<Vec<u8>> {
+        let render = self.render.load(Ordering::Relaxed);
+        let mut pages = self.pages.lock().expect("render cache lock");
+        let p = pages.get_mut(path)?;
+        if p.template != template || p.context != context {
+            return None;
+        }
+        p.used = render;
+        self.stats.pages_reused.fetch_add(1, Ordering::Relaxed);
+        Some(p.bytes.clone())
+    }
+
+    pub(super) fn store_page(&self, path: &str, template: &str, context: Vec<u8>, bytes: &[u8]) {
+        let render = self.render.load(Ordering::Relaxed);
+        self.stats.pages_rendered.fetch_add(1, Ordering::Relaxed);
+        self.pages.lock().expect("render cache lock").insert(
+            path.to_owned(),
+            Page {
+                template: template.to_owned(),
+                context,
+                bytes: bytes.to_vec(),
+                used: render,
+            },
+        );
+    }
+}
+
+/// Everything a [`Linker`] reads: each section's id, title and page, and
+/// the eval labels.
+fn link_table(spec: &Spec) -> String {
+    let mut out = String::new();
+    for (i, s) in spec.sections.iter().enumerate() {
+        if spec.section_index.get(&s.id) == Some(&i) {
+            out.push_str(&s.id);
+            out.push('\0');
+            out.push_str(&s.title);
+            out.push('\0');
+            out.push_str(&site::section_page(spec, i));
+            out.push('\n');
+        }
+    }
+    let mut evals: Vec<&str> = spec.eval_index.keys().map(String::as_str).collect();
+    evals.sort_unstable();
+    for e in evals {
+        out.push_str(e);
+        out.push('\n');
+    }
+    out
+}
+
+/// The project's template overrides, as read from disk (the built-in
+/// templates are part of the binary and never change under a running
+/// process). Unreadable entries count as empty: the render reports them.
+fn template_sources(theme_dir: Option<&Path>) -> Vec<(String, Vec<u8>)> {
+    let Some(dir) = theme_dir.map(|d| d.join("templates")) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Vec<u8>)> = entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}

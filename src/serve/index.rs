@@ -1,0 +1,58 @@
+//! The search index under `serve`: built by the same function as in
+//! `build`, right after each good build's pages are served, on a thread of
+//! its own, so pages reload without waiting for it. Only the newest spec is
+//! ever waiting: a burst of saves costs one index, not one per save.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use super::build::search_index;
+use super::state::Shared;
+use crate::model::Spec;
+
+/// The newest good build waiting to be indexed: its generation and spec.
+type Slot = (Mutex<Option<(u64, Arc<Spec>)>>, Condvar);
+
+/// Hands the newest good build's spec to the indexing thread.
+#[derive(Clone)]
+pub struct Indexer {
+    next: Arc<Slot>,
+}
+
+impl Indexer {
+    pub fn spawn(shared: Arc<Shared>) -> Result<Indexer> {
+        let next: Arc<Slot> = Arc::new((Mutex::new(None), Condvar::new()));
+        let slot = Arc::clone(&next);
+        std::thread::Builder::new()
+            .name("specbook-search-index".into())
+            .spawn(move || {
+                loop {
+                    let (generation, spec) = {
+                        let (lock, ready) = &*slot;
+                        let mut next = lock.lock().expect("indexer lock");
+                        loop {
+                            if let Some(job) = next.take() {
+                                break job;
+                            }
+                            next = ready.wait(next).expect("indexer lock");
+                        }
+                    };
+                    let start = Instant::now();
+                    let index = search_index(&spec);
+                    shared.publish_search(generation, index, start.elapsed());
+                }
+            })
+            .context("failed to start the search index thread")?;
+        Ok(Indexer { next })
+    }
+
+    /// Indexes `spec` (good build `generation`) next, replacing any older
+    /// spec still waiting.
+    pub fn submit(&self, generation: u64, spec: Arc<Spec>) {
+        let (lock, ready) = &*self.next;
+        *lock.lock().expect("indexer lock") = Some((generation, spec));
+        ready.notify_one();
+    }
+}

@@ -1,0 +1,227 @@
+//! Unit tests of `serve`: request paths, content types, which changes
+//! matter, and that an incremental build is byte-for-byte a full one.
+
+use std::path::Path;
+
+use super::build::{Outcome, SiteBuilder, changed_paths, search_index};
+use super::http::{content_type, site_key};
+use super::state::is_page_asset;
+use super::watch::is_relevant;
+use super::{LIVE_RELOAD_ENDPOINT, LIVERELOAD_JS, RELOAD_SCRIPT_PATH};
+use crate::config::Config;
+use crate::diag::Diagnostics;
+use crate::pipeline;
+use crate::render::{RenderOptions, SiteFiles, render_site};
+
+#[test]
+fn request_paths_map_to_site_paths_or_nothing() {
+    for (path, want) in [
+        ("/", Some("index.html")),
+        ("/all.html", Some("all.html")),
+        ("/evals/2xw9.html", Some("evals/2xw9.html")),
+        ("/evals/", Some("evals/index.html")),
+        ("/%E5%A4%9A.html", Some("多.html")),
+        ("/a%20b.html", Some("a b.html")),
+        ("/%252e%252e/", Some("%2e%2e/index.html")),
+        ("/../Cargo.toml", None),
+        ("/%2e%2e/", None),
+        ("/..%2f", None),
+        ("/%2e%2e%2f%2e%2e%2fetc/passwd", None),
+        ("/..\\..\\", None),
+        ("/%5c..", None),
+        ("//etc/passwd", None),
+        ("/static/../../x", None),
+        ("/./../", None),
+        ("/%00", None),
+        ("/%0a", None),
+        ("/%zz", None),
+        ("/%2", None),
+        ("/%c0%ae", None),
+        ("/evals/..%2f..%2fbook.toml", None),
+        ("relative.html", None),
+    ] {
+        assert_eq!(site_key(path).as_deref(), want, "{path}");
+    }
+}
+
+#[test]
+fn content_types_by_extension() {
+    for (path, want) in [
+        ("index.html", "text/html; charset=utf-8"),
+        ("static/style.css", "text/css; charset=utf-8"),
+        ("static/app.js", "text/javascript; charset=utf-8"),
+        ("spec.json", "application/json"),
+        ("sitemap.xml", "application/xml"),
+        ("a.SVG", "image/svg+xml"),
+        ("a.png", "image/png"),
+        ("f.woff2", "font/woff2"),
+        ("robots.txt", "text/plain; charset=utf-8"),
+        ("noext", "application/octet-stream"),
+    ] {
+        assert_eq!(content_type(path), want, "{path}");
+    }
+}
+
+fn sample_copy() -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["content", "evals"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for e in std::fs::read_dir(root.join(sub)).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), dir.path().join(sub).join(e.file_name())).unwrap();
+        }
+    }
+    std::fs::copy(root.join("book.toml"), dir.path().join("book.toml")).unwrap();
+    dir
+}
+
+#[test]
+fn relevant_changes() {
+    let dir = sample_copy();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let cfg = Config::discover(&root, &mut Diagnostics::new()).unwrap();
+    for (rel, folder, want) in [
+        ("book.toml", false, true),
+        ("content/01-overview.md", false, true),
+        ("content/new/sub.md", false, true),
+        ("content/newfolder", true, true),
+        ("evals", true, true),
+        ("content/sedAbC123", false, false),
+        ("sedAbC123", false, false),
+        ("evals/2xw9.md", false, true),
+        ("templates/base.html", false, true),
+        ("static/extra.css", false, true),
+        ("content/.01-overview.md.swp", false, false),
+        ("content/01-overview.md~", false, false),
+        ("content/4913", false, false),
+        ("content/#01-overview.md#", false, false),
+        ("content/notes.txt", false, false),
+        (".git/index", false, false),
+        ("book/index.html", false, false),
+        ("notes.txt", false, false),
+        ("README.md", false, false),
+    ] {
+        assert_eq!(is_relevant(&cfg, &root.join(rel), folder), want, "{rel}");
+    }
+    assert!(!is_relevant(&cfg, Path::new("/etc/passwd"), false));
+}
+
+#[test]
+fn only_stylesheets_and_scripts_reload_every_page() {
+    assert!(is_page_asset("static/style.css"));
+    assert!(is_page_asset("static/toc.js"));
+    assert!(is_page_asset("search.js"));
+    assert!(!is_page_asset("search/t/0.js"));
+    assert!(!is_page_asset("spec.json"));
+    assert!(!is_page_asset("overview.html"));
+}
+
+#[test]
+fn changed_paths_lists_added_removed_and_modified() {
+    let old: SiteFiles = [("a", "1"), ("b", "2"), ("c", "3")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec()))
+        .collect();
+    let new: SiteFiles = [("a", "1"), ("b", "x"), ("d", "4")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec()))
+        .collect();
+    assert_eq!(changed_paths(&old, &new), ["b", "c", "d"]);
+}
+
+/// What a full, uncached build of `dir` serves.
+fn full_build(dir: &Path) -> SiteFiles {
+    let loaded = pipeline::load(dir).unwrap();
+    assert!(!loaded.diagnostics.has_errors());
+    let opts = RenderOptions {
+        live_reload: Some(LIVE_RELOAD_ENDPOINT.into()),
+        ..RenderOptions::default()
+    };
+    let mut files = render_site(&loaded, &opts).unwrap();
+    files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().to_vec());
+    files
+}
+
+/// A build's site with its search index, as `serve` serves it once the
+/// index is done.
+fn built(outcome: Outcome) -> SiteFiles {
+    match outcome {
+        Outcome::Built {
+            mut files, spec, ..
+        } => {
+            files.extend(search_index(&spec));
+            files
+        }
+        Outcome::Failed { problems } => panic!("build failed:\n{}", problems.text),
+    }
+}
+
+#[test]
+fn incremental_builds_equal_full_builds() {
+    let dir = sample_copy();
+    let root = dir.path();
+    let mut builder = SiteBuilder::new(root);
+    assert!(built(builder.build()) == full_build(root));
+
+    let edits: [(&str, &dyn Fn(String) -> String); 5] = [
+        // Prose only.
+        ("content/01-overview.md", &|t| t + "\nOne more paragraph.\n"),
+        // A heading title: every `[?]` naming it changes, on every page.
+        ("content/01-overview.md", &|t| {
+            t.replace("## Goals of the assistant {#goals}", "## Aims {#goals}")
+        }),
+        // A section moves to another chapter's page.
+        ("content/03-safety.md", &|t| {
+            t + "\n## Goals moved here {#moved}\n\nSee [?](#goals) and [?](#moved).\n"
+        }),
+        // An eval file cited by a footnote disappears.
+        ("evals/2xw9.md", &|_| String::new()),
+        // Nothing at all.
+        ("content/04-style.md", &|t| t),
+    ];
+    for (i, (file, edit)) in edits.iter().enumerate() {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        if i == 3 {
+            std::fs::remove_file(&path).unwrap();
+        } else {
+            std::fs::write(&path, edit(text)).unwrap();
+        }
+        let incremental = built(builder.build());
+        let full = full_build(root);
+        let diff = changed_paths(&full, &incremental);
+        assert!(
+            diff.is_empty(),
+            "edit {i}: incremental differs from full in {diff:?}"
+        );
+    }
+    // A bad edit and its fix.
+    let overview = root.join("content/01-overview.md");
+    let good = std::fs::read_to_string(&overview).unwrap();
+    std::fs::write(&overview, format!("{good}\n[?](#nope)\n")).unwrap();
+    assert!(matches!(builder.build(), Outcome::Failed { .. }));
+    std::fs::write(&overview, &good).unwrap();
+    assert!(built(builder.build()) == full_build(root));
+}
+
+#[test]
+fn template_overrides_are_picked_up() {
+    let dir = sample_copy();
+    let root = dir.path();
+    let mut builder = SiteBuilder::new(root);
+    let before = built(builder.build());
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let base = crate::render::theme::TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "base.html")
+        .unwrap()
+        .1
+        .replace("<body", "<!-- overridden --><body");
+    std::fs::write(root.join("templates/base.html"), base).unwrap();
+    let after = built(builder.build());
+    assert!(String::from_utf8_lossy(&after["index.html"]).contains("<!-- overridden -->"));
+    assert!(changed_paths(&before, &after).len() > 5);
+    assert!(after == full_build(root));
+}

@@ -1,0 +1,245 @@
+//! Watching the project: sources, eval files, `templates/`, `static/` and
+//! `book.toml`. notify's debouncer turns one save (including an editor's
+//! write-a-temporary-file-then-rename) into one batch; batches that arrive
+//! while a rebuild runs are merged into the next one, so a storm of saves
+//! costs at most one rebuild behind the current one.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use notify::RecursiveMode;
+use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, ModifyKind, RemoveKind};
+use notify_debouncer_full::{
+    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
+};
+
+use super::build::SiteBuilder;
+use super::index::Indexer;
+use super::state::Shared;
+use crate::config::{BOOK_TOML, Config};
+use crate::diag::Diagnostics;
+
+/// How long a change must be quiet before it is passed on. Short, so the
+/// page follows the editor at once (issue 6: save → reload ≤ 100 ms); a
+/// save spread over more time costs a second rebuild, nothing else.
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
+/// How often the debouncer looks for quiet changes.
+const DEBOUNCE_TICK: Duration = Duration::from_millis(3);
+
+type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
+
+/// Starts watching `dir` (canonical) and rebuilding with `builder` on
+/// every relevant change, on a thread of its own.
+pub fn spawn(
+    dir: PathBuf,
+    builder: SiteBuilder,
+    shared: Arc<Shared>,
+    indexer: Indexer,
+) -> Result<()> {
+    let (tx, rx) = channel::<DebounceEventResult>();
+    let debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE_TICK), tx)
+        .context("failed to start watching files")?;
+    let mut w = Watch {
+        dir,
+        debouncer,
+        watched: BTreeSet::new(),
+        config: None,
+    };
+    w.refresh(&[])?;
+    std::thread::Builder::new()
+        .name("specbook-rebuild".into())
+        .spawn(move || w.run(rx, builder, &shared, &indexer))
+        .context("failed to start the rebuild thread")?;
+    Ok(())
+}
+
+struct Watch {
+    dir: PathBuf,
+    debouncer: Watcher,
+    watched: BTreeSet<(PathBuf, bool)>,
+    /// The project's configuration as of the last rebuild (`None` while
+    /// `book.toml` does not parse: then every change is relevant).
+    config: Option<Config>,
+}
+
+impl Watch {
+    fn run(
+        mut self,
+        rx: Receiver<DebounceEventResult>,
+        mut builder: SiteBuilder,
+        shared: &Shared,
+        indexer: &Indexer,
+    ) {
+        // When the last rebuild started reading: a change notified before
+        // then is in what it read (large writes can reach us in two
+        // debounced batches; the second must not cost a second rebuild).
+        let mut last_start: Option<Instant> = None;
+        while let Ok(first) = rx.recv() {
+            let mut events = Vec::new();
+            let mut absorb = |r: DebounceEventResult| match r {
+                Ok(evs) => events.extend(evs),
+                Err(errs) => {
+                    for e in errs {
+                        eprintln!("warning: file watcher: {e}");
+                    }
+                }
+            };
+            absorb(first);
+            while let Ok(more) = rx.try_recv() {
+                absorb(more);
+            }
+            let changes: Vec<(PathBuf, bool)> = events
+                .iter()
+                .filter(|e| changes_content(e) && last_start.is_none_or(|t| e.time >= t))
+                .flat_map(|e: &DebouncedEvent| {
+                    let folder = matches!(
+                        e.kind,
+                        EventKind::Create(CreateKind::Folder)
+                            | EventKind::Remove(RemoveKind::Folder)
+                    );
+                    e.paths
+                        .iter()
+                        .map(move |p| (p.clone(), folder || p.is_dir()))
+                })
+                .collect();
+            if !changes
+                .iter()
+                .any(|(p, folder)| self.is_relevant(p, *folder))
+            {
+                continue;
+            }
+            let paths: Vec<PathBuf> = changes.into_iter().map(|(p, _)| p).collect();
+            let start = Instant::now();
+            last_start = Some(start);
+            let outcome = builder.build();
+            if let Some((generation, spec)) = shared.publish(outcome, start.elapsed(), false) {
+                indexer.submit(generation, spec);
+            }
+            if let Err(e) = self.refresh(&paths) {
+                eprintln!("warning: {e:#}");
+            }
+        }
+    }
+
+    /// Re-reads the configuration and watches the folders it names (new
+    /// ones, and ones removed and created again since).
+    fn refresh(&mut self, changed: &[PathBuf]) -> Result<()> {
+        self.config = Config::discover(&self.dir, &mut Diagnostics::new()).ok();
+        let plan = watch_plan(&self.dir, self.config.as_ref());
+        for (path, recursive) in plan {
+            let key = (path.clone(), recursive);
+            let recreated = changed.iter().any(|c| c == &path);
+            if self.watched.contains(&key) && !recreated {
+                continue;
+            }
+            if recreated {
+                let _ = self.debouncer.unwatch(&path);
+            }
+            let mode = if recursive {
+                RecursiveMode::Recursive
+            } else {
+                RecursiveMode::NonRecursive
+            };
+            self.debouncer
+                .watch(&path, mode)
+                .with_context(|| format!("failed to watch `{}`", path.display()))?;
+            self.watched.insert(key);
+        }
+        Ok(())
+    }
+
+    fn is_relevant(&self, path: &Path, folder: bool) -> bool {
+        match &self.config {
+            Some(cfg) => is_relevant(cfg, path, folder),
+            None => path.starts_with(&self.dir) && !is_noise(&self.dir, path),
+        }
+    }
+}
+
+/// Whether an event can change what a file holds. Opening and reading
+/// (the rebuild's own reads among them) and attribute changes cannot.
+fn changes_content(event: &DebouncedEvent) -> bool {
+    match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        _ => true,
+    }
+}
+
+/// Folders to watch: the root itself (for `book.toml` and folders created
+/// later), recursively when the sources sit directly in it; else the
+/// source, eval, template and static folders that exist.
+fn watch_plan(root: &Path, cfg: Option<&Config>) -> Vec<(PathBuf, bool)> {
+    let Some(cfg) = cfg else {
+        return vec![(root.to_path_buf(), false)];
+    };
+    let flat = cfg.src == cfg.root;
+    let mut plan = vec![(cfg.root.clone(), flat)];
+    let theme = cfg.theme_dir.as_ref();
+    let dirs = [
+        Some(cfg.src.clone()),
+        cfg.eval_dir.clone(),
+        theme.map(|t| t.join("templates")),
+        theme.map(|t| t.join("static")),
+    ];
+    for dir in dirs.into_iter().flatten() {
+        if dir.is_dir() && !(flat && dir.starts_with(&cfg.root)) {
+            plan.push((dir, true));
+        }
+    }
+    plan
+}
+
+/// Whether a change at `path` (a folder, or a file) can change the site.
+pub(super) fn is_relevant(cfg: &Config, path: &Path, folder: bool) -> bool {
+    if !path.starts_with(&cfg.root) || path == cfg.root || is_noise(&cfg.root, path) {
+        return false;
+    }
+    if path == cfg.root.join(BOOK_TOML) {
+        return true;
+    }
+    if path.starts_with(&cfg.build_dir) {
+        return false;
+    }
+    if let Some(theme) = &cfg.theme_dir
+        && (path.starts_with(theme.join("templates")) || path.starts_with(theme.join("static")))
+    {
+        return true;
+    }
+    // A markdown file, or a folder created, removed or renamed (which may
+    // hold markdown files).
+    if !folder && path.extension().is_none_or(|ext| ext != "md") {
+        return false;
+    }
+    let in_sources = match &cfg.files {
+        Some(files) => files.iter().any(|f| f == path),
+        None => path.starts_with(&cfg.src),
+    };
+    let in_evals = cfg.eval_dir.as_ref().is_some_and(|e| path.starts_with(e));
+    // A folder appearing right under the root may be the eval folder.
+    let top_level_folder = folder && path.parent() == Some(cfg.root.as_path());
+    in_sources || in_evals || top_level_folder
+}
+
+/// Hidden files and folders, and the temporary files editors write while
+/// saving (`.name.swp`, `name~`, `#name#`, vim's `4913`).
+fn is_noise(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return true;
+    };
+    rel.components().any(|c| {
+        let name = c.as_os_str().to_string_lossy();
+        name.starts_with('.')
+            || name.ends_with('~')
+            || name.starts_with('#')
+            || name == "4913"
+            || [".swp", ".swx", ".tmp", ".bak", ".orig"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+    })
+}

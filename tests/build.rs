@@ -1,0 +1,523 @@
+//! `specbook build`: every internal link resolves, every example appears
+//! once per edition with its roles and verdicts, output is byte-identical
+//! across builds, the output folder is handled safely, and the sample
+//! content's pages match reviewed golden snapshots.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use common::*;
+use serde_json::Value;
+
+struct Built {
+    _tmp: tempfile::TempDir,
+    out: PathBuf,
+}
+
+fn build(src: &Path) -> Built {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let run = specbook(&["build", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(run.status.success(), "build failed:\n{}", text(&run.stderr));
+    Built { _tmp: tmp, out }
+}
+
+static CORPUS: LazyLock<Built> = LazyLock::new(|| build(&corpus()));
+static SAMPLE: LazyLock<Built> = LazyLock::new(|| build(&repo()));
+
+/// Every file of a built site, by relative path.
+fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+fn ids(html: &str) -> BTreeSet<String> {
+    attr_values(html, "id")
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&#x2F;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// Resolves `href` found on page `from` (both relative to the site root).
+fn resolve(from: &str, href: &str) -> (String, Option<String>) {
+    let (path, frag) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_owned())),
+        None => (href, None),
+    };
+    let path = path.split('?').next().unwrap();
+    if path.is_empty() {
+        return (from.to_owned(), frag);
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in path.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    (parts.join("/"), frag)
+}
+
+/// A link checker over the whole output: every relative href/src of every
+/// page (and of the shared sidebar in static/toc.js) names a file that
+/// exists and, with a fragment, an element id on that page.
+fn check_links(site: &Built) -> usize {
+    let all = files(&site.out);
+    let html: BTreeMap<&str, String> = all
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p.as_str(), String::from_utf8(b.clone()).unwrap()))
+        .collect();
+    let page_ids: BTreeMap<&str, BTreeSet<String>> =
+        html.iter().map(|(p, h)| (*p, ids(h))).collect();
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    let mut check = |from: &str, raw: &str| {
+        let href = unescape(raw);
+        if href.starts_with("http:")
+            || href.starts_with("https:")
+            || href.starts_with("mailto:")
+            || href.starts_with("data:")
+        {
+            return;
+        }
+        let (path, frag) = resolve(from, &href);
+        checked += 1;
+        let target = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path
+        };
+        if !all.contains_key(&target) {
+            broken.push(format!("{from}: `{href}` -> missing file `{target}`"));
+        } else if let Some(f) = frag.filter(|f| {
+            !f.is_empty()
+                && !page_ids
+                    .get(target.as_str())
+                    .is_some_and(|ids| ids.contains(f))
+        }) {
+            broken.push(format!("{from}: `{href}` -> no id `{f}` on `{target}`"));
+        }
+    };
+    for (page, h) in &html {
+        if *page == "404.html" {
+            continue; // links there are relative to wherever the host serves it
+        }
+        for v in attr_values(h, "href")
+            .into_iter()
+            .chain(attr_values(h, "src"))
+        {
+            check(page, v);
+        }
+    }
+    // The sidebar is shared by all pages; its links are relative to the root.
+    let toc: String = serde_json::from_str(
+        String::from_utf8(all["static/toc.js"].clone())
+            .unwrap()
+            .split_once('=')
+            .unwrap()
+            .1
+            .trim()
+            .trim_end_matches(';'),
+    )
+    .unwrap();
+    for v in attr_values(&toc, "href") {
+        check("index.html", v);
+    }
+    assert!(
+        broken.is_empty(),
+        "{} broken links, first: {:#?}",
+        broken.len(),
+        &broken[..broken.len().min(20)]
+    );
+    checked
+}
+
+#[test]
+fn every_internal_link_resolves_in_the_corpus_site() {
+    let n = check_links(&CORPUS);
+    assert!(n > 1000, "checked only {n} links");
+}
+
+#[test]
+fn every_internal_link_resolves_in_the_sample_site() {
+    check_links(&SAMPLE);
+}
+
+fn spec_json(site: &Built) -> Value {
+    serde_json::from_slice(&std::fs::read(site.out.join("spec.json")).unwrap()).unwrap()
+}
+
+/// The HTML of `<figure ... id="ID">` up to its `</figure>`.
+fn figure<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let start = html.find(&format!("id=\"{id}\""))?;
+    let start = html[..start].rfind("<figure")?;
+    let end = html[start..].find("</figure>")? + start;
+    Some(&html[start..end])
+}
+
+/// Each example of spec.json appears exactly once per edition (chapter
+/// pages together; the single page), with data-role on every drawn
+/// message and data-verdict where it has one.
+fn check_examples_once_per_edition(site: &Built) {
+    let spec = spec_json(site);
+    let all = files(&site.out);
+    let chapters: Vec<String> = all
+        .iter()
+        .filter(|(p, _)| {
+            p.ends_with(".html")
+                && !p.contains('/')
+                && !["index.html", "all.html", "404.html", "examples.html"].contains(&p.as_str())
+        })
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .collect();
+    let single = String::from_utf8(all["all.html"].clone()).unwrap();
+    for ex in spec["examples"].as_array().unwrap() {
+        let id = ex["id"].as_str().unwrap();
+        let needle = format!("id=\"{id}\"");
+        let in_chapters: usize = chapters.iter().map(|h| h.matches(&needle).count()).sum();
+        assert_eq!(in_chapters, 1, "example `{id}` on chapter pages");
+        assert_eq!(
+            single.matches(&needle).count(),
+            1,
+            "example `{id}` on all.html"
+        );
+        let drawn: Vec<&Value> = ex["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| {
+                let c = m["content"].as_str().unwrap().trim();
+                !(c.starts_with("<settings>") && c.ends_with("</settings>"))
+            })
+            .collect();
+        let mut want_verdicts: Vec<&str> =
+            drawn.iter().filter_map(|m| m["verdict"].as_str()).collect();
+        want_verdicts.sort();
+        for html in chapters
+            .iter()
+            .filter_map(|h| figure(h, id))
+            .chain(figure(&single, id))
+        {
+            assert_eq!(
+                html.matches("data-role=\"").count(),
+                drawn.len(),
+                "data-role in `{id}`"
+            );
+            let mut got = attr_values(html, "data-verdict");
+            got.sort();
+            assert_eq!(got, want_verdicts, "data-verdict in `{id}`");
+        }
+    }
+}
+
+#[test]
+fn corpus_examples_appear_once_per_edition() {
+    check_examples_once_per_edition(&CORPUS);
+}
+
+#[test]
+fn sample_examples_appear_once_per_edition() {
+    check_examples_once_per_edition(&SAMPLE);
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let again = build(&corpus());
+    let (a, b) = (files(&CORPUS.out), files(&again.out));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "`{path}` differs between two builds");
+    }
+}
+
+#[test]
+fn corpus_site_has_every_page() {
+    let all = files(&CORPUS.out);
+    for page in [
+        "index.html",
+        "all.html",
+        "404.html",
+        "spec.json",
+        "static/style.css",
+        "static/app.js",
+        "static/toc.js",
+    ] {
+        assert!(all.contains_key(page), "missing {page}");
+    }
+    let spec = spec_json(&CORPUS);
+    for s in spec["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["parent"].is_null())
+    {
+        assert!(all.contains_key(&format!("{}.html", s["id"].as_str().unwrap())));
+    }
+    let evals = all.keys().filter(|p| p.starts_with("evals/")).count();
+    assert_eq!(evals, 114, "one page per eval-prompt file");
+    let exported: Value = spec_json(&CORPUS);
+    assert_eq!(
+        exported,
+        serde_json::from_str::<Value>(&text(
+            &specbook(&["export", corpus().to_str().unwrap()]).stdout
+        ))
+        .unwrap()
+    );
+}
+
+#[test]
+fn rendering_follows_the_official_page() {
+    let ch = std::fs::read_to_string(CORPUS.out.join("chain_of_command.html")).unwrap();
+    // [?](#id) shows the target's title, curled like running text.
+    assert!(ch.contains(">Ignore untrusted data by default</a>"));
+    // BAD[#chain_of_command] becomes a linked "Conflicts with" note.
+    let all = std::fs::read_to_string(CORPUS.out.join("all.html")).unwrap();
+    assert!(all.contains(
+        "; conflicts with <a class=\"xref\" href=\"#chain_of_command\">The chain of command</a>"
+    ));
+    assert!(all.contains(
+        ">Conflicts with <a class=\"xref\" href=\"#chain_of_command\">The chain of command</a>"
+    ));
+    // Footnote citations become links to the eval-prompt page.
+    assert!(ch.contains("href=\"evals/8ep1.html\""));
+    // Verdict labels.
+    for label in ["Compliant", "Violation"] {
+        assert!(ch.contains(label), "{label}");
+    }
+    // Example titles are capitalised piecewise.
+    assert!(ch.contains("Root/Developer conflict"));
+    // Math is MathML, built at build time.
+    assert!(all.contains("<math"));
+    assert!(!all.contains("mathjax") && !all.contains("MathJax"));
+    // Code is highlighted with classes.
+    assert!(all.contains("class=\"hl-"));
+    // Under-18 badge.
+    assert!(all.contains("U18"));
+}
+
+#[test]
+fn sitemap_and_canonical_urls_with_site_url() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_sample_project(tmp.path());
+    let toml = std::fs::read_to_string(repo().join("book.toml"))
+        .unwrap()
+        .replace(
+            "[output.html]",
+            "[output.html]\nsite-url = \"https://spec.example.org/v1/\"",
+        );
+    std::fs::write(tmp.path().join("book.toml"), toml).unwrap();
+    let out = tmp.path().join("site");
+    let run = specbook(&[
+        "build",
+        tmp.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://spec.example.org/v1/index.html</loc>"));
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("<link rel=\"canonical\" href=\"https://spec.example.org/v1/index.html\">")
+    );
+    assert!(index.contains("property=\"og:title\""));
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_create() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("precious");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("thesis.txt"), "do not delete").unwrap();
+    let run = specbook(&[
+        "build",
+        repo().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr).contains("refusing to replace"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("thesis.txt")).unwrap(),
+        "do not delete"
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+}
+
+#[test]
+fn failed_build_leaves_the_previous_site_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let run = specbook(&[
+        "build",
+        repo().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success());
+    let before = files(&out);
+    // A broken spec: the build must fail and leave `out` exactly as it was.
+    let run = specbook(&[
+        "build",
+        fixture("invalid/unknown_ref").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(files(&out), before);
+    // A broken template: same.
+    let proj = tmp.path().join("proj");
+    copy_sample_project(&proj);
+    std::fs::create_dir_all(proj.join("templates")).unwrap();
+    std::fs::write(
+        proj.join("templates/chapter.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ oops(\n{% endblock content %}\n",
+    )
+    .unwrap();
+    let run = specbook(&["build", proj.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    let err = text(&run.stderr);
+    assert!(
+        err.contains("chapter.html") && err.contains("4:1"),
+        "template error names template and line: {err}"
+    );
+    assert_eq!(files(&out), before);
+    // Rebuilding over our own previous output works.
+    let run = specbook(&[
+        "build",
+        repo().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success());
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        leftovers
+            .iter()
+            .all(|n| !n.to_string_lossy().contains("specbook-")),
+        "{leftovers:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_source_folder_are_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("proj");
+    copy_sample_project(&proj);
+    let secret = tmp.path().join("secret.md");
+    std::fs::write(&secret, "# Secret {#secret_outside}\n\nSECRET TEXT\n").unwrap();
+    std::os::unix::fs::symlink(&secret, proj.join("content/99-link.md")).unwrap();
+    let out = tmp.path().join("site");
+    let run = specbook(&["build", proj.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("symbolic link pointing outside"),
+        "{}",
+        text(&run.stderr)
+    );
+    let all = files(&out);
+    assert!(
+        all.values()
+            .all(|b| !String::from_utf8_lossy(b).contains("SECRET TEXT"))
+    );
+}
+
+#[test]
+fn init_scaffolds_a_buildable_project_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new");
+    std::fs::create_dir_all(dir.join("content")).unwrap();
+    std::fs::write(
+        dir.join("content/01-introduction.md"),
+        "# Mine {#mine}\n\nKeep me.\n",
+    )
+    .unwrap();
+    let run = specbook(&["init", dir.to_str().unwrap(), "--theme"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("content/01-introduction.md")).unwrap(),
+        "# Mine {#mine}\n\nKeep me.\n"
+    );
+    assert!(
+        dir.join("book.toml").is_file()
+            && dir.join("templates/base.html").is_file()
+            && dir.join("static/style.css").is_file()
+    );
+    let run = specbook(&["check", "--deny-warnings", dir.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let run = specbook(&[
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        dir.join("book").to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+}
+
+/// The `<main>` element of a page: the golden part (layout chrome is
+/// covered by the browser tests).
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("<main>");
+    let end = html.rfind("</main>").expect("</main>") + "</main>".len();
+    &html[start..end]
+}
+
+#[test]
+fn golden_pages_of_the_sample_content() {
+    let all = files(&SAMPLE.out);
+    for (path, bytes) in all.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        let name = path.replace(['/', '.'], "_");
+        insta::assert_snapshot!(format!("sample_{name}"), main_of(&html));
+    }
+    insta::assert_snapshot!(
+        "sample_toc_js",
+        String::from_utf8(all["static/toc.js"].clone()).unwrap()
+    );
+}

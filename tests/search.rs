@@ -1,0 +1,431 @@
+//! Search index against the real corpus and the sample project.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use specbook::model::Spec;
+use specbook::search::{
+    SEARCH_CSS, SEARCH_JS, SearchFile, Searcher, build_search_files, gzip_len, unwrap_data,
+};
+
+const CORPUS: &str = "../shared/corpus/model-spec-2025-12-18";
+
+fn corpus_path() -> Option<std::path::PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
+    p.exists().then_some(p)
+}
+
+fn load(p: &Path) -> specbook::pipeline::Loaded {
+    let loaded = specbook::pipeline::load(p).unwrap();
+    assert!(!loaded.diagnostics.has_errors());
+    loaded
+}
+
+/// The corpus, its search files and a searcher over them: built once for
+/// all tests of this file.
+struct Corpus {
+    spec: Spec,
+    files: Vec<SearchFile>,
+    searcher: Searcher,
+}
+
+fn corpus() -> Option<&'static Corpus> {
+    static CORPUS_INDEX: OnceLock<Option<Corpus>> = OnceLock::new();
+    CORPUS_INDEX
+        .get_or_init(|| {
+            let p = corpus_path()?;
+            let spec = load(&p).spec;
+            let files = build_search_files(&spec);
+            let searcher = Searcher::new(&files).unwrap();
+            Some(Corpus {
+                spec,
+                files,
+                searcher,
+            })
+        })
+        .as_ref()
+}
+
+fn plain(spec: &Spec, s: &str) -> String {
+    specbook::parse::inline::plain_text(s, &|id| spec.section(id).map(|s| s.title.clone()))
+}
+
+/// A query made of the first `n` words of `text` as a quoted phrase.
+fn phrase(text: &str, n: usize) -> Option<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| !w.is_empty())
+        .take(n)
+        .collect();
+    (words.len() == n).then(|| format!("\"{}\"", words.join(" ")))
+}
+
+#[test]
+fn corpus_rule_ids_come_first() {
+    let Some(c) = corpus() else { return };
+    let (spec, s) = (&c.spec, &c.searcher);
+    let mut misses = Vec::new();
+    for (i, sec) in spec.sections.iter().enumerate() {
+        let want = specbook::site::section_href(spec, i);
+        let got = s.query(&sec.id).hits.first().map(|h| h.href.clone());
+        if got.as_deref() != Some(want.as_str()) {
+            misses.push((sec.id.clone(), got));
+        }
+    }
+    assert!(misses.is_empty(), "{misses:?}");
+    // The issue's example: the id, and its distinctive word alone.
+    assert_eq!(
+        s.query("avoid_sycophancy").hits[0].href,
+        "#avoid_sycophancy".to_owned().replace(
+            '#',
+            &format!(
+                "{}#",
+                specbook::site::section_page(spec, spec.section_index["avoid_sycophancy"])
+            )
+        )
+    );
+    let syc = &s.query("sycophancy").hits[0];
+    assert!(syc.href.ends_with("#avoid_sycophancy"), "{syc:?}");
+}
+
+#[test]
+fn corpus_example_titles_find_their_example() {
+    let Some(c) = corpus() else { return };
+    let (spec, s) = (&c.spec, &c.searcher);
+    let mut tried = 0;
+    let mut misses = Vec::new();
+    let mut cases: Vec<(String, String)> = Vec::new();
+    for sec in &spec.sections {
+        for ex in sec.examples() {
+            cases.push((
+                plain(spec, &ex.title.text),
+                specbook::site::example_href(spec, &sec.id, &ex.id),
+            ));
+        }
+    }
+    for ef in &spec.evals {
+        for ex in &ef.examples {
+            cases.push((
+                plain(spec, &ex.title.text),
+                specbook::site::eval_example_href(&ef.id, &ex.id),
+            ));
+        }
+    }
+    for (title, want) in &cases {
+        // Titles shared by several examples cannot single one out.
+        if cases.iter().filter(|(t, _)| t == title).count() > 1
+            || title.split_whitespace().count() < 3
+        {
+            continue;
+        }
+        tried += 1;
+        let hits = s.query(&format!("\"{title}\"")).hits;
+        if hits.first().map(|h| &h.href) != Some(want) {
+            misses.push((title.clone(), hits.first().map(|h| h.title.clone())));
+        }
+    }
+    eprintln!(
+        "{tried} example titles, {} not first: {misses:?}",
+        misses.len()
+    );
+    assert!(tried > 300, "{tried}");
+    assert!(misses.len() * 50 <= tried, "{misses:?}");
+}
+
+#[test]
+fn corpus_verdict_notes_find_their_example() {
+    let Some(c) = corpus() else { return };
+    let (spec, s) = (&c.spec, &c.searcher);
+    let mut tried = 0;
+    let mut misses = Vec::new();
+    for sec in &spec.sections {
+        for ex in sec.examples() {
+            let want = specbook::site::example_href(spec, &sec.id, &ex.id);
+            for m in &ex.messages {
+                let Some(note) = &m.comment else { continue };
+                let Some(q) = phrase(&plain(spec, &note.text), 6) else {
+                    continue;
+                };
+                tried += 1;
+                let hits = s.query(&q).hits;
+                if !hits.iter().take(3).any(|h| h.href == want) {
+                    misses.push((q, hits.first().map(|h| h.title.clone())));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{tried} verdict notes, {} not in the top 3: {misses:?}",
+        misses.len()
+    );
+    assert!(tried > 50, "{tried}");
+    assert!(misses.len() * 50 <= tried, "{misses:?}");
+}
+
+#[test]
+fn corpus_word_forms_typos_and_prefixes() {
+    let Some(c) = corpus() else { return };
+    let s = &c.searcher;
+    let docs = |q: &str| -> std::collections::BTreeSet<u32> {
+        s.query(q).hits.iter().map(|h| h.doc).collect()
+    };
+    // "lies" finds what "lie" and "lying" find.
+    let lies = docs("lies ");
+    assert!(!lies.is_empty());
+    assert_eq!(lies, docs("lie "));
+    assert_eq!(lies, docs("lying "));
+    // One typo finds the same rule first.
+    let first = |q: &str| s.query(q).hits.first().map(|h| h.href.clone());
+    assert_eq!(first("sycophnacy "), first("sycophancy "));
+    assert_eq!(first("privcy "), first("privacy "));
+    // The word being typed is a prefix.
+    assert_eq!(first("sycopha"), first("sycophancy "));
+}
+
+#[test]
+fn sample_project_finds_chinese() {
+    let loaded = load(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let s = Searcher::new(&build_search_files(&loaded.spec)).unwrap();
+    let hits = s.query("隐私").hits;
+    assert!(!hits.is_empty());
+    assert!(
+        hits[0].href.starts_with("multilingual.html#"),
+        "{:?}",
+        hits[0]
+    );
+    assert!(hits.iter().any(|h| h.kind == "example"));
+}
+
+/// Sizes against the issue's bars: what a browser fetches before the first
+/// result (index files + search.js, gzip) stays far under 80 KB.
+#[test]
+fn corpus_sizes() {
+    let Some(c) = corpus() else { return };
+    let files = &c.files;
+    let raw: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let gz: usize = files.iter().map(|f| gzip_len(&f.bytes)).sum();
+    eprintln!("index: {} files, {raw} bytes raw, {gz} gzip", files.len());
+    let js = gzip_len(SEARCH_JS.as_bytes()) + gzip_len(SEARCH_CSS.as_bytes());
+    let s = &c.searcher;
+    let mut worst = 0;
+    for q in [
+        "avoid_sycophancy",
+        "sycophancy",
+        "lies",
+        "sycophnacy",
+        "syco",
+        "\"do not lie\"",
+        "privacy",
+        "user assistant developer",
+        "the",
+        "a",
+    ] {
+        let o = s.query(q);
+        let (_, first) = s.sizes(&o.files_first);
+        let (_, page) = s.sizes(&o.files_page);
+        eprintln!(
+            "{q:28} {:4} hits; first result after {first} B gzip index + {js} B script; first page {page} B",
+            o.hits.len()
+        );
+        worst = worst.max(first + js);
+    }
+    assert!(worst < 80_000, "{worst}");
+}
+/// The browser engine (static/search.js, run by node) returns exactly the
+/// documents and scores of the Rust mirror, for a broad list of queries.
+#[test]
+fn js_engine_matches_rust() {
+    let Some(c) = corpus() else { return };
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("node not found: skipping the JS/Rust comparison");
+        return;
+    }
+    let files = &c.files;
+    let dir = tempfile::tempdir().unwrap();
+    for f in files {
+        let path = dir.path().join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &f.bytes).unwrap();
+    }
+    let s = &c.searcher;
+    let mut queries: Vec<String> = [
+        "avoid_sycophancy",
+        "sycophancy",
+        "syco",
+        "lies",
+        "lying",
+        "sycophnacy",
+        "privacy",
+        "隐私",
+        "\"do not lie\"",
+        "\"the user\"",
+        "the",
+        "user",
+        "assistant",
+        "us",
+        "u",
+        "chain of command",
+        "chain_of",
+        "\"white lie",
+        "developer instructions tool",
+        "settings",
+        "under_18",
+        "u18",
+        "confidentail",
+        "jailbreak",
+        "\"ignore untrusted",
+        "copyright song lyrics",
+        "mdel spec",
+        "I can't help with that",
+        "don't",
+        "teen",
+        "Hangzhou",
+        "保护隐私",
+        "こんにちは",
+        "2025",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // Words of the corpus as queries: exact, prefix-typed, one typo.
+    let data = |p: &str| -> serde_json::Value {
+        let bytes = std::fs::read(dir.path().join(p)).unwrap();
+        serde_json::from_slice(unwrap_data(&bytes).unwrap().1).unwrap()
+    };
+    let manifest = data("search/manifest.js");
+    let mid = manifest["w"].as_array().unwrap().len() / 2;
+    let words: Vec<String> = serde_json::from_value(data(&format!("search/w/{mid}.js"))).unwrap();
+    for (i, w) in words.iter().enumerate().step_by(23) {
+        queries.push(w.clone());
+        queries.push(format!("{w} "));
+        if w.chars().count() > 6 {
+            let mut c: Vec<char> = w.chars().collect();
+            c.swap(2, 3);
+            queries.push(c.into_iter().collect());
+        }
+        if let Some(next) = words.get(i + 7) {
+            queries.push(format!("{w} {next}"));
+            queries.push(format!("\"{w} {next}\""));
+        }
+    }
+    let qpath = dir.path().join("queries.json");
+    std::fs::write(&qpath, serde_json::to_vec(&queries).unwrap()).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = std::process::Command::new("node")
+        .arg(format!("{root}/bench/search/engine_node.js"))
+        .arg(format!("{root}/static/search.js"))
+        .arg(dir.path())
+        .arg(&qpath)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut compared = 0;
+    let mut nonempty = 0;
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let q = v["q"].as_str().unwrap();
+        let js: Vec<(u64, u64)> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h[0].as_u64().unwrap(), h[1].as_u64().unwrap()))
+            .collect();
+        let rs: Vec<(u64, u64)> = s
+            .query(q)
+            .hits
+            .iter()
+            .map(|h| (u64::from(h.doc), h.score))
+            .collect();
+        assert_eq!(js, rs, "query {q:?}");
+        compared += 1;
+        nonempty += usize::from(!js.is_empty());
+    }
+    assert_eq!(compared, queries.len());
+    eprintln!("{compared} queries compared, {nonempty} with results");
+    assert!(nonempty * 2 > compared);
+}
+
+/// Writes the search files of a spec into a built site (for the benchmark
+/// and manual checks): `SPECBOOK_SEARCH_SPEC=dir SPECBOOK_SEARCH_OUT=site
+/// cargo test --test search dump_search_files -- --ignored`.
+#[test]
+#[ignore]
+fn dump_search_files() {
+    let spec = std::env::var("SPECBOOK_SEARCH_SPEC").expect("SPECBOOK_SEARCH_SPEC");
+    let out = std::path::PathBuf::from(
+        std::env::var("SPECBOOK_SEARCH_OUT").expect("SPECBOOK_SEARCH_OUT"),
+    );
+    let loaded = specbook::pipeline::load(Path::new(&spec)).unwrap();
+    let files = build_search_files(&loaded.spec);
+    let _ = std::fs::remove_dir_all(out.join("search"));
+    for f in &files {
+        let path = out.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &f.bytes).unwrap();
+    }
+    use specbook::search::{EXAMPLES_JS, SEARCH_CSS, SEARCH_JS};
+    std::fs::write(out.join("search.js"), SEARCH_JS).unwrap();
+    std::fs::write(out.join("search.css"), SEARCH_CSS).unwrap();
+    std::fs::write(out.join("examples.js"), EXAMPLES_JS).unwrap();
+    eprintln!("wrote {} search files into {}", files.len(), out.display());
+}
+
+/// search.js's snippets escape HTML and mark matched word forms and CJK
+/// bigrams; facet counts leave each group's own filter out.
+#[test]
+fn js_snippets_and_facets() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("node not found: skipping");
+        return;
+    }
+    let script = r#"
+const assert = require("assert");
+const S = require(process.argv[1]);
+assert.strictEqual(S.snippetHtml("<b>Never</b> lies & lying", new Set(["lie"])),
+  "&lt;b&gt;Never&lt;/b&gt; <mark>lies</mark> &amp; <mark>lying</mark>");
+assert.strictEqual(S.snippetHtml("用户隐私很重要", new Set(["隐私"])), "用户<mark>隐私</mark>很重要");
+assert.strictEqual(S.snippetHtml([["user", "", "Tell <me>", "", -1], ["assistant", "bad", "No lies", "a lie", 0]], new Set(["lie"])),
+  "User: Tell &lt;me&gt; Assistant: No <mark>lies</mark> \u2014 a <mark>lie</mark>");
+const long = "word ".repeat(100) + "target " + "word ".repeat(100);
+const sn = S.snippetHtml(long, new Set(["target"]));
+assert(sn.startsWith("\u2026 ") && sn.endsWith(" \u2026") && sn.includes("<mark>target</mark>") && sn.length < 300, sn);
+const m = { kinds: ["rule", "example", "eval"], authorities: [["root", "Root"]], verdicts: ["good", "bad", "ok"],
+  roles: ["system", "developer", "tool"], tags: ["under_18"], chapters: [["a", "A"], ["b", "B"]],
+  classes: [[0, 0, 0, 0, 0], [1, 0, 2, 1, 1]] };
+const F = new S.Facets(m, { c: [0, 1, 1], ch: [0, 0, 1] });
+const sel = {}; S.GROUPS.forEach((g) => (sel[g[0]] = new Set()));
+sel.verdict.add("bad");
+const r = F.apply([0, 1, 2], sel);
+assert.deepStrictEqual(r.docs, [1, 2]);
+assert.deepStrictEqual([...r.counts.kind], [["example", 2]]);
+assert.deepStrictEqual([...r.counts.verdict], [["bad", 2]]);
+assert.deepStrictEqual([...r.counts.chapter], [["a", 1], ["b", 1]]);
+assert.strictEqual(F.label("chapter", "b"), "B");
+assert(F.html(r.counts, sel, new Set(), "x").includes('aria-pressed="true"'));
+console.log("ok");
+"#;
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(format!("{}/static/search.js", env!("CARGO_MANIFEST_DIR")))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
