@@ -6,7 +6,7 @@
 #    target/bench-tools (reused by later runs);
 # 3. runs bench/bench.py (python3 standard library only), which generates the
 #    inputs in target/bench/, measures, prints a summary and writes
-#    target/bench/results.json.
+#    target/bench/results.json (and the printed report to target/bench/run.log).
 #
 # Environment (all optional): BENCH_RUNS (5), BENCH_RUNS_100 (min(3, RUNS)),
 # BENCH_MDBOOK_10 (1), BENCH_MDBOOK_100 (0: ~10 min), BENCH_SCALE (1),
@@ -61,8 +61,12 @@ if [ -z "$mdbook" ]; then
 fi
 echo "== mdBook: $mdbook ($("$mdbook" --version))"
 
-exec python3 -B "$repo/bench/bench.py" \
+# The whole report is also kept in target/bench/run.log.
+mkdir -p "$repo/target/bench"
+set +e
+python3 -B "$repo/bench/bench.py" \
     --specbook "$repo/target/release/specbook" \
     --mdbook "$mdbook" \
     --work "$repo/target/bench" \
-    --corpus "$BENCH_CORPUS"
+    --corpus "$BENCH_CORPUS" 2>&1 | tee "$repo/target/bench/run.log"
+exit "${PIPESTATUS[0]}"

@@ -360,12 +360,27 @@ def _edit(path: Path, lines: list[str], idx: int, i: int) -> None:
         f.write("\n".join(edited))
 
 
+def _make_writable(root: Path) -> None:
+    for d, _, files in os.walk(root):
+        os.chmod(d, 0o755)
+        for f in files:
+            os.chmod(os.path.join(d, f), 0o644)
+
+
+def _fresh_copy(corpus: Path, dst: Path) -> None:
+    """A writable copy of the corpus (the shared corpus is read-only, and
+    copytree would copy that mode onto the folders)."""
+    if dst.exists():
+        _make_writable(dst)
+        shutil.rmtree(dst)
+    shutil.copytree(corpus, dst, copy_function=shutil.copyfile)
+    _make_writable(dst)
+
+
 def run(specbook: Path, corpus: Path, work: Path, edits: int, gap: float, log) -> dict:
     """Run the serve benchmark; returns its figures (raises ServeBenchError)."""
     src = work / "serve-corpus"
-    if src.exists():
-        shutil.rmtree(src)
-    shutil.copytree(corpus, src)
+    _fresh_copy(corpus, src)
     target = src / "model_spec.md"
     original = target.read_text(encoding="utf-8")
     port = free_port()

@@ -497,23 +497,26 @@ impl<'a> SiteRenderer<'a> {
         let items = ex
             .items
             .iter()
-            .filter_map(|item| match item {
+            .map(|item| match item {
                 Item::Message(m) => {
                     let msg = &ex.messages[*m];
-                    (!msg.settings_only()).then(|| ItemCtx::Message {
+                    // Settings-only system messages are drawn too (as a
+                    // settings block), besides the U18 badge they imply:
+                    // every message of the data is on the page.
+                    ItemCtx::Message {
                         message: self.message_ctx(msg, link),
-                    })
+                    }
                 }
                 Item::Comparison { messages, .. } => {
                     let mut ms: Vec<&Message> = messages.iter().map(|&m| &ex.messages[m]).collect();
                     // Compliant first, as the official page draws them.
                     ms.sort_by_key(|m| m.verdict.map_or(3, |v| v.rank()));
-                    Some(ItemCtx::Comparison {
+                    ItemCtx::Comparison {
                         vertical: ms.len() >= 4,
                         messages: ms.into_iter().map(|m| self.message_ctx(m, link)).collect(),
-                    })
+                    }
                 }
-                Item::Elision(_) => Some(ItemCtx::Elision),
+                Item::Elision(_) => ItemCtx::Elision,
             })
             .collect();
         ExampleCtx {
