@@ -20,7 +20,7 @@ struct Built {
 fn build(src: &Path) -> Built {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let run = specbook(&["build", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let run = build_to(src, &out);
     assert!(run.status.success(), "build failed:\n{}", text(&run.stderr));
     Built { _tmp: tmp, out }
 }
@@ -338,12 +338,7 @@ fn sitemap_and_canonical_urls_with_site_url() {
         );
     std::fs::write(tmp.path().join("book.toml"), toml).unwrap();
     let out = tmp.path().join("site");
-    let run = specbook(&[
-        "build",
-        tmp.path().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let run = build_to(tmp.path(), &out);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>https://spec.example.org/v1/index.html</loc>"));
@@ -360,12 +355,7 @@ fn refuses_to_replace_a_folder_it_did_not_create() {
     let out = tmp.path().join("precious");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("thesis.txt"), "do not delete").unwrap();
-    let run = specbook(&[
-        "build",
-        repo().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let run = build_to(&repo(), &out);
     assert_eq!(run.status.code(), Some(2));
     assert!(
         text(&run.stderr).contains("refusing to replace"),
@@ -383,21 +373,11 @@ fn refuses_to_replace_a_folder_it_did_not_create() {
 fn failed_build_leaves_the_previous_site_intact() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let run = specbook(&[
-        "build",
-        repo().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let run = build_to(&repo(), &out);
     assert!(run.status.success());
     let before = files(&out);
     // A broken spec: the build must fail and leave `out` exactly as it was.
-    let run = specbook(&[
-        "build",
-        fixture("invalid/unknown_ref").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let run = build_to(&fixture("invalid/unknown_ref"), &out);
     assert_eq!(run.status.code(), Some(1));
     assert_eq!(files(&out), before);
     // A broken template: same.
@@ -409,7 +389,7 @@ fn failed_build_leaves_the_previous_site_intact() {
         "{% extends \"base.html\" %}\n{% block content %}\n{{ oops(\n{% endblock content %}\n",
     )
     .unwrap();
-    let run = specbook(&["build", proj.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let run = build_to(&proj, &out);
     assert_eq!(run.status.code(), Some(2));
     let err = text(&run.stderr);
     assert!(
@@ -418,12 +398,7 @@ fn failed_build_leaves_the_previous_site_intact() {
     );
     assert_eq!(files(&out), before);
     // Rebuilding over our own previous output works.
-    let run = specbook(&[
-        "build",
-        repo().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let run = build_to(&repo(), &out);
     assert!(run.status.success());
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
@@ -447,7 +422,7 @@ fn symlinks_out_of_the_source_folder_are_not_followed() {
     std::fs::write(&secret, "# Secret {#secret_outside}\n\nSECRET TEXT\n").unwrap();
     std::os::unix::fs::symlink(&secret, proj.join("content/99-link.md")).unwrap();
     let out = tmp.path().join("site");
-    let run = specbook(&["build", proj.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let run = build_to(&proj, &out);
     assert!(run.status.success(), "{}", text(&run.stderr));
     assert!(
         text(&run.stderr).contains("symbolic link pointing outside"),
@@ -484,12 +459,7 @@ fn init_scaffolds_a_buildable_project_and_never_overwrites() {
     );
     let run = specbook(&["check", "--deny-warnings", dir.to_str().unwrap()]);
     assert!(run.status.success(), "{}", text(&run.stderr));
-    let run = specbook(&[
-        "build",
-        dir.to_str().unwrap(),
-        "-o",
-        dir.join("book").to_str().unwrap(),
-    ]);
+    let run = build_to(&dir, &dir.join("book"));
     assert!(run.status.success(), "{}", text(&run.stderr));
 }
 

@@ -61,3 +61,8 @@ pub fn copy_sample_project(to: &Path) {
     copy_tree(&repo().join("evals"), &to.join("evals"));
     std::fs::copy(repo().join("book.toml"), to.join("book.toml")).unwrap();
 }
+
+/// `specbook build SRC -o OUT`.
+pub fn build_to(src: &Path, out: &Path) -> Output {
+    specbook(&["build", src.to_str().unwrap(), "-o", out.to_str().unwrap()])
+}
