@@ -406,9 +406,4 @@ impl Spec {
         levels.dedup();
         levels.first().map(|&top| (top, levels.len()))
     }
-
-    /// References pointing at a section, in document order.
-    pub fn references_to<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Reference> + 'a {
-        self.references.iter().filter(move |r| r.target == id)
-    }
 }

@@ -5,22 +5,17 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::{EXIT_CONTENT_ERRORS, report};
+use super::{EXIT_CONTENT_ERRORS, load_or_report};
+use crate::output;
 use crate::render::{RenderOptions, render_site};
-use crate::{output, pipeline};
 
 pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
     let start = Instant::now();
     crate::render::highlight::warm_up();
-    let loaded = pipeline::load(dir)?;
-    report(&loaded.diagnostics);
-    if loaded.diagnostics.has_errors() {
-        eprintln!(
-            "build failed: {}; the previous site (if any) is left as it was",
-            loaded.diagnostics.summary()
-        );
+    let outcome = "the previous site (if any) is left as it was";
+    let Some(loaded) = load_or_report(dir, "build", outcome)? else {
         return Ok(EXIT_CONTENT_ERRORS);
-    }
+    };
     let files = render_site(&loaded, &RenderOptions::default())?;
     let out = out
         .map(Path::to_path_buf)

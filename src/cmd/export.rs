@@ -5,19 +5,13 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{EXIT_CONTENT_ERRORS, report};
-use crate::{export, pipeline};
+use super::{EXIT_CONTENT_ERRORS, load_or_report};
+use crate::export;
 
 pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
-    let loaded = pipeline::load(dir)?;
-    report(&loaded.diagnostics);
-    if loaded.diagnostics.has_errors() {
-        eprintln!(
-            "export failed: {}; nothing written",
-            loaded.diagnostics.summary()
-        );
+    let Some(loaded) = load_or_report(dir, "export", "nothing written")? else {
         return Ok(EXIT_CONTENT_ERRORS);
-    }
+    };
     let json = export::to_json(&loaded.spec);
     match out {
         Some(path) => crate::output::write_file_atomic(path, json.as_bytes())
