@@ -6,6 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// A build allocates many small strings on every thread at once; mimalloc
+/// is markedly faster at that than the system allocator and returns memory
+/// to the system more readily (lower peak RSS on large specs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Build, check and browse behavioural specs written in the Model Spec dialect.
 #[derive(Parser)]
 #[command(name = "specbook", version, about, long_about = None)]

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::{EXIT_CONTENT_ERRORS, load_or_report};
 use crate::output;
-use crate::render::{RenderOptions, render_site};
+use crate::render::{RenderOptions, render_site_into};
 
 pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
     let start = Instant::now();
@@ -16,14 +16,15 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
     let Some(loaded) = load_or_report(dir, "build", outcome)? else {
         return Ok(EXIT_CONTENT_ERRORS);
     };
-    let files = render_site(&loaded, &RenderOptions::default())?;
     let out = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| loaded.config.build_dir.clone());
-    output::write_site(&out, &files)?;
+    let staging = output::Staging::begin(&out)?;
+    render_site_into(&loaded, &RenderOptions::default(), &staging)?;
+    let files = staging.commit()?;
     eprintln!(
         "built {} files into `{}` in {} ms ({})",
-        files.len(),
+        files,
         out.display(),
         start.elapsed().as_millis(),
         loaded.diagnostics.summary()

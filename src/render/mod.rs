@@ -1,5 +1,6 @@
-//! Render stage: the linked [`Spec`] in, every file of the static site out
-//! (in memory; `output` writes them). Pages render in parallel.
+//! Render stage: the linked [`Spec`] in, every file of the static site out,
+//! handed to a [`Sink`] as soon as it is made (`build` writes it to disk
+//! at once, `serve` keeps it in memory). Pages render in parallel.
 
 mod cache;
 mod context;
@@ -11,6 +12,7 @@ pub mod theme;
 pub mod typography;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use anyhow::Result;
 
@@ -32,9 +34,33 @@ pub struct RenderOptions {
 /// The whole site as relative path → bytes, sorted (deterministic).
 pub type SiteFiles = BTreeMap<String, Vec<u8>>;
 
-/// Renders every page and asset of the site.
+/// Where rendered files go, one at a time, from any rendering thread.
+/// Handing each file over as soon as it is made keeps a large site out of
+/// memory and overlaps writing with rendering.
+pub trait Sink: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()>;
+}
+
+/// The in-memory sink: the whole site as a map.
+impl Sink for Mutex<SiteFiles> {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.lock()
+            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+            .insert(path, bytes);
+        Ok(())
+    }
+}
+
+/// Renders every page and asset of the site into `sink`.
+pub fn render_site_into(loaded: &Loaded, opts: &RenderOptions, sink: &dyn Sink) -> Result<()> {
+    pages::SiteRenderer::new(loaded, opts)?.render_all(sink)
+}
+
+/// Renders every page and asset of the site into memory.
 pub fn render_site(loaded: &Loaded, opts: &RenderOptions) -> Result<SiteFiles> {
-    pages::SiteRenderer::new(loaded, opts)?.render_all()
+    let files = Mutex::new(SiteFiles::new());
+    render_site_into(loaded, opts, &files)?;
+    Ok(files.into_inner().unwrap_or_default())
 }
 
 /// [`render_site`] reusing the fragments and pages of the previous render
@@ -45,9 +71,11 @@ pub fn render_site_cached(
     cache: &RenderCache,
 ) -> Result<SiteFiles> {
     let tera = cache.templates(loaded.config.theme_dir.as_deref())?;
-    let files = pages::SiteRenderer::with_templates(loaded, opts, tera)
+    let files = Mutex::new(SiteFiles::new());
+    let done = pages::SiteRenderer::with_templates(loaded, opts, tera)
         .with_cache(cache)
-        .render_all();
+        .render_all(&files);
     cache.finish();
-    files
+    done?;
+    Ok(files.into_inner().unwrap_or_default())
 }

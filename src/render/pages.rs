@@ -11,7 +11,7 @@ use super::cache::RenderCache;
 use super::context::*;
 use super::markdown::{LinkMode, Linker, escape, render_inline, render_message_body, render_prose};
 use super::typography::capitalize_first_word;
-use super::{RenderOptions, SiteFiles, highlight, theme};
+use super::{RenderOptions, Sink, highlight, theme};
 use crate::config::Config;
 use crate::export;
 use crate::model::{Block, Example, Item, Message, Reference, Spec};
@@ -145,7 +145,7 @@ impl<'a> SiteRenderer<'a> {
         })
     }
 
-    pub fn render_all(&self) -> Result<SiteFiles> {
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<()> {
         let spec = self.spec;
         let mut jobs: Vec<Job> = vec![
             Job::Home,
@@ -163,50 +163,44 @@ impl<'a> SiteRenderer<'a> {
         );
         jobs.extend((0..spec.evals.len()).map(Job::Eval));
         // The search index is independent of the pages: build both at once.
-        let (rendered, search_files) = rayon::join(
-            || -> Vec<Result<(String, Vec<u8>)>> {
-                jobs.par_iter().map(|j| self.render_job(j)).collect()
+        let (pages, search) = rayon::join(
+            || -> Result<Vec<String>> {
+                jobs.par_iter()
+                    .map(|j| {
+                        let (path, bytes) = self.render_job(j)?;
+                        sink.put(path.clone(), bytes)?;
+                        Ok(path)
+                    })
+                    .collect()
             },
-            || {
+            || -> Result<()> {
                 if self.defer_search {
-                    Vec::new()
-                } else {
-                    crate::search::build_search_files(spec)
+                    return Ok(());
                 }
+                crate::search::build::build_into(spec, &mut |f| sink.put(f.path, f.bytes))
             },
         );
-        let mut files = SiteFiles::new();
-        for r in rendered {
-            let (path, bytes) = r?;
-            files.insert(path, bytes);
-        }
+        let pages = pages?;
+        search?;
         for (name, bytes) in theme::static_files(self.config.theme_dir.as_deref())? {
-            files.insert(format!("static/{name}"), bytes);
+            sink.put(format!("static/{name}"), bytes)?;
         }
-        files.insert(
+        sink.put(
             "static/highlight.css".into(),
             highlight::stylesheet().into_bytes(),
-        );
-        files.insert(site::SPEC_JSON.into(), export::to_json(spec).into_bytes());
-        for f in search_files {
-            files.insert(f.path, f.bytes);
+        )?;
+        sink.put(site::SPEC_JSON.into(), export::to_json(spec).into_bytes())?;
+        for (path, text) in [
+            ("search.js", crate::search::SEARCH_JS),
+            ("search.css", crate::search::SEARCH_CSS),
+            ("examples.js", crate::search::EXAMPLES_JS),
+        ] {
+            sink.put(path.into(), text.as_bytes().to_vec())?;
         }
-        files.insert(
-            "search.js".into(),
-            crate::search::SEARCH_JS.as_bytes().to_vec(),
-        );
-        files.insert(
-            "search.css".into(),
-            crate::search::SEARCH_CSS.as_bytes().to_vec(),
-        );
-        files.insert(
-            "examples.js".into(),
-            crate::search::EXAMPLES_JS.as_bytes().to_vec(),
-        );
         if let Some(url) = &self.config.site_url {
-            files.insert("sitemap.xml".into(), sitemap(url, &files).into_bytes());
+            sink.put("sitemap.xml".into(), sitemap(url, &pages).into_bytes())?;
         }
-        Ok(files)
+        Ok(())
     }
 
     fn render_job(&self, job: &Job) -> Result<(String, Vec<u8>)> {
@@ -667,14 +661,17 @@ fn truncate(s: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
-fn sitemap(site_url: &str, files: &SiteFiles) -> String {
+/// `pages`: the paths of the rendered pages, in any order.
+fn sitemap(site_url: &str, pages: &[String]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in files
-        .keys()
+    let mut pages: Vec<&String> = pages
+        .iter()
         .filter(|p| p.ends_with(".html") && p.as_str() != site::NOT_FOUND_PAGE)
-    {
+        .collect();
+    pages.sort();
+    for path in pages {
         out.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
             escape(&format!("{site_url}{path}"))

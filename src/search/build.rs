@@ -1,7 +1,7 @@
 //! Spec → search documents → the chunked index files (see `README.md`
 //! beside this file for the format).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -321,11 +321,16 @@ pub fn idf(n_docs: usize, df: usize) -> u32 {
     (v.round() as u32).max(1)
 }
 
-/// Postings as (doc, weight), and the positions of each posting.
-pub type Postings = (Vec<(u32, u32)>, Vec<Vec<u32>>);
-
-/// (term, idf, postings as (doc, weight), positions per posting).
-pub type TermRow = (String, u32, Vec<(u32, u32)>, Vec<Vec<u32>>);
+/// One term of the index, encoded as its postings file row.
+pub struct TermRow {
+    pub term: String,
+    pub idf: u32,
+    /// Delta-encoded postings: `[doc, weight, doc, weight, …]`.
+    pub postings: Vec<u32>,
+    /// Positions of every posting, `[count, delta, …, count, …]`; empty
+    /// when no posting has any.
+    pub positions: Vec<u32>,
+}
 
 /// Terms with their postings, in index order.
 pub struct TermIndex {
@@ -333,6 +338,21 @@ pub struct TermIndex {
     /// Every word as written, sorted (JS order).
     pub surfaces: Vec<String>,
 }
+
+/// A term while indexing: its postings as raw statistics (weights need
+/// every document's length first) and its positions already encoded, so a
+/// posting costs a few bytes, not an allocation.
+#[derive(Default)]
+struct TermAcc {
+    /// (document, body term frequency, in title, in rule id).
+    docs: Vec<(u32, u32, bool, bool)>,
+    positions: Vec<u32>,
+    has_positions: bool,
+}
+
+/// Documents tokenised at once (in parallel) before their statistics are
+/// merged: bounds the memory held by per-document maps on large specs.
+const INDEX_BATCH_DOCS: usize = 1024;
 
 /// A document's statistics per term, and its body length.
 type DocStats = (HashMap<String, Stat>, u32);
@@ -382,96 +402,89 @@ fn doc_stats(d: &Doc) -> (DocStats, Vec<String>) {
 }
 
 pub fn index_terms(docs: &[Doc]) -> TermIndex {
-    // Tokenise documents in parallel; merge in document order (deterministic).
-    let per_doc_surfaces: Vec<(DocStats, Vec<String>)> = docs.par_iter().map(doc_stats).collect();
-    let mut surfaces: BTreeMap<String, ()> = BTreeMap::new();
-    let mut per_doc = Vec::with_capacity(docs.len());
-    for (stats, doc_surfaces) in per_doc_surfaces {
-        for w in doc_surfaces {
-            surfaces.entry(w).or_insert(());
+    let mut surfaces: HashSet<String> = HashSet::new();
+    let mut lens: Vec<u32> = Vec::with_capacity(docs.len());
+    // Postings grow in document order; terms are sorted once at the end.
+    let mut by_term: HashMap<String, TermAcc> = HashMap::new();
+    for batch in docs.chunks(INDEX_BATCH_DOCS) {
+        let stats: Vec<(DocStats, Vec<String>)> = batch.par_iter().map(doc_stats).collect();
+        for ((stats, len), doc_surfaces) in stats {
+            let di = lens.len() as u32;
+            lens.push(len);
+            surfaces.extend(doc_surfaces);
+            for (term, st) in stats {
+                let acc = by_term.entry(term).or_default();
+                acc.docs.push((di, st.body_tf, st.in_title, st.in_id));
+                acc.positions.push(st.positions.len() as u32);
+                acc.has_positions |= !st.positions.is_empty();
+                let mut prev = 0;
+                for x in st.positions {
+                    acc.positions.push(x - prev);
+                    prev = x;
+                }
+            }
         }
-        per_doc.push(stats);
     }
     let mut avg = [0f64; 3];
     for (k, slot) in avg.iter_mut().enumerate() {
-        let lens: Vec<f64> = docs
+        let (sum, count) = docs
             .iter()
-            .zip(&per_doc)
+            .zip(&lens)
             .filter(|(d, _)| d.kind as usize == k)
-            .map(|(_, (_, l))| f64::from(*l))
-            .collect();
-        *slot = if lens.is_empty() {
+            .fold((0f64, 0usize), |(s, c), (_, &l)| (s + f64::from(l), c + 1));
+        *slot = if count == 0 {
             1.0
         } else {
-            (lens.iter().sum::<f64>() / lens.len() as f64).max(1.0)
+            (sum / count as f64).max(1.0)
         };
     }
-    // Postings grow in document order; terms are sorted once at the end.
-    let mut by_term: HashMap<String, Postings> = HashMap::new();
-    for (di, (d, (stats, len))) in docs.iter().zip(per_doc).enumerate() {
-        let kind = d.kind as usize;
-        for (term, st) in stats {
-            let mut w = 0.0;
-            if st.in_title {
-                w += TITLE_WEIGHT;
-            }
-            if st.in_id {
-                w += ID_WEIGHT;
-            }
-            if st.body_tf > 0 {
-                let tf = f64::from(st.body_tf);
-                let norm = K1 * (1.0 - B + B * f64::from(len) / avg[kind]);
-                w += 10.0 * tf * (K1 + 1.0) / (tf + norm);
-            }
-            let w = ((w * f64::from(KIND_WEIGHT[kind]) / 10.0).round() as u32).max(1);
-            let e = by_term.entry(term).or_default();
-            e.0.push((di as u32, w));
-            e.1.push(st.positions);
+    let weight = |di: u32, tf: u32, in_title: bool, in_id: bool| -> u32 {
+        let kind = docs[di as usize].kind as usize;
+        let mut w = 0.0;
+        if in_title {
+            w += TITLE_WEIGHT;
         }
-    }
+        if in_id {
+            w += ID_WEIGHT;
+        }
+        if tf > 0 {
+            let tf = f64::from(tf);
+            let norm = K1 * (1.0 - B + B * f64::from(lens[di as usize]) / avg[kind]);
+            w += 10.0 * tf * (K1 + 1.0) / (tf + norm);
+        }
+        ((w * f64::from(KIND_WEIGHT[kind]) / 10.0).round() as u32).max(1)
+    };
     let n = docs.len();
-    let mut terms: Vec<_> = by_term
+    let mut terms: Vec<TermRow> = by_term
         .into_iter()
-        .map(|(t, (p, pos))| {
-            let f = idf(n, p.len());
-            (t, f, p, pos)
+        .map(|(term, acc)| {
+            let mut postings = Vec::with_capacity(acc.docs.len() * 2);
+            let mut prev = 0;
+            for &(di, tf, in_title, in_id) in &acc.docs {
+                postings.push(di - prev);
+                postings.push(weight(di, tf, in_title, in_id));
+                prev = di;
+            }
+            TermRow {
+                term,
+                idf: idf(n, acc.docs.len()),
+                postings,
+                positions: if acc.has_positions {
+                    acc.positions
+                } else {
+                    Vec::new()
+                },
+            }
         })
         .collect();
-    terms.sort_by(|a, b| js_order(&a.0, &b.0));
-    let mut surfaces: Vec<String> = surfaces.into_keys().collect();
+    terms.sort_by(|a, b| js_order(&a.term, &b.term));
+    let mut surfaces: Vec<String> = surfaces.into_iter().collect();
     surfaces.sort_by(|a, b| js_order(a, b));
     TermIndex { terms, surfaces }
 }
 
 fn json_bytes(v: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(v).expect("serialisable")
-}
-
-/// Delta-encoded postings: `[doc, weight, doc, weight, …]`, doc numbers as
-/// differences from the previous one.
-fn encode_postings(p: &[(u32, u32)]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(p.len() * 2);
-    let mut prev = 0;
-    for &(d, w) in p {
-        out.push(d - prev);
-        out.push(w);
-        prev = d;
-    }
-    out
-}
-
-/// Positions of every posting, flattened: `[count, delta, delta, …, count, …]`.
-fn encode_positions(ps: &[Vec<u32>]) -> Vec<u32> {
-    let mut out = Vec::new();
-    for p in ps {
-        out.push(p.len() as u32);
-        let mut prev = 0;
-        for &x in p {
-            out.push(x - prev);
-            prev = x;
-        }
-    }
-    out
 }
 
 /// Site path of a data file, from its key (`t/3` → `search/t/3.js`).
@@ -491,58 +504,51 @@ fn chunk_key(dir: &str, n: usize) -> String {
     format!("{dir}/{n}")
 }
 
-pub fn build(spec: &Spec) -> Vec<SearchFile> {
+/// Builds every file of the index and hands each to `emit` as soon as it
+/// is made (the manifest last).
+pub fn build_into(
+    spec: &Spec,
+    emit: &mut dyn FnMut(SearchFile) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let (docs, chapters) = documents(spec);
     let index = index_terms(&docs);
-    let mut files = Vec::new();
 
     // Postings and positions, split by term range.
     let mut term_keys: Vec<String> = Vec::new();
-    let mut chunk: Vec<Value> = Vec::new();
-    let mut chunk_pos: Vec<Value> = Vec::new();
+    let mut chunk: Vec<&TermRow> = Vec::new();
     let mut size = 0usize;
-    let flush = |chunk: &mut Vec<Value>,
-                 chunk_pos: &mut Vec<Value>,
-                 files: &mut Vec<SearchFile>,
-                 n: usize| {
-        files.push(data_file(&chunk_key("t", n), &json_bytes(&chunk)));
-        let all_empty = chunk_pos
+    let mut flush = |chunk: &mut Vec<&TermRow>, n: usize| -> anyhow::Result<()> {
+        let rows: Vec<Value> = chunk
             .iter()
-            .all(|v| v.as_array().is_some_and(|a| a.is_empty()));
-        let pos = if all_empty {
+            .map(|t| json!([t.term, t.idf, t.postings]))
+            .collect();
+        emit(data_file(&chunk_key("t", n), &json_bytes(&rows)))?;
+        let pos = if chunk.iter().all(|t| t.positions.is_empty()) {
             b"[]".to_vec()
         } else {
-            json_bytes(&chunk_pos)
+            json_bytes(&chunk.iter().map(|t| &t.positions).collect::<Vec<_>>())
         };
-        files.push(data_file(&chunk_key("p", n), &pos));
+        emit(data_file(&chunk_key("p", n), &pos))?;
         chunk.clear();
-        chunk_pos.clear();
+        Ok(())
     };
-    for (term, idf, postings, positions) in &index.terms {
+    for row in &index.terms {
         if chunk.is_empty() {
             term_keys.push(if term_keys.is_empty() {
                 String::new()
             } else {
-                term.clone()
+                row.term.clone()
             });
         }
-        let enc = encode_postings(postings);
-        let has_pos = positions.iter().any(|p| !p.is_empty());
-        let pos = if has_pos {
-            encode_positions(positions)
-        } else {
-            Vec::new()
-        };
-        size += term.len() + 8 + enc.iter().map(|x| digits(*x) + 1).sum::<usize>();
-        chunk.push(json!([term, idf, enc]));
-        chunk_pos.push(json!(pos));
+        size += row.term.len() + 8 + row.postings.iter().map(|x| digits(*x) + 1).sum::<usize>();
+        chunk.push(row);
         if size >= TERM_CHUNK_BYTES {
-            flush(&mut chunk, &mut chunk_pos, &mut files, term_keys.len() - 1);
+            flush(&mut chunk, term_keys.len() - 1)?;
             size = 0;
         }
     }
     if !chunk.is_empty() {
-        flush(&mut chunk, &mut chunk_pos, &mut files, term_keys.len() - 1);
+        flush(&mut chunk, term_keys.len() - 1)?;
     }
 
     // Word lists (words as written) for prefix and typo look-ups.
@@ -560,10 +566,10 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         words.push(s);
         size += s.len() + 3;
         if size >= WORD_CHUNK_BYTES {
-            files.push(data_file(
+            emit(data_file(
                 &chunk_key("w", word_keys.len() - 1),
                 &json_bytes(&words),
-            ));
+            ))?;
             words.clear();
             size = 0;
         }
@@ -572,10 +578,10 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         if word_keys.is_empty() {
             word_keys.push(String::new());
         }
-        files.push(data_file(
+        emit(data_file(
             &chunk_key("w", word_keys.len() - 1),
             &json_bytes(&words),
-        ));
+        ))?;
     }
 
     // Facet classes and per-document facets.
@@ -598,10 +604,10 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         doc_class.push(c);
         doc_chapter.push(d.chapter.map(|c| c as i64).unwrap_or(-1));
     }
-    files.push(data_file(
+    emit(data_file(
         "facets",
         &json_bytes(&json!({"c": doc_class, "ch": doc_chapter})),
-    ));
+    ))?;
 
     // Display metadata, fixed-size chunks.
     for (n, group) in docs.chunks(META_CHUNK_DOCS).enumerate() {
@@ -609,7 +615,7 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
             .iter()
             .map(|d| json!([d.title, d.href, d.crumb]))
             .collect();
-        files.push(data_file(&chunk_key("m", n), &json_bytes(&rows)));
+        emit(data_file(&chunk_key("m", n), &json_bytes(&rows)))?;
     }
 
     // Text for snippets and conversations, chunks by size.
@@ -628,19 +634,19 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         size += bytes.len();
         rows.push(v);
         if size >= TEXT_CHUNK_BYTES {
-            files.push(data_file(
+            emit(data_file(
                 &chunk_key("x", text_starts.len() - 1),
                 &json_bytes(&rows),
-            ));
+            ))?;
             rows.clear();
             size = 0;
         }
     }
     if !rows.is_empty() {
-        files.push(data_file(
+        emit(data_file(
             &chunk_key("x", text_starts.len() - 1),
             &json_bytes(&rows),
-        ));
+        ))?;
     }
 
     // The examples browser's list: `[title, href, crumb]` of every example
@@ -652,7 +658,7 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         .map(|d| json!([d.title, d.href, d.crumb]))
         .collect();
     for (n, group) in examples.chunks(EXAMPLE_CHUNK_DOCS).enumerate() {
-        files.push(data_file(&chunk_key("e", n), &json_bytes(&group)));
+        emit(data_file(&chunk_key("e", n), &json_bytes(&group)))?;
     }
 
     let authorities: Vec<[&str; 2]> = Authority::ALL
@@ -679,7 +685,18 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         "chapters": chapters,
         "classes": classes,
     });
-    files.insert(0, data_file("manifest", &json_bytes(&manifest)));
+    emit(data_file("manifest", &json_bytes(&manifest)))
+}
+
+/// [`build_into`], collected: the manifest first, then the other files.
+pub fn build(spec: &Spec) -> Vec<SearchFile> {
+    let mut files = Vec::new();
+    build_into(spec, &mut |f| {
+        files.push(f);
+        Ok(())
+    })
+    .expect("collecting into memory cannot fail");
+    files.rotate_right(1);
     files
 }
 
