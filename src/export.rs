@@ -2,6 +2,8 @@
 //! Built from the linked model only; Vec-ordered data keeps it
 //! byte-identical across runs.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -113,38 +115,43 @@ fn example_title(spec: &Spec, ex: &Example) -> String {
 
 /// Serialises the spec as `spec.json` (pretty-printed, trailing newline).
 pub fn to_json(spec: &Spec) -> String {
+    // Each section's references and citations, distinct, in source order
+    // (grouped in one pass: a spec can have thousands of each).
+    let mut refs_of: Vec<Vec<&str>> = vec![Vec::new(); spec.sections.len()];
+    for r in &spec.references {
+        if let Some(refs) = r.from_section.and_then(|i| refs_of.get_mut(i))
+            && !refs.contains(&r.target.as_str())
+        {
+            refs.push(&r.target);
+        }
+    }
+    let mut evals_of: Vec<Vec<&str>> = vec![Vec::new(); spec.sections.len()];
+    for c in &spec.citations {
+        if let Some(evals) = c.from_section.and_then(|i| evals_of.get_mut(i))
+            && !evals.contains(&c.label.as_str())
+        {
+            evals.push(&c.label);
+        }
+    }
+    let cited: HashSet<&str> = spec.citations.iter().map(|c| c.label.as_str()).collect();
     let sections = spec
         .sections
         .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let mut refs: Vec<&str> = Vec::new();
-            for r in spec.references.iter().filter(|r| r.from_section == Some(i)) {
-                if !refs.contains(&r.target.as_str()) {
-                    refs.push(&r.target);
-                }
-            }
-            let mut evals: Vec<&str> = Vec::new();
-            for c in spec.citations.iter().filter(|c| c.from_section == Some(i)) {
-                if !evals.contains(&c.label.as_str()) {
-                    evals.push(&c.label);
-                }
-            }
-            SectionJson {
-                id: &s.id,
-                title: &s.title,
-                level: s.level,
-                parent: s.parent.map(|p| spec.sections[p].id.as_str()),
-                authority: s.authority.as_deref(),
-                tags: &s.tags,
-                source: SourceJson {
-                    file: &s.source.file,
-                    line: s.source.line,
-                },
-                examples: s.examples().map(|e| e.id.as_str()).collect(),
-                refs,
-                evals,
-            }
+        .zip(refs_of.into_iter().zip(evals_of))
+        .map(|(s, (refs, evals))| SectionJson {
+            id: &s.id,
+            title: &s.title,
+            level: s.level,
+            parent: s.parent.map(|p| spec.sections[p].id.as_str()),
+            authority: s.authority.as_deref(),
+            tags: &s.tags,
+            source: SourceJson {
+                file: &s.source.file,
+                line: s.source.line,
+            },
+            examples: s.examples().map(|e| e.id.as_str()).collect(),
+            refs,
+            evals,
         })
         .collect();
     let examples = spec
@@ -163,7 +170,7 @@ pub fn to_json(spec: &Spec) -> String {
     let evals = spec
         .evals
         .iter()
-        .filter(|e| spec.citations.iter().any(|c| c.label == e.id))
+        .filter(|e| cited.contains(e.id.as_str()))
         .map(|e| EvalJson {
             id: &e.id,
             file: &e.file,

@@ -72,6 +72,16 @@ pub struct SectionCtx {
     pub referenced_by: Vec<RefBy>,
 }
 
+/// A section as chapter and single pages see it: rendered by
+/// `section.html`, with what a template needs to list or link it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionHtml {
+    pub id: String,
+    pub title: String,
+    pub level: u8,
+    pub html: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BlockCtx {
@@ -155,6 +165,6 @@ pub struct PageContext<'a> {
     pub toc: Option<&'a [TocItem]>,
     pub home: Option<HomeCtx>,
     pub chapter: Option<ChapterCtx>,
-    pub sections: Option<Vec<SectionCtx>>,
+    pub sections: Option<Vec<SectionHtml>>,
     pub eval: Option<EvalCtx>,
 }

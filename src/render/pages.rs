@@ -1,7 +1,7 @@
 //! Builds page contexts from the spec and renders them with tera.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
@@ -162,34 +162,50 @@ impl<'a> SiteRenderer<'a> {
                 .map(|(i, _)| Job::Chapter(i)),
         );
         jobs.extend((0..spec.evals.len()).map(Job::Eval));
-        // The search index is independent of the pages: build both at once.
-        let (pages, search) = rayon::join(
+        // Highlighting classes the pages use: highlight.css keeps only those.
+        let classes = Mutex::new(BTreeSet::new());
+        // The search index and spec.json are independent of the pages:
+        // build all three at once.
+        let (pages, (search, spec_json)) = rayon::join(
             || -> Result<Vec<String>> {
                 jobs.par_iter()
                     .map(|j| {
                         let (path, bytes) = self.render_job(j)?;
+                        let mut used = BTreeSet::new();
+                        highlight::collect_classes(&bytes, &mut used);
+                        if !used.is_empty()
+                            && let Ok(mut all) = classes.lock()
+                        {
+                            all.extend(used);
+                        }
                         sink.put(path.clone(), bytes)?;
                         Ok(path)
                     })
                     .collect()
             },
-            || -> Result<()> {
-                if self.defer_search {
-                    return Ok(());
-                }
-                crate::search::build::build_into(spec, &mut |f| sink.put(f.path, f.bytes))
+            || {
+                rayon::join(
+                    || -> Result<()> {
+                        if self.defer_search {
+                            return Ok(());
+                        }
+                        crate::search::build::build_into(spec, &mut |f| sink.put(f.path, f.bytes))
+                    },
+                    || sink.put(site::SPEC_JSON.into(), export::to_json(spec).into_bytes()),
+                )
             },
         );
         let pages = pages?;
         search?;
+        spec_json?;
         for (name, bytes) in theme::static_files(self.config.theme_dir.as_deref())? {
             sink.put(format!("static/{name}"), bytes)?;
         }
+        let classes = classes.into_inner().unwrap_or_default();
         sink.put(
             "static/highlight.css".into(),
-            highlight::stylesheet().into_bytes(),
+            highlight::stylesheet(&classes).into_bytes(),
         )?;
-        sink.put(site::SPEC_JSON.into(), export::to_json(spec).into_bytes())?;
         for (path, text) in [
             ("search.js", crate::search::SEARCH_JS),
             ("search.css", crate::search::SEARCH_CSS),
@@ -249,11 +265,8 @@ impl<'a> SiteRenderer<'a> {
                     site::SINGLE_PAGE,
                     "",
                 );
-                c.sections = Some(
-                    (0..spec.sections.len())
-                        .map(|i| self.section_ctx(i, &link))
-                        .collect(),
-                );
+                let all: Vec<usize> = (0..spec.sections.len()).collect();
+                c.sections = Some(self.sections_html(&all, &link)?);
                 ("single.html", site::SINGLE_PAGE.to_owned(), c)
             }
             Job::NotFound => {
@@ -289,11 +302,7 @@ impl<'a> SiteRenderer<'a> {
                 });
                 let mut ids = vec![i];
                 ids.extend(spec.descendants(i));
-                c.sections = Some(
-                    ids.into_iter()
-                        .map(|j| self.section_ctx(j, &link))
-                        .collect(),
-                );
+                c.sections = Some(self.sections_html(&ids, &link)?);
                 ("chapter.html", path, c)
             }
             Job::Eval(e) => {
@@ -394,6 +403,52 @@ impl<'a> SiteRenderer<'a> {
             sections: None,
             eval: None,
         }
+    }
+
+    /// The sections `ids`, each rendered on its own with `section.html`
+    /// (in parallel; under `serve`, a section whose context is unchanged is
+    /// not rendered again, so an edit re-renders one section of the single
+    /// page, not the whole page).
+    fn sections_html(&self, ids: &[usize], link: &Linker<'_>) -> Result<Vec<SectionHtml>> {
+        ids.par_iter()
+            .map(|&i| self.section_html(i, link))
+            .collect()
+    }
+
+    fn section_html(&self, i: usize, link: &Linker<'_>) -> Result<SectionHtml> {
+        #[derive(serde::Serialize)]
+        struct SectionPage<'s> {
+            section: &'s SectionCtx,
+            base: &'s str,
+        }
+        let s = &self.spec.sections[i];
+        let section = self.section_ctx(i, link);
+        let page = SectionPage {
+            section: &section,
+            base: link.base(),
+        };
+        // Cache entries are named like pages, by edition and section id.
+        let name = match link.mode {
+            LinkMode::Single => format!("{}#{}", site::SINGLE_PAGE, s.id),
+            LinkMode::Paged { .. } => format!("{}#{}", site::section_page(self.spec, i), s.id),
+        };
+        let key = self.cache_key(&page)?;
+        let html = match self.cached_page(&name, SECTION_TEMPLATE, &key) {
+            Some(bytes) => String::from_utf8(bytes).context("a cached section is not UTF-8")?,
+            None => {
+                let ctx = tera::Context::from_serialize(&page)
+                    .context("failed to build the template context")?;
+                let html = self.render_template(SECTION_TEMPLATE, &ctx, &name)?;
+                self.store_page(&name, SECTION_TEMPLATE, key, html.as_bytes());
+                html
+            }
+        };
+        Ok(SectionHtml {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            level: s.level,
+            html,
+        })
     }
 
     fn section_ctx(&self, i: usize, link: &Linker<'_>) -> SectionCtx {
@@ -577,6 +632,9 @@ impl<'a> SiteRenderer<'a> {
         }
     }
 }
+
+/// Renders one section; chapter and single pages assemble them.
+const SECTION_TEMPLATE: &str = "section.html";
 
 enum Job {
     Home,

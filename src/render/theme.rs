@@ -14,6 +14,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
     ("chapter.html", include_str!("../../templates/chapter.html")),
     ("single.html", include_str!("../../templates/single.html")),
+    ("section.html", include_str!("../../templates/section.html")),
     ("eval.html", include_str!("../../templates/eval.html")),
     (
         "examples.html",
