@@ -27,32 +27,46 @@
   }
 
   /* ---- sidebar table of contents: one copy for the whole site in
-     static/toc.js (page size must not grow with the number of chapters);
-     links are made relative to this page, the current chapter expanded ---- */
-  var mount = $("#toc-mount");
-  if (mount && typeof window.SPECBOOK_TOC === "string") {
-    mount.innerHTML = window.SPECBOOK_TOC;
-    var tocBase = mount.getAttribute("data-base") || "", local = mount.hasAttribute("data-local");
-    $$("a", mount).forEach(function (a) {
-      var h = a.getAttribute("href"), i = h.indexOf("#");
-      a.setAttribute("href", local && i >= 0 ? h.slice(i) : tocBase + h);
+     static/toc.js (page size must not grow with the number of chapters),
+     or, on the single page, drawn from the page's own sections; links are
+     made relative to this page, the current chapter expanded ---- */
+  function esc(t) { return t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;"); }
+  function tocFromPage() {
+    var root = { kids: [] }, stack = [{ level: 0, node: root }];
+    $$("main section.section[id]").forEach(function (s) {
+      var h = $(".section-head h1, .section-head h2, .section-head h3, .section-head h4, .section-head h5, .section-head h6", s);
+      if (!h) return;
+      var level = +h.tagName.charAt(1), own = $(".section-badges .badge.auth", s), badge = "";
+      if (own) {
+        var label = own.lastChild.textContent;
+        badge = '<span class="' + own.className + '" title="This section has ' + esc(label) + ' authority">' + esc(label) + "</span>";
+      } else if (s.getAttribute("data-agg")) {
+        var agg = s.getAttribute("data-agg"), extra = +s.getAttribute("data-agg-extra") || 0;
+        badge = '<span class="badge agg auth-' + esc(agg.toLowerCase()) + '" title="The highest authority principle in this section is ' + esc(agg) + '">' + esc(agg) +
+          (extra ? '<span class="agg-extra" title="This section also includes ' + extra + " lower authorit" + (extra > 1 ? "ies" : "y") + '">+' + extra + "</span>" : "") + "</span>";
+      }
+      while (stack[stack.length - 1].level >= level) stack.pop();
+      var node = { id: s.id, title: h.textContent.trim(), badge: badge, kids: [] };
+      stack[stack.length - 1].node.kids.push(node);
+      stack.push({ level: level, node: node });
     });
-    var chapter = mount.getAttribute("data-chapter");
-    var box = chapter && d.getElementById("toc-" + chapter);
-    if (box) {
-      box.hidden = false;
-      box.parentNode.classList.add("is-current");
-      var tb = $('[aria-controls="toc-' + chapter + '"]', mount);
-      if (tb) tb.setAttribute("aria-expanded", "true");
+    function list(items, depth) {
+      return '<ol class="toc-list depth-' + depth + '">' + items.map(function (it) {
+        var id = esc(it.id), t = esc(it.title);
+        return '<li class="toc-item"><div class="toc-row"><a class="toc-link" href="#' + id + '"><span class="toc-title">' + t + "</span>" + it.badge + "</a>" +
+          (it.kids.length && depth === 1 ? '<button class="toc-toggle" type="button" aria-expanded="false" aria-controls="toc-' + id + '" aria-label="Sections of ' + t +
+            '"><svg class="icon" aria-hidden="true" focusable="false"><use href="#i-chevron"/></svg></button>' : "") + "</div>" +
+          (it.kids.length ? '<div class="toc-children" id="toc-' + id + '"' + (depth === 1 ? " hidden" : "") + ">" + list(it.kids, depth + 1) + "</div>" : "") + "</li>";
+      }).join("") + "</ol>";
     }
+    return list(root.kids, 1);
   }
-
-  /* ---- sidebar table of contents: shared by all pages in static/toc.js ---- */
   var mount = $("#toc-mount");
   if (mount) {
     var base = mount.getAttribute("data-base") || "", local = mount.hasAttribute("data-local");
-    if (typeof window.SPECBOOK_TOC === "string") {
-      mount.innerHTML = window.SPECBOOK_TOC;
+    var tocHtml = mount.hasAttribute("data-from-page") ? tocFromPage() : window.SPECBOOK_TOC;
+    if (typeof tocHtml === "string") {
+      mount.innerHTML = tocHtml;
       $$("a[href]", mount).forEach(function (a) {
         var h = a.getAttribute("href"), i = h.indexOf("#");
         if (local && i >= 0) a.setAttribute("href", h.slice(i));
@@ -157,7 +171,16 @@
     spy();
   }
 
-  /* ---- copy a link to an example ---- */
+  /* ---- copy a link to an example: a button in every example's head ---- */
+  $$("figure.example[id] > .example-head").forEach(function (head) {
+    var b = d.createElement("button");
+    b.className = "copy-link";
+    b.type = "button";
+    b.title = "Copy a link to this example";
+    b.setAttribute("data-href", "#" + head.parentNode.id);
+    b.innerHTML = '<span class="copy-label">Copy link</span>';
+    head.appendChild(b);
+  });
   function legacyCopy(text) {
     var ta = d.createElement("textarea"), ok = false;
     ta.value = text; ta.setAttribute("readonly", ""); ta.style.cssText = "position:fixed;top:0;left:0;opacity:0";

@@ -498,6 +498,49 @@ fn single_page_edition_contains_every_example_once() {
     }
 }
 
+/// The single page draws its sidebar from its own sections (no toc.js):
+/// the same entries, titles, nesting and badges as the sidebar the chapter
+/// pages load, each linking to its section on this page.
+#[test]
+fn single_page_sidebar_matches_the_shared_table_of_contents() {
+    let mut page = Page::open(sample());
+    page.allow(corpus());
+    // Every entry as "depth|id|title|badge text", in order.
+    let entries = "return $$('#toc-mount .toc-link').map(a => {\n\
+        const depth = a.closest('.toc-list').className.match(/depth-(\\d)/)[1];\n\
+        const id = a.getAttribute('href').split('#')[1];\n\
+        const badge = a.querySelector('.badge');\n\
+        return [depth, id, a.querySelector('.toc-title').textContent, badge ? badge.className + ':' + badge.textContent : ''].join('|');\n\
+    });";
+    for site in [sample(), corpus()] {
+        page.goto(&site.url(&site.chapter_pages()[0]));
+        let shared: Vec<String> = page.js(entries);
+        page.goto(&site.url("all.html"));
+        let drawn: Vec<String> = page.js(entries);
+        assert!(
+            !shared.is_empty(),
+            "{}: the chapter page has no sidebar",
+            site.name
+        );
+        assert_eq!(drawn, shared, "{}: all.html's sidebar differs", site.name);
+        let off_page: Vec<String> =
+            page.js("return $$('#toc-mount a').map(a => a.getAttribute('href')).filter(h => !h.startsWith('#') || !document.getElementById(h.slice(1)));");
+        assert!(
+            off_page.is_empty(),
+            "{}: all.html sidebar links that do not land on this page: {off_page:?}",
+            site.name
+        );
+        let scripts: Vec<String> =
+            page.js("return $$('script[src]').map(s => s.getAttribute('src'));");
+        assert!(
+            !scripts.iter().any(|s| s.ends_with("toc.js")),
+            "{}: all.html loads toc.js: {scripts:?}",
+            site.name
+        );
+        page.assert_only_local_requests();
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Layout (with screenshots) and privacy
 // ---------------------------------------------------------------------------

@@ -204,7 +204,7 @@ fn eval_ref(label: &str, link: &Linker<'_>) -> String {
     let label_e = escape(label);
     match link.eval_href(label) {
         Some(href) => format!(
-            "<a class=\"eval-ref\" href=\"{}\" title=\"Eval prompts {label_e}\">{label_e}</a>",
+            "<a class=\"eval-ref\" href=\"{}\">{label_e}</a>",
             escape(&href)
         ),
         None => format!(

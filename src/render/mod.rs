@@ -7,6 +7,7 @@ mod context;
 pub mod highlight;
 pub mod markdown;
 mod math;
+mod minify;
 mod pages;
 pub mod theme;
 pub mod typography;

@@ -11,7 +11,7 @@ use super::cache::RenderCache;
 use super::context::*;
 use super::markdown::{LinkMode, Linker, escape, render_inline, render_message_body, render_prose};
 use super::typography::capitalize_first_word;
-use super::{RenderOptions, Sink, highlight, theme};
+use super::{RenderOptions, Sink, highlight, minify, theme};
 use crate::config::Config;
 use crate::export;
 use crate::model::{Block, Example, Item, Message, Reference, Spec};
@@ -198,8 +198,12 @@ impl<'a> SiteRenderer<'a> {
         let pages = pages?;
         search?;
         spec_json?;
-        for (name, bytes) in theme::static_files(self.config.theme_dir.as_deref())? {
-            sink.put(format!("static/{name}"), bytes)?;
+        for f in theme::static_files(self.config.theme_dir.as_deref())? {
+            let bytes = match f.builtin {
+                true => minify::asset(&f.name, f.bytes),
+                false => f.bytes,
+            };
+            sink.put(format!("static/{}", f.name), bytes)?;
         }
         let classes = classes.into_inner().unwrap_or_default();
         sink.put(
@@ -211,7 +215,7 @@ impl<'a> SiteRenderer<'a> {
             ("search.css", crate::search::SEARCH_CSS),
             ("examples.js", crate::search::EXAMPLES_JS),
         ] {
-            sink.put(path.into(), text.as_bytes().to_vec())?;
+            sink.put(path.into(), minify::asset(path, text.as_bytes().to_vec()))?;
         }
         if let Some(url) = &self.config.site_url {
             sink.put("sitemap.xml".into(), sitemap(url, &pages).into_bytes())?;

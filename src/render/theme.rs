@@ -83,10 +83,14 @@ fn escape_html(s: &str) -> String {
 }
 
 /// Static files: built-ins overridden (or extended) by the project's.
-pub fn static_files(theme_dir: Option<&Path>) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files: Vec<(String, Vec<u8>)> = STATIC
+pub fn static_files(theme_dir: Option<&Path>) -> Result<Vec<StaticFile>> {
+    let mut files: Vec<StaticFile> = STATIC
         .iter()
-        .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
+        .map(|(n, b)| StaticFile {
+            name: (*n).to_owned(),
+            bytes: b.to_vec(),
+            builtin: true,
+        })
         .collect();
     if let Some(dir) = theme_dir.map(|d| d.join("static")).filter(|d| d.is_dir()) {
         for entry in walkdir::WalkDir::new(&dir)
@@ -105,13 +109,27 @@ pub fn static_files(theme_dir: Option<&Path>) -> Result<Vec<(String, Vec<u8>)>> 
                 .replace('\\', "/");
             let bytes = std::fs::read(entry.path())
                 .with_context(|| format!("failed to read `{}`", entry.path().display()))?;
-            match files.iter_mut().find(|(n, _)| *n == rel) {
-                Some(slot) => slot.1 = bytes,
-                None => files.push((rel, bytes)),
+            let file = StaticFile {
+                name: rel,
+                bytes,
+                builtin: false,
+            };
+            match files.iter_mut().find(|f| f.name == file.name) {
+                Some(slot) => *slot = file,
+                None => files.push(file),
             }
         }
     }
     Ok(files)
+}
+
+/// One file of the site's `static/` folder.
+pub struct StaticFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// Specbook's own default (the output may be minified); a project's
+    /// own file is copied exactly as written.
+    pub builtin: bool,
 }
 
 /// Tera's errors nest their cause (which holds the line and column).
