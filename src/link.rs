@@ -4,13 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diag::{Diagnostics, LineIndex, Location};
 use crate::model::{
     Block, Citation, EvalFile, Example, Meta, RefKind, RefPlace, Reference, SourceFile, Span, Spec,
 };
 use crate::parse::ParsedFile;
-use crate::parse::inline::{plain_text, scan};
+use crate::parse::inline::{InternalLink, plain_text, scan};
 
 /// Source lines for caret displays, by file path.
 pub struct SourceLines<'a> {
@@ -213,22 +215,9 @@ fn locate(file: &str, span: &Span, offset: usize) -> Location {
 }
 
 /// Finds every internal link and footnote in the spec, in document order.
+/// Sections are scanned in parallel (each prose block is a markdown parse),
+/// their findings concatenated in order.
 fn collect_references(spec: &mut Spec, lines: &SourceLines<'_>, diags: &mut Diagnostics) {
-    let mut refs = Vec::new();
-    let mut cites = Vec::new();
-    let push_links =
-        |refs: &mut Vec<Reference>, file: &str, span: &Span, place, sec, ex: Option<&str>| {
-            for l in scan(&span.text).links {
-                refs.push(Reference {
-                    target: l.target,
-                    kind: if l.auto { RefKind::Auto } else { RefKind::Link },
-                    place,
-                    from_section: sec,
-                    from_example: ex.map(str::to_owned),
-                    at: locate(file, span, l.offset),
-                });
-            }
-        };
     let sections: Vec<(Option<usize>, &Vec<Block>, &str)> =
         std::iter::once((None, &spec.preamble, ""))
             .chain(
@@ -238,85 +227,19 @@ fn collect_references(spec: &mut Spec, lines: &SourceLines<'_>, diags: &mut Diag
                     .map(|(i, s)| (Some(i), &s.blocks, s.source.file.as_str())),
             )
             .collect();
-    for (sec, blocks, sec_file) in sections {
-        for block in blocks {
-            match block {
-                Block::Prose(span)
-                | Block::Commentary(crate::model::Commentary { body: span, .. }) => {
-                    let file = if sec_file.is_empty() {
-                        first_file(spec)
-                    } else {
-                        sec_file
-                    };
-                    let place = if matches!(block, Block::Prose(_)) {
-                        RefPlace::Prose
-                    } else {
-                        RefPlace::Commentary
-                    };
-                    push_links(&mut refs, file, span, place, sec, None);
-                    for f in scan(&span.text).footnotes {
-                        cites.push(Citation {
-                            label: f.label,
-                            from_section: sec,
-                            at: locate(file, span, f.offset),
-                        });
-                    }
-                }
-                Block::Example(ex) => {
-                    let file = ex.source.file.as_str();
-                    push_links(
-                        &mut refs,
-                        file,
-                        &ex.title,
-                        RefPlace::ExampleTitle,
-                        sec,
-                        Some(&ex.id),
-                    );
-                    for m in &ex.messages {
-                        push_links(
-                            &mut refs,
-                            file,
-                            &m.content,
-                            RefPlace::MessageBody,
-                            sec,
-                            Some(&ex.id),
-                        );
-                        if let Some(c) = &m.comment {
-                            push_links(
-                                &mut refs,
-                                file,
-                                c,
-                                RefPlace::VerdictNote,
-                                sec,
-                                Some(&ex.id),
-                            );
-                        }
-                        for target in &m.refs {
-                            // Point at the `[` of `[#id]`, or at `#id` in a list.
-                            let col = lines
-                                .line(&m.source)
-                                .and_then(|l| {
-                                    let b = l.find(&format!("#{target}"))?;
-                                    let b = if l[..b].ends_with('[') { b - 1 } else { b };
-                                    Some(l[..b].chars().count() + 1)
-                                })
-                                .unwrap_or(m.source.col);
-                            refs.push(Reference {
-                                target: target.clone(),
-                                kind: RefKind::Verdict,
-                                place: RefPlace::Verdict,
-                                from_section: sec,
-                                from_example: Some(ex.id.clone()),
-                                at: Location {
-                                    col,
-                                    ..m.source.clone()
-                                },
-                            });
-                        }
-                    }
-                }
-            }
-        }
+    let first = first_file(spec);
+    let found: Vec<(Vec<Reference>, Vec<Citation>)> = sections
+        .par_iter()
+        .map(|&(sec, blocks, sec_file)| {
+            let file = if sec_file.is_empty() { first } else { sec_file };
+            section_references(sec, blocks, file, lines)
+        })
+        .collect();
+    let mut refs = Vec::new();
+    let mut cites = Vec::new();
+    for (r, c) in found {
+        refs.extend(r);
+        cites.extend(c);
     }
     for r in &refs {
         if !spec.section_index.contains_key(&r.target) {
@@ -332,6 +255,109 @@ fn collect_references(spec: &mut Spec, lines: &SourceLines<'_>, diags: &mut Diag
     }
     spec.references = refs;
     spec.citations = cites;
+}
+
+/// The references and citations in one section's blocks, in order.
+fn section_references(
+    sec: Option<usize>,
+    blocks: &[Block],
+    file: &str,
+    lines: &SourceLines<'_>,
+) -> (Vec<Reference>, Vec<Citation>) {
+    let mut refs = Vec::new();
+    let mut cites = Vec::new();
+    let push_links = |refs: &mut Vec<Reference>,
+                      found: &[InternalLink],
+                      file: &str,
+                      span: &Span,
+                      place,
+                      ex: Option<&str>| {
+        for l in found {
+            refs.push(Reference {
+                target: l.target.clone(),
+                kind: if l.auto { RefKind::Auto } else { RefKind::Link },
+                place,
+                from_section: sec,
+                from_example: ex.map(str::to_owned),
+                at: locate(file, span, l.offset),
+            });
+        }
+    };
+    for block in blocks {
+        match block {
+            Block::Prose(span) | Block::Commentary(crate::model::Commentary { body: span, .. }) => {
+                let place = if matches!(block, Block::Prose(_)) {
+                    RefPlace::Prose
+                } else {
+                    RefPlace::Commentary
+                };
+                let found = scan(&span.text);
+                push_links(&mut refs, &found.links, file, span, place, None);
+                for f in found.footnotes {
+                    cites.push(Citation {
+                        label: f.label,
+                        from_section: sec,
+                        at: locate(file, span, f.offset),
+                    });
+                }
+            }
+            Block::Example(ex) => {
+                let file = ex.source.file.as_str();
+                let links = |span: &Span| scan(&span.text).links;
+                push_links(
+                    &mut refs,
+                    &links(&ex.title),
+                    file,
+                    &ex.title,
+                    RefPlace::ExampleTitle,
+                    Some(&ex.id),
+                );
+                for m in &ex.messages {
+                    push_links(
+                        &mut refs,
+                        &links(&m.content),
+                        file,
+                        &m.content,
+                        RefPlace::MessageBody,
+                        Some(&ex.id),
+                    );
+                    if let Some(c) = &m.comment {
+                        push_links(
+                            &mut refs,
+                            &links(c),
+                            file,
+                            c,
+                            RefPlace::VerdictNote,
+                            Some(&ex.id),
+                        );
+                    }
+                    for target in &m.refs {
+                        // Point at the `[` of `[#id]`, or at `#id` in a list.
+                        let col = lines
+                            .line(&m.source)
+                            .and_then(|l| {
+                                let b = l.find(&format!("#{target}"))?;
+                                let b = if l[..b].ends_with('[') { b - 1 } else { b };
+                                Some(l[..b].chars().count() + 1)
+                            })
+                            .unwrap_or(m.source.col);
+                        refs.push(Reference {
+                            target: target.clone(),
+                            kind: RefKind::Verdict,
+                            place: RefPlace::Verdict,
+                            from_section: sec,
+                            from_example: Some(ex.id.clone()),
+                            at: Location {
+                                col,
+                                ..m.source.clone()
+                            },
+                        });
+                    }
+                }
+            }
+        }
+    }
+    (refs, cites)
 }
 
 fn first_file(spec: &Spec) -> &str {

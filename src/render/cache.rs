@@ -39,6 +39,8 @@ pub struct RenderCache {
     link_generation: AtomicU64,
     fragments: Mutex<HashMap<u64, Vec<Fragment>>>,
     pages: Mutex<HashMap<String, Page>>,
+    /// Last [`Page::version`] handed out.
+    versions: AtomicU64,
     stats: Stats,
 }
 
@@ -56,7 +58,7 @@ struct Fragment {
     used: u64,
 }
 
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 struct FragmentKey {
     kind: String,
     mode: String,
@@ -70,6 +72,10 @@ struct Page {
     context: Vec<u8>,
     bytes: Vec<u8>,
     used: u64,
+    /// Unique to this entry (a new entry gets a new number), so equal
+    /// versions mean equal bytes: a page made of cached sections is compared
+    /// by their versions, not their HTML.
+    version: u64,
 }
 
 #[derive(Debug, Default)]
@@ -174,24 +180,27 @@ impl RenderCache {
         } else {
             0
         };
-        let key = FragmentKey {
-            kind: kind.to_owned(),
-            mode: match link.mode {
-                LinkMode::Paged { base } => base.to_owned(),
-                LinkMode::Single => "\0single".to_owned(),
-            },
-            link_generation,
-            text: text.to_owned(),
+        let mode = match link.mode {
+            LinkMode::Paged { base } => base,
+            LinkMode::Single => "\0single",
         };
+        // Looked up by borrowed parts: a hit (the common case) copies
+        // nothing but the HTML.
         let mut h = DefaultHasher::new();
-        key.hash(&mut h);
+        (kind, mode, link_generation, text).hash(&mut h);
         let hash = h.finish();
+        let same = |k: &FragmentKey| {
+            k.link_generation == link_generation
+                && k.kind == kind
+                && k.mode == mode
+                && k.text == text
+        };
         if let Some(bucket) = self
             .fragments
             .lock()
             .expect("render cache lock")
             .get_mut(&hash)
-            && let Some(f) = bucket.iter_mut().find(|f| f.key == key)
+            && let Some(f) = bucket.iter_mut().find(|f| same(&f.key))
         {
             f.used = render_no;
             self.stats.fragments_reused.fetch_add(1, Ordering::Relaxed);
@@ -203,9 +212,14 @@ impl RenderCache {
             .fetch_add(1, Ordering::Relaxed);
         let mut frags = self.fragments.lock().expect("render cache lock");
         let bucket = frags.entry(hash).or_default();
-        if !bucket.iter().any(|f| f.key == key) {
+        if !bucket.iter().any(|f| same(&f.key)) {
             bucket.push(Fragment {
-                key,
+                key: FragmentKey {
+                    kind: kind.to_owned(),
+                    mode: mode.to_owned(),
+                    link_generation,
+                    text: text.to_owned(),
+                },
                 html: html.clone(),
                 used: render_no,
             });
@@ -213,9 +227,14 @@ impl RenderCache {
         html
     }
 
-    /// The page at `path` if it was rendered from the same template and
-    /// the same context.
-    pub(super) fn page(&self, path: &str, template: &str, context: &[u8]) -> Option<Vec<u8>> {
+    /// The page at `path` and its version, if it was rendered from the
+    /// same template and the same context.
+    pub(super) fn page(
+        &self,
+        path: &str,
+        template: &str,
+        context: &[u8],
+    ) -> Option<(Vec<u8>, u64)> {
         let render = self.render.load(Ordering::Relaxed);
         let mut pages = self.pages.lock().expect("render cache lock");
         let p = pages.get_mut(path)?;
@@ -224,11 +243,19 @@ impl RenderCache {
         }
         p.used = render;
         self.stats.pages_reused.fetch_add(1, Ordering::Relaxed);
-        Some(p.bytes.clone())
+        Some((p.bytes.clone(), p.version))
     }
 
-    pub(super) fn store_page(&self, path: &str, template: &str, context: Vec<u8>, bytes: &[u8]) {
+    /// Keeps a rendered page; returns its version.
+    pub(super) fn store_page(
+        &self,
+        path: &str,
+        template: &str,
+        context: Vec<u8>,
+        bytes: &[u8],
+    ) -> u64 {
         let render = self.render.load(Ordering::Relaxed);
+        let version = self.versions.fetch_add(1, Ordering::Relaxed) + 1;
         self.stats.pages_rendered.fetch_add(1, Ordering::Relaxed);
         self.pages.lock().expect("render cache lock").insert(
             path.to_owned(),
@@ -237,8 +264,10 @@ impl RenderCache {
                 context,
                 bytes: bytes.to_vec(),
                 used: render,
+                version,
             },
         );
+        version
     }
 }
 

@@ -80,6 +80,15 @@ pub struct SectionHtml {
     pub title: String,
     pub level: u8,
     pub html: String,
+    /// Under `serve`: the version of the cached section `html` came from;
+    /// a page's cache key holds it instead of the HTML (never seen by
+    /// templates: zero when they render).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub version: u64,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 #[derive(Debug, Clone, Serialize)]

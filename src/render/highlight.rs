@@ -91,21 +91,23 @@ static THEME_CSS: LazyLock<(String, String)> = LazyLock::new(|| {
 /// Adds the highlighting classes (`hl-…`) found in `html` to `used`.
 pub fn collect_classes(html: &[u8], used: &mut BTreeSet<String>) {
     let prefix = CLASS_PREFIX.as_bytes();
-    let mut rest = html;
-    while let Some(i) = rest.windows(prefix.len()).position(|w| w == prefix) {
+    for i in memchr::memmem::find_iter(html, prefix) {
         // A class starts the attribute value or follows a space.
-        let starts_class = i > 0 && matches!(rest[i - 1], b'"' | b' ');
-        let len = rest[i..]
+        if i == 0 || !matches!(html[i - 1], b'"' | b' ') {
+            continue;
+        }
+        let len = html[i..]
             .iter()
             .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-            .unwrap_or(rest.len() - i);
-        if starts_class && len > prefix.len() {
-            let class = String::from_utf8_lossy(&rest[i..i + len]).into_owned();
-            if !used.contains(&class) {
-                used.insert(class);
+            .unwrap_or(html.len() - i);
+        if len > prefix.len() {
+            let class = &html[i..i + len];
+            // Ascii by construction.
+            let class = std::str::from_utf8(class).unwrap_or_default();
+            if !used.contains(class) {
+                used.insert(class.to_owned());
             }
         }
-        rest = &rest[i + len.max(1)..];
     }
 }
 

@@ -342,9 +342,28 @@ impl<'a> SiteRenderer<'a> {
                 ("eval.html", path, c)
             }
         };
+        // Sections enter the key by version, not by their HTML (see
+        // `SectionHtml::version`): comparing a few numbers instead of the
+        // whole single page on every edit.
+        let mut ctx = ctx;
+        let htmls: Vec<String> = match (&mut ctx.sections, self.cache) {
+            (Some(sections), Some(_)) => sections
+                .iter_mut()
+                .map(|s| std::mem::take(&mut s.html))
+                .collect(),
+            _ => Vec::new(),
+        };
         let key = self.cache_key(&ctx)?;
         if let Some(bytes) = self.cached_page(&path, template, &key) {
             return Ok((path, bytes));
+        }
+        if let Some(sections) = &mut ctx.sections
+            && !htmls.is_empty()
+        {
+            for (s, html) in sections.iter_mut().zip(htmls) {
+                s.html = html;
+                s.version = 0;
+            }
         }
         let ctx =
             tera::Context::from_serialize(&ctx).context("failed to build the template context")?;
@@ -363,13 +382,16 @@ impl<'a> SiteRenderer<'a> {
     }
 
     fn cached_page(&self, path: &str, template: &str, key: &[u8]) -> Option<Vec<u8>> {
-        self.cache.and_then(|c| c.page(path, template, key))
+        self.cache
+            .and_then(|c| c.page(path, template, key))
+            .map(|(bytes, _)| bytes)
     }
 
-    fn store_page(&self, path: &str, template: &str, key: Vec<u8>, bytes: &[u8]) {
-        if let Some(c) = self.cache {
-            c.store_page(path, template, key, bytes);
-        }
+    /// Keeps a rendered page (or section) under `serve`; its cache version,
+    /// or 0 without a cache.
+    fn store_page(&self, path: &str, template: &str, key: Vec<u8>, bytes: &[u8]) -> u64 {
+        self.cache
+            .map_or(0, |c| c.store_page(path, template, key, bytes))
     }
 
     fn render_template(&self, template: &str, ctx: &tera::Context, path: &str) -> Result<String> {
@@ -437,14 +459,20 @@ impl<'a> SiteRenderer<'a> {
             LinkMode::Paged { .. } => format!("{}#{}", site::section_page(self.spec, i), s.id),
         };
         let key = self.cache_key(&page)?;
-        let html = match self.cached_page(&name, SECTION_TEMPLATE, &key) {
-            Some(bytes) => String::from_utf8(bytes).context("a cached section is not UTF-8")?,
+        let cached = self
+            .cache
+            .and_then(|c| c.page(&name, SECTION_TEMPLATE, &key));
+        let (html, version) = match cached {
+            Some((bytes, version)) => (
+                String::from_utf8(bytes).context("a cached section is not UTF-8")?,
+                version,
+            ),
             None => {
                 let ctx = tera::Context::from_serialize(&page)
                     .context("failed to build the template context")?;
                 let html = self.render_template(SECTION_TEMPLATE, &ctx, &name)?;
-                self.store_page(&name, SECTION_TEMPLATE, key, html.as_bytes());
-                html
+                let version = self.store_page(&name, SECTION_TEMPLATE, key, html.as_bytes());
+                (html, version)
             }
         };
         Ok(SectionHtml {
@@ -452,6 +480,7 @@ impl<'a> SiteRenderer<'a> {
             title: s.title.clone(),
             level: s.level,
             html,
+            version,
         })
     }
 
