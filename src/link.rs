@@ -303,33 +303,21 @@ fn section_references(
             }
             Block::Example(ex) => {
                 let file = ex.source.file.as_str();
-                let links = |span: &Span| scan(&span.text).links;
-                push_links(
-                    &mut refs,
-                    &links(&ex.title),
-                    file,
-                    &ex.title,
-                    RefPlace::ExampleTitle,
-                    Some(&ex.id),
-                );
-                for m in &ex.messages {
+                let in_example = |refs: &mut Vec<Reference>, span: &Span, place| {
                     push_links(
-                        &mut refs,
-                        &links(&m.content),
+                        refs,
+                        &scan(&span.text).links,
                         file,
-                        &m.content,
-                        RefPlace::MessageBody,
+                        span,
+                        place,
                         Some(&ex.id),
                     );
+                };
+                in_example(&mut refs, &ex.title, RefPlace::ExampleTitle);
+                for m in &ex.messages {
+                    in_example(&mut refs, &m.content, RefPlace::MessageBody);
                     if let Some(c) = &m.comment {
-                        push_links(
-                            &mut refs,
-                            &links(c),
-                            file,
-                            c,
-                            RefPlace::VerdictNote,
-                            Some(&ex.id),
-                        );
+                        in_example(&mut refs, c, RefPlace::VerdictNote);
                     }
                     for target in &m.refs {
                         // Point at the `[` of `[#id]`, or at `#id` in a list.

@@ -397,6 +397,24 @@ fn failed_build_leaves_the_previous_site_intact() {
         "template error names template and line: {err}"
     );
     assert_eq!(files(&out), before);
+    // A template that fails while rendering, after other pages were already
+    // written into the staging folder: same, and the staging folder is gone.
+    std::fs::write(
+        proj.join("templates/chapter.html"),
+        "{% extends \"base.html\" %}\n{% block content %}{{ no_such_value.field }}{% endblock content %}\n",
+    )
+    .unwrap();
+    let run = build_to(&proj, &out);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    let err = text(&run.stderr);
+    assert!(err.contains("chapter.html"), "names the template: {err}");
+    assert_eq!(files(&out), before);
+    let staging: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("specbook-"))
+        .collect();
+    assert!(staging.is_empty(), "left behind: {staging:?}");
     // Rebuilding over our own previous output works.
     let run = build_to(&repo(), &out);
     assert!(run.status.success());
