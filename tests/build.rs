@@ -251,6 +251,67 @@ fn sample_examples_appear_once_per_edition() {
     check_examples_once_per_edition(&SAMPLE);
 }
 
+/// What a first visit to `page` transfers, gzip (level 6, each file on its
+/// own, as a static host sends them): the HTML plus the stylesheets and
+/// scripts it names. `bench/pageweight.py` is the full measurement (it
+/// also follows CSS `url()`s; the default theme has none but data URIs).
+fn first_visit_gzip(site: &Built, page: &str) -> usize {
+    let gz = |bytes: &[u8]| {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap().len()
+    };
+    let html = std::fs::read_to_string(site.out.join(page)).unwrap();
+    let mut total = gz(html.as_bytes());
+    let assets = html
+        .split('<')
+        .filter(|tag| {
+            tag.starts_with("link ") && tag.contains("rel=\"stylesheet\"")
+                || tag.starts_with("script ") && tag.contains(" src=\"")
+        })
+        .flat_map(|tag| {
+            attr_values(tag, "href")
+                .into_iter()
+                .chain(attr_values(tag, "src"))
+        });
+    for href in assets {
+        let (path, _) = resolve(page, href);
+        let bytes = std::fs::read(site.out.join(&path))
+            .unwrap_or_else(|e| panic!("{page} loads {href}: {e}"));
+        total += gz(&bytes);
+    }
+    total
+}
+
+/// Issue 3, bar 4, kept from drifting: the page weights are deterministic,
+/// so a change that pushes the corpus site over its budget fails here.
+#[test]
+fn corpus_pages_stay_within_their_weight_budget() {
+    let single = first_visit_gzip(&CORPUS, "all.html");
+    assert!(
+        single <= 120_000,
+        "all.html first visit: {single} B gzip (budget 120 KB)"
+    );
+    let sections: Vec<String> = files(&CORPUS.out)
+        .into_iter()
+        .filter(|(p, _)| {
+            p.ends_with(".html")
+                && !p.contains('/')
+                && !["all.html", "index.html", "404.html", "examples.html"].contains(&p.as_str())
+        })
+        .map(|(p, _)| p)
+        .collect();
+    assert!(sections.len() >= 8, "{sections:?}");
+    for page in sections {
+        let weight = first_visit_gzip(&CORPUS, &page);
+        assert!(
+            weight <= 60_000,
+            "{page} first visit: {weight} B gzip (budget 60 KB)"
+        );
+    }
+}
+
 #[test]
 fn builds_are_byte_identical() {
     let again = build(&corpus());
