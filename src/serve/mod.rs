@@ -16,6 +16,10 @@ mod index;
 mod state;
 mod watch;
 
+/// How a request path maps to a site file, and the type it is served as
+/// (also used by the browser tests' static file server).
+pub use http::{content_type, site_key};
+
 #[cfg(test)]
 mod tests;
 

@@ -422,7 +422,11 @@ fn serve_connection(stream: TcpStream, root: &Path) -> std::io::Result<()> {
             return Ok(());
         }
         let (status, ctype, body) = match resolve(root, target) {
-            Some(path) => (200, content_type(&path), std::fs::read(&path)?),
+            Some(path) => (
+                200,
+                specbook::serve::content_type(&path.to_string_lossy()),
+                std::fs::read(&path)?,
+            ),
             None => {
                 let body =
                     std::fs::read(root.join("404.html")).unwrap_or_else(|_| b"not found".to_vec());
@@ -471,66 +475,15 @@ fn write_response(
     out.flush()
 }
 
-/// Maps a request target to a file under `root`; `None` for anything
-/// outside it (`..`, backslashes, NUL) or missing. Folders serve their
-/// `index.html`.
+/// Maps a request target to a file under `root` with the same rules as
+/// `specbook serve` (`site_key`): `None` for anything outside it or missing.
 fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
     let path = target.split(['?', '#']).next()?;
-    let decoded = percent_decode(path)?;
-    if !decoded.starts_with('/') {
-        return None;
-    }
-    let mut out = root.to_path_buf();
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => return None,
-            s if s.contains('\\') || s.contains('\0') => return None,
-            s => out.push(s),
-        }
-    }
+    let mut out = root.join(specbook::serve::site_key(path)?);
     if out.is_dir() {
         out.push("index.html");
     }
     out.is_file().then_some(out)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "xml" => "application/xml",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
 }
 
 fn compressible(ctype: &str) -> bool {
