@@ -60,6 +60,13 @@ fn phrase(text: &str, n: usize) -> Option<String> {
     (words.len() == n).then(|| format!("\"{}\"", words.join(" ")))
 }
 
+/// More than `min` cases were tried and at most one in fifty missed.
+fn assert_mostly_found(what: &str, tried: usize, min: usize, misses: &[(String, Option<String>)]) {
+    eprintln!("{tried} {what}: {} {misses:?}", misses.len());
+    assert!(tried > min, "{tried}");
+    assert!(misses.len() * 50 <= tried, "{misses:?}");
+}
+
 #[test]
 fn corpus_rule_ids_come_first() {
     let Some(c) = corpus() else { return };
@@ -74,15 +81,10 @@ fn corpus_rule_ids_come_first() {
     }
     assert!(misses.is_empty(), "{misses:?}");
     // The example: the id, and its distinctive word alone.
+    let page = specbook::site::section_page(spec, spec.section_index["avoid_sycophancy"]);
     assert_eq!(
         s.query("avoid_sycophancy").hits[0].href,
-        "#avoid_sycophancy".to_owned().replace(
-            '#',
-            &format!(
-                "{}#",
-                specbook::site::section_page(spec, spec.section_index["avoid_sycophancy"])
-            )
-        )
+        format!("{page}#avoid_sycophancy")
     );
     let syc = &s.query("sycophancy").hits[0];
     assert!(syc.href.ends_with("#avoid_sycophancy"), "{syc:?}");
@@ -124,12 +126,7 @@ fn corpus_example_titles_find_their_example() {
             misses.push((title.clone(), hits.first().map(|h| h.title.clone())));
         }
     }
-    eprintln!(
-        "{tried} example titles, {} not first: {misses:?}",
-        misses.len()
-    );
-    assert!(tried > 300, "{tried}");
-    assert!(misses.len() * 50 <= tried, "{misses:?}");
+    assert_mostly_found("example titles, not first", tried, 300, &misses);
 }
 
 #[test]
@@ -154,12 +151,7 @@ fn corpus_verdict_notes_find_their_example() {
             }
         }
     }
-    eprintln!(
-        "{tried} verdict notes, {} not in the top 3: {misses:?}",
-        misses.len()
-    );
-    assert!(tried > 50, "{tried}");
-    assert!(misses.len() * 50 <= tried, "{misses:?}");
+    assert_mostly_found("verdict notes, not in the top 3", tried, 50, &misses);
 }
 
 #[test]
