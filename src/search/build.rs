@@ -688,7 +688,7 @@ pub fn build_into(
     emit(data_file("manifest", &json_bytes(&manifest)))
 }
 
-/// [`build_into`], collected: the manifest first, then the other files.
+/// [`build_into`], collected in the order made.
 pub fn build(spec: &Spec) -> Vec<SearchFile> {
     let mut files = Vec::new();
     build_into(spec, &mut |f| {
@@ -696,7 +696,6 @@ pub fn build(spec: &Spec) -> Vec<SearchFile> {
         Ok(())
     })
     .expect("collecting into memory cannot fail");
-    files.rotate_right(1);
     files
 }
 
