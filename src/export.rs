@@ -12,8 +12,29 @@ use crate::parse::inline::plain_text;
 
 pub const SCHEMA: &str = "specbook/1";
 
+/// `spec.json` as an output: one file at the site root.
+#[derive(Debug, Default)]
+pub struct SpecJson;
+
+impl crate::outputs::Output for SpecJson {
+    fn name(&self) -> &'static str {
+        "spec.json"
+    }
+
+    fn write(
+        &self,
+        edition: &crate::outputs::Edition<'_>,
+        sink: &dyn crate::sink::Sink,
+    ) -> anyhow::Result<()> {
+        sink.put(
+            crate::site::SPEC_JSON.into(),
+            to_json(edition.spec).into_bytes(),
+        )
+    }
+}
+
 #[derive(Serialize)]
-struct SpecJson<'a> {
+struct SpecDoc<'a> {
     schema: &'static str,
     title: &'a str,
     sections: Vec<SectionJson<'a>>,
@@ -194,7 +215,7 @@ pub fn to_json(spec: &Spec) -> String {
                 .collect(),
         })
         .collect();
-    let doc = SpecJson {
+    let doc = SpecDoc {
         schema: SCHEMA,
         title: &spec.meta.title,
         sections,

@@ -1,8 +1,9 @@
 //! specbook: a static site generator and browser for behavioural specs
 //! written in the Model Spec markdown dialect.
 //!
-//! Data flows one way: [`load`] → [`parse`] → [`link`] → render → write.
-//! [`model::Spec`] is the one data model every output reads.
+//! Data flows one way: [`load`] → [`parse`] → [`link`] → the linked
+//! [`model::Spec`], which every [`outputs::Output`] reads (pages, search,
+//! `spec.json`) and writes through a [`sink::Sink`]. [`pipeline`] runs it.
 
 pub mod cmd;
 pub mod config;
@@ -12,9 +13,11 @@ pub mod link;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod outputs;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod sink;
 pub mod site;

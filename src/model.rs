@@ -248,38 +248,48 @@ impl Message {
     /// A system message whose body is only `<settings>` blocks: the page
     /// shows it as badges (U18) instead of a message.
     pub fn settings_only(&self) -> bool {
-        let t = self.content.text.trim();
-        if !t.starts_with("<settings>") {
-            return false;
-        }
-        let mut rest = t;
-        while let Some(start) = rest.find("<settings>") {
-            if !rest[..start].trim().is_empty() {
-                return false;
-            }
-            match rest[start..].find("</settings>") {
-                Some(end) => rest = &rest[start + end + "</settings>".len()..],
-                None => return false,
-            }
-        }
-        rest.trim().is_empty()
+        self.settings_blocks().1
     }
 
     /// `key: value` lines of the `<settings>` blocks in the body.
     pub fn settings(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
+        self.settings_blocks().0
+    }
+
+    /// One scan of the body: the `key: value` lines of its `<settings>`
+    /// blocks, and whether it holds nothing else.
+    fn settings_blocks(&self) -> (Vec<(String, String)>, bool) {
+        let mut pairs = Vec::new();
+        let mut only = true;
+        let mut found = false;
         let mut rest = self.content.text.as_str();
-        while let Some(start) = rest.find("<settings>") {
-            let after = &rest[start + "<settings>".len()..];
-            let end = after.find("</settings>").unwrap_or(after.len());
-            for line in after[..end].lines() {
+        while let Some((before, after)) = rest.split_once("<settings>") {
+            only &= before.trim().is_empty();
+            found = true;
+            let (block, tail) = after.split_once("</settings>").unwrap_or((after, ""));
+            if !after.contains("</settings>") {
+                only = false;
+            }
+            for line in block.lines() {
                 if let Some((k, v)) = line.split_once(':') {
-                    out.push((k.trim().to_owned(), v.trim().to_owned()));
+                    pairs.push((k.trim().to_owned(), v.trim().to_owned()));
                 }
             }
-            rest = &after[end..];
+            rest = tail;
         }
-        out
+        (pairs, found && only && rest.trim().is_empty())
+    }
+}
+
+impl Example {
+    /// Whether a `<settings>` block of the conversation says the user is
+    /// under 18 (`under_18: true`): the example's U18 badge and search tag.
+    pub fn is_under_18(&self) -> bool {
+        self.messages.iter().any(|m| {
+            m.settings()
+                .iter()
+                .any(|(k, v)| k == "under_18" && v == "true")
+        })
     }
 }
 

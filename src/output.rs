@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 
-use crate::render::Sink;
+use crate::sink::Sink;
 
 /// Writes a file through a temporary sibling and a rename, so a reader
 /// never sees it half-written and a failure leaves the old file intact.

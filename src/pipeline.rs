@@ -1,9 +1,11 @@
-//! The one pipeline every command runs: load → parse → link (→ render →
-//! write, in `render` and `output`). `check`, `export`, `build` and `serve`
-//! are modes of it, never copies.
+//! The one pipeline every command runs: load → parse → link, then the
+//! linked spec handed to a list of outputs (`outputs`), each writing
+//! through a `Sink`. `check`, `export`, `build` and `serve` are modes of
+//! it, never copies.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -13,9 +15,11 @@ use crate::diag::Diagnostics;
 use crate::link::{SourceLines, link};
 use crate::load::{Sources, load_sources};
 use crate::model::{SourceFile, Spec};
+use crate::outputs::{Edition, Output, write_all};
 use crate::parse::{ParsedFile, parse_file};
+use crate::sink::Sink;
 
-/// A spec read from disk and linked, with every problem found on the way.
+/// A spec read and linked, with every problem found on the way.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub config: Config,
@@ -24,38 +28,119 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
 }
 
+impl Loaded {
+    /// The edition the outputs read.
+    pub fn edition(&self) -> Edition<'_> {
+        Edition {
+            config: &self.config,
+            spec: &self.spec,
+        }
+    }
+}
+
 /// Reads and links the spec at `path` (a project folder or a markdown file).
 /// Content problems land in `Loaded::diagnostics`; only environment
 /// failures (unreadable folder, broken `book.toml`) are errors.
 pub fn load(path: &Path) -> Result<Loaded> {
-    load_inner(path, None)
+    Loader::new(path).load()
 }
 
-/// [`load`] for repeated runs (`serve`): files whose text is unchanged
-/// since the last run are not parsed again; linking always runs in full.
-pub fn load_with_cache(path: &Path, cache: &mut ParseCache) -> Result<Loaded> {
-    load_inner(path, Some(cache))
+/// Where one edition's sources come from, and what is kept between loads:
+/// under `serve`, files whose text is unchanged since the last load are not
+/// parsed again (linking always runs in full).
+#[derive(Debug)]
+pub struct Loader {
+    path: PathBuf,
+    cache: Option<ParseCache>,
 }
 
-fn load_inner(path: &Path, cache: Option<&mut ParseCache>) -> Result<Loaded> {
-    let mut diags = Diagnostics::new();
-    let config = Config::discover(path, &mut diags)?;
-    let sources = load_sources(&config, &mut diags)?;
-    let spec = link_sources_with(&config, &sources, cache, &mut diags);
-    Ok(Loaded {
-        config,
-        sources,
-        spec,
-        diagnostics: diags,
+impl Loader {
+    /// Loads `path` afresh every time.
+    pub fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            cache: None,
+        }
+    }
+
+    /// Loads `path`, keeping parsed files between loads.
+    pub fn cached(path: &Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            cache: Some(ParseCache::default()),
+        }
+    }
+
+    pub fn load(&mut self) -> Result<Loaded> {
+        let mut diags = Diagnostics::new();
+        let config = Config::discover(&self.path, &mut diags)?;
+        let sources = load_sources(&config, &mut diags)?;
+        let spec = link_sources(&config, &sources, self.cache.as_mut(), &mut diags);
+        Ok(Loaded {
+            config,
+            sources,
+            spec,
+            diagnostics: diags,
+        })
+    }
+
+    /// Paths of the files the last load parsed (not taken from the cache).
+    pub fn last_parsed(&self) -> &[String] {
+        self.cache.as_ref().map_or(&[], |c| &c.last_parsed)
+    }
+
+    /// Forgets everything kept (after a failure that may have left it
+    /// half-updated).
+    pub fn reset(&mut self) {
+        if let Some(cache) = &mut self.cache {
+            *cache = ParseCache::default();
+        }
+    }
+}
+
+/// What one run of the pipeline did.
+#[derive(Debug)]
+pub enum Run<S> {
+    /// The spec had no errors: every output wrote into `sink`.
+    Written {
+        loaded: Loaded,
+        sink: S,
+        load_time: Duration,
+        write_time: Duration,
+    },
+    /// The spec has errors (in `loaded.diagnostics`): no output ran and no
+    /// sink was opened.
+    Refused { loaded: Loaded, load_time: Duration },
+}
+
+/// The pipeline: loads and links the spec, then, when it has no errors,
+/// opens a sink (`open` sees the loaded spec, e.g. to find the output
+/// folder) and runs `outputs` into it. Content problems are never errors
+/// here: they are in the returned `Loaded`.
+pub fn run<S: Sink>(
+    loader: &mut Loader,
+    outputs: &[&dyn Output],
+    open: impl FnOnce(&Loaded) -> Result<S>,
+) -> Result<Run<S>> {
+    let start = Instant::now();
+    let loaded = loader.load()?;
+    let load_time = start.elapsed();
+    if loaded.diagnostics.has_errors() {
+        return Ok(Run::Refused { loaded, load_time });
+    }
+    let start = Instant::now();
+    let sink = open(&loaded)?;
+    write_all(&loaded.edition(), outputs, &sink)?;
+    Ok(Run::Written {
+        loaded,
+        sink,
+        load_time,
+        write_time: start.elapsed(),
     })
 }
 
-/// Parse (in parallel, one file per task) and link already-read sources.
-pub fn link_sources(config: &Config, sources: &Sources, diags: &mut Diagnostics) -> Spec {
-    link_sources_with(config, sources, None, diags)
-}
-
-fn link_sources_with(
+/// Parses (in parallel, one file per task) and links already-read sources.
+fn link_sources(
     config: &Config,
     sources: &Sources,
     mut cache: Option<&mut ParseCache>,
@@ -100,7 +185,7 @@ fn parse_one(f: &SourceFile) -> (ParsedFile, Diagnostics) {
 /// file is parsed again only when its text changed (compared in full, not
 /// by hash: a stale parse can never be served).
 #[derive(Debug, Default)]
-pub struct ParseCache {
+struct ParseCache {
     files: HashMap<String, CachedParse>,
     last_parsed: Vec<String>,
 }
@@ -113,11 +198,6 @@ struct CachedParse {
 }
 
 impl ParseCache {
-    /// Paths of the files the last run parsed (not taken from the cache).
-    pub fn last_parsed(&self) -> &[String] {
-        &self.last_parsed
-    }
-
     fn parse_all(&mut self, files: &[SourceFile]) -> Vec<(ParsedFile, Diagnostics)> {
         let stale: Vec<&SourceFile> = files
             .iter()

@@ -9,9 +9,10 @@
   var RUN = /[\p{Alphabetic}\p{M}\p{N}_'\u2019]+/gu;
   var ENDS_IN_WORD = /[\p{Alphabetic}\p{M}\p{N}_'\u2019]$/u;
   var HAS_NUM = /\p{N}/u;
-  var STOP = new Set(["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
-    "they", "this", "to", "was", "will", "with"]);
+  /* Stop words and ranking constants come from the index's manifest
+     (src/search/tokenize.rs, src/search/query.rs): one source for both
+     engines. They are set when a manifest loads, before any query runs. */
+  var STOP = new Set(), R = {};
 
   function isCjk(c) {
     var x = c.codePointAt(0);
@@ -224,8 +225,6 @@
   }
 
   /* ---------------- the engine ---------------- */
-  var EXACT = 10, PREFIX = 7, TYPO = 5, MAX_PREFIX_CHUNKS = 3, MAX_PREFIX_TERMS = 24, TYPO_MIN_CHARS = 5,
-    MAX_TYPO_CHUNKS = 8;
 
   function chunkOf(keys, key) {
     var lo = 0, hi = keys.length;
@@ -324,6 +323,8 @@
         (m.x || []).forEach(function (d) { s.push(s[s.length - 1] + d); });
         m.textStarts = s;
       }
+      STOP = new Set(m.stop);
+      R = m.rank;
       self.m = m;
       return m;
     });
@@ -366,10 +367,10 @@
 
   Engine.prototype.expand = async function (e, typo) {
     var m = await this.manifest(), self = this;
-    var out = [[e.term, EXACT]];
+    var out = [[e.term, R.exact]];
     var found = !!(await this.term(e.term));
     if (e.prefix && Array.from(e.surface).length >= 2) {
-      var ids = chunksWithPrefix(m.w, e.surface, MAX_PREFIX_CHUNKS);
+      var ids = chunksWithPrefix(m.w, e.surface, R.max_prefix_chunks);
       var lists = await Promise.all(ids.map(function (n) { return self.words(n); }));
       var cands = [];
       lists.forEach(function (l) { l.forEach(function (w) { if (w.startsWith(e.surface)) cands.push(w); }); });
@@ -378,18 +379,18 @@
       for (var i = 0; i < cands.length; i++) {
         var t = stem(cands[i]);
         if (out.some(function (x) { return x[0] === t; })) continue;
-        if (k >= MAX_PREFIX_TERMS) break;
+        if (k >= R.max_prefix_terms) break;
         k++;
-        out.push([t, PREFIX]);
+        out.push([t, R.prefix]);
         terms.push(t);
       }
       var entries = await Promise.all(terms.map(function (t) { return self.term(t); }));
       if (entries.some(Boolean)) found = true;
     }
     var chars = Array.from(e.surface);
-    if (typo && !found && chars.length >= TYPO_MIN_CHARS && !HAS_NUM.test(e.surface)) {
+    if (typo && !found && chars.length >= R.typo_min_chars && !HAS_NUM.test(e.surface)) {
       var first = chars[0];
-      var tids = chunksWithPrefix(m.w, first, MAX_TYPO_CHUNKS);
+      var tids = chunksWithPrefix(m.w, first, R.max_typo_chunks);
       var tl = await Promise.all(tids.map(function (n) { return self.words(n); }));
       var typos = [];
       tl.forEach(function (l) {
@@ -398,7 +399,7 @@
           if (editDistance(Array.from(w), chars) !== 1) return;
           var t = stem(w);
           if (out.some(function (x) { return x[0] === t; })) return;
-          out.push([t, TYPO]);
+          out.push([t, R.typo]);
           typos.push(t);
         });
       });
@@ -452,8 +453,9 @@
   /* Runs a query: {hits: [[doc, score]…] best first, terms: Set of matched
      index terms (for highlighting)}. */
   Engine.prototype.search = async function (q) {
-    var self = this, clauses = parseQuery(q), terms = new Set();
+    var self = this, terms = new Set();
     await this.manifest();
+    var clauses = parseQuery(q);
     // Start every fetch the query surely needs, in parallel.
     clauses.forEach(function (c) {
       (c.word ? [c.word] : c.phrase || []).forEach(function (e) { self.term(e.term); });
@@ -468,7 +470,7 @@
         r.entries.forEach(function (e) { terms.add(e); });
         acc = and(acc, r.scores);
       } else if (c.bonus) {
-        r = await this.elemScores([[c.bonus, EXACT]]);
+        r = await this.elemScores([[c.bonus, R.exact]]);
         bonuses.push(r.scores);
       } else {
         var parts = [];

@@ -1,33 +1,51 @@
-//! `specbook build`: the whole pipeline, written to disk atomically.
+//! `specbook build`: the pipeline with the site's outputs, written to disk
+//! atomically.
 
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
 
-use super::{EXIT_CONTENT_ERRORS, load_or_report};
-use crate::output;
-use crate::render::{RenderOptions, render_site_into};
+use super::{EXIT_CONTENT_ERRORS, refused, report};
+use crate::export::SpecJson;
+use crate::output::Staging;
+use crate::outputs::Output;
+use crate::pipeline::{self, Loader, Run};
+use crate::render::Pages;
+use crate::search::SearchIndex;
 
 pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
     let start = Instant::now();
     crate::render::highlight::warm_up();
-    let outcome = "the previous site (if any) is left as it was";
-    let Some(loaded) = load_or_report(dir, "build", outcome)? else {
-        return Ok(EXIT_CONTENT_ERRORS);
+    let pages = Pages::new();
+    let outputs: [&dyn Output; 3] = [&pages, &SearchIndex, &SpecJson];
+    let out_of = |loaded: &pipeline::Loaded| {
+        out.map(Path::to_path_buf)
+            .unwrap_or_else(|| loaded.config.build_dir.clone())
     };
-    let out = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| loaded.config.build_dir.clone());
-    let staging = output::Staging::begin(&out)?;
-    render_site_into(&loaded, &RenderOptions::default(), &staging)?;
-    let files = staging.commit()?;
-    eprintln!(
-        "built {} files into `{}` in {} ms ({})",
-        files,
-        out.display(),
-        start.elapsed().as_millis(),
-        loaded.diagnostics.summary()
-    );
-    Ok(0)
+    let run = pipeline::run(&mut Loader::new(dir), &outputs, |loaded| {
+        report(&loaded.diagnostics);
+        Staging::begin(&out_of(loaded))
+    })?;
+    match run {
+        Run::Refused { loaded, .. } => {
+            refused(
+                &loaded,
+                "build",
+                "the previous site (if any) is left as it was",
+            );
+            Ok(EXIT_CONTENT_ERRORS)
+        }
+        Run::Written { loaded, sink, .. } => {
+            let files = sink.commit()?;
+            eprintln!(
+                "built {} files into `{}` in {} ms ({})",
+                files,
+                out_of(&loaded).display(),
+                start.elapsed().as_millis(),
+                loaded.diagnostics.summary()
+            );
+            Ok(0)
+        }
+    }
 }

@@ -1,25 +1,39 @@
-//! `specbook export`: write `spec.json` (EXPORT.md) to a file or stdout.
+//! `specbook export`: the pipeline with one output, `spec.json` (EXPORT.md),
+//! written to a file or stdout.
 
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{EXIT_CONTENT_ERRORS, load_or_report};
-use crate::export;
+use super::{EXIT_CONTENT_ERRORS, refused, report};
+use crate::export::SpecJson;
+use crate::pipeline::{self, Loader, Run};
+use crate::sink::MemorySink;
+use crate::site;
 
 pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
-    let Some(loaded) = load_or_report(dir, "export", "nothing written")? else {
-        return Ok(EXIT_CONTENT_ERRORS);
+    let run = pipeline::run(&mut Loader::new(dir), &[&SpecJson], |loaded| {
+        report(&loaded.diagnostics);
+        Ok(MemorySink::new())
+    })?;
+    let files = match run {
+        Run::Refused { loaded, .. } => {
+            refused(&loaded, "export", "nothing written");
+            return Ok(EXIT_CONTENT_ERRORS);
+        }
+        Run::Written { sink, .. } => sink.into_files(),
     };
-    let json = export::to_json(&loaded.spec);
+    let json = files
+        .get(site::SPEC_JSON)
+        .context("the spec.json output wrote nothing")?;
     match out {
-        Some(path) => crate::output::write_file_atomic(path, json.as_bytes())
+        Some(path) => crate::output::write_file_atomic(path, json)
             .with_context(|| format!("failed to write `{}`", path.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
-                .write_all(json.as_bytes())
+                .write_all(json)
                 .context("failed to write to stdout")?;
         }
     }

@@ -13,20 +13,11 @@ use crate::diag::{Diagnostics, print_diagnostics};
 /// Exit status for content errors (usage and I/O errors exit 2).
 pub const EXIT_CONTENT_ERRORS: i32 = 1;
 
-/// Loads and links the spec, printing every diagnostic. With errors, says
-/// that `what` failed and what became of the output, and returns `None`.
-pub fn load_or_report(
-    dir: &std::path::Path,
-    what: &str,
-    outcome: &str,
-) -> anyhow::Result<Option<crate::pipeline::Loaded>> {
-    let loaded = crate::pipeline::load(dir)?;
+/// Prints the diagnostics of a spec the pipeline refused (it has errors),
+/// and says that `what` failed and what became of the output.
+pub fn refused(loaded: &crate::pipeline::Loaded, what: &str, outcome: &str) {
     report(&loaded.diagnostics);
-    if loaded.diagnostics.has_errors() {
-        eprintln!("{what} failed: {}; {outcome}", loaded.diagnostics.summary());
-        return Ok(None);
-    }
-    Ok(Some(loaded))
+    eprintln!("{what} failed: {}; {outcome}", loaded.diagnostics.summary());
 }
 
 /// Prints every diagnostic to stderr, sorted, colour only on a terminal.

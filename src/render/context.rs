@@ -13,9 +13,21 @@ pub struct SiteCtx {
     pub site_url: Option<String>,
 }
 
+/// Which kind of page a template renders (`page.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    Home,
+    Chapter,
+    Single,
+    Eval,
+    NotFound,
+    Examples,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PageCtx {
-    pub kind: &'static str,
+    pub kind: PageKind,
     pub title: String,
     pub path: String,
     pub canonical: Option<String>,

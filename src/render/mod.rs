@@ -1,82 +1,87 @@
-//! Render stage: the linked [`Spec`] in, every file of the static site out,
-//! handed to a [`Sink`] as soon as it is made (`build` writes it to disk
-//! at once, `serve` keeps it in memory). Pages render in parallel.
+//! The HTML output: the linked [`Spec`](crate::model::Spec) in, every page
+//! and asset of the static site out, handed to a [`Sink`] as soon as it is
+//! made. Pages render in parallel.
 
+mod assets;
 mod cache;
 mod context;
+mod conversation;
 pub mod highlight;
+mod jobs;
 pub mod markdown;
 mod math;
 mod minify;
-mod pages;
+mod renderer;
+mod sections;
 pub mod theme;
 pub mod typography;
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::pipeline::Loaded;
+use crate::outputs::{Edition, Output};
+use crate::sink::Sink;
 
-pub use cache::{CacheStats, RenderCache};
+pub use cache::CacheStats;
+use cache::RenderCache;
 
-/// Options that differ between `build` and `serve`.
-#[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
+/// The site's pages and assets, as an [`Output`].
+#[derive(Default)]
+pub struct Pages {
     /// Under `serve`: the endpoint of the live-reload channel; pages then
     /// load the reload script.
-    pub live_reload: Option<String>,
-    /// Under `serve`: leave the search index out; `serve` builds it (with
-    /// the same function) right after the changed pages are served.
-    pub defer_search: bool,
+    live_reload: Option<String>,
+    /// Under `serve`: fragments and pages kept from the previous render,
+    /// each reused only when its inputs are unchanged (same bytes out).
+    cache: Option<RenderCache>,
 }
 
-/// The whole site as relative path → bytes, sorted (deterministic).
-pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+impl Pages {
+    /// The pages of a one-off build.
+    pub fn new() -> Self {
+        Self::default()
+    }
 
-/// Where rendered files go, one at a time, from any rendering thread.
-/// Handing each file over as soon as it is made keeps a large site out of
-/// memory and overlaps writing with rendering.
-pub trait Sink: Sync {
-    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()>;
-}
+    /// Pages that load the live-reload script from `endpoint` (`serve`).
+    pub fn with_live_reload(mut self, endpoint: &str) -> Self {
+        self.live_reload = Some(endpoint.to_owned());
+        self
+    }
 
-/// The in-memory sink: the whole site as a map.
-impl Sink for Mutex<SiteFiles> {
-    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
-        self.lock()
-            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
-            .insert(path, bytes);
-        Ok(())
+    /// Each render reuses what the last one made whose inputs are
+    /// unchanged (`serve`); the bytes are the same as without.
+    pub fn with_cache(mut self) -> Self {
+        self.cache = Some(RenderCache::new());
+        self
+    }
+
+    /// What the last render reused and redid (live previews only).
+    pub fn stats(&self) -> CacheStats {
+        self.cache
+            .as_ref()
+            .map(RenderCache::stats)
+            .unwrap_or_default()
     }
 }
 
-/// Renders every page and asset of the site into `sink`.
-pub fn render_site_into(loaded: &Loaded, opts: &RenderOptions, sink: &dyn Sink) -> Result<()> {
-    pages::SiteRenderer::new(loaded, opts)?.render_all(sink)
-}
+impl Output for Pages {
+    fn name(&self) -> &'static str {
+        "pages"
+    }
 
-/// Renders every page and asset of the site into memory.
-pub fn render_site(loaded: &Loaded, opts: &RenderOptions) -> Result<SiteFiles> {
-    let files = Mutex::new(SiteFiles::new());
-    render_site_into(loaded, opts, &files)?;
-    Ok(files.into_inner().unwrap_or_default())
-}
-
-/// [`render_site`] reusing the fragments and pages of the previous render
-/// whose inputs are unchanged (`serve`). The output is the same bytes.
-pub fn render_site_cached(
-    loaded: &Loaded,
-    opts: &RenderOptions,
-    cache: &RenderCache,
-) -> Result<SiteFiles> {
-    let tera = cache.templates(loaded.config.theme_dir.as_deref())?;
-    let files = Mutex::new(SiteFiles::new());
-    let done = pages::SiteRenderer::with_templates(loaded, opts, tera)
-        .with_cache(cache)
-        .render_all(&files);
-    cache.finish();
-    done?;
-    Ok(files.into_inner().unwrap_or_default())
+    fn write(&self, edition: &Edition<'_>, sink: &dyn Sink) -> Result<()> {
+        let theme_dir = edition.config.theme_dir.as_deref();
+        let live_reload = self.live_reload.as_deref();
+        let Some(cache) = &self.cache else {
+            let tera = Arc::new(theme::load_templates(theme_dir)?);
+            return renderer::SiteRenderer::new(edition, tera, live_reload).render_all(sink);
+        };
+        let tera = cache.templates(theme_dir)?;
+        let done = renderer::SiteRenderer::new(edition, tera, live_reload)
+            .with_cache(cache)
+            .render_all(sink);
+        cache.finish();
+        done
+    }
 }

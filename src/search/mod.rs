@@ -5,7 +5,9 @@
 //! See `src/search/README.md` for the design and the file format.
 
 pub mod build;
+mod documents;
 pub mod query;
+mod terms;
 pub mod tokenize;
 
 #[cfg(test)]
@@ -70,4 +72,24 @@ pub fn gzip_len(bytes: &[u8]) -> usize {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(bytes).expect("in-memory write");
     e.finish().expect("in-memory write").len()
+}
+
+/// The search index and the examples browser's data, as an output: files
+/// under `search/` only (the scripts that read them are assets of the
+/// pages).
+#[derive(Debug, Default)]
+pub struct SearchIndex;
+
+impl crate::outputs::Output for SearchIndex {
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    fn write(
+        &self,
+        edition: &crate::outputs::Edition<'_>,
+        sink: &dyn crate::sink::Sink,
+    ) -> anyhow::Result<()> {
+        build::build_into(edition.spec, &mut |f| sink.put(f.path, f.bytes))
+    }
 }

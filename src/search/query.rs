@@ -9,7 +9,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::build::{KINDS, data_path, js_order};
+use super::build::data_path;
+use super::documents::KINDS;
+use super::terms::js_order;
 use super::tokenize::{Piece, edit_distance_capped, is_stop_word, pieces, stem};
 use super::{SearchFile, unwrap_data};
 
@@ -26,6 +28,30 @@ pub const TYPO_MIN_CHARS: usize = 5;
 pub const MAX_TYPO_CHUNKS: usize = 8;
 /// Results the UI shows first (their metadata and text are fetched).
 pub const PAGE: usize = 10;
+
+/// The constants above as the manifest carries them to `static/search.js`
+/// (`rank`), so the browser engine reads them from here, never from a
+/// copy of its own.
+#[derive(Debug, serde::Serialize)]
+pub struct Ranking {
+    exact: u64,
+    prefix: u64,
+    typo: u64,
+    max_prefix_chunks: usize,
+    max_prefix_terms: usize,
+    typo_min_chars: usize,
+    max_typo_chunks: usize,
+}
+
+pub const RANKING: Ranking = Ranking {
+    exact: EXACT,
+    prefix: PREFIX,
+    typo: TYPO,
+    max_prefix_chunks: MAX_PREFIX_CHUNKS,
+    max_prefix_terms: MAX_PREFIX_TERMS,
+    typo_min_chars: TYPO_MIN_CHARS,
+    max_typo_chunks: MAX_TYPO_CHUNKS,
+};
 
 static ENDS_IN_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{Alphabetic}\p{M}\p{N}_'’]\z").expect("valid pattern"));

@@ -1,39 +1,45 @@
-//! Rebuilds for `serve`: the one pipeline (`pipeline::load` →
-//! `render::render_site`), with its caches kept between runs, into memory.
+//! Rebuilds for `serve`: the one pipeline into memory, with the outputs'
+//! caches kept between runs. The search index is an output of its own,
+//! run just after the pages are served ([`search_index`]).
 
-use std::path::{Path, PathBuf};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
 
 use anyhow::Result;
 use serde::Serialize;
 
 use super::{LIVE_RELOAD_ENDPOINT, LIVERELOAD_JS, RELOAD_SCRIPT_PATH};
 use crate::diag::{Diagnostic, Diagnostics, Severity, print_diagnostics};
-use crate::model::Spec;
-use crate::pipeline::{self, ParseCache};
-use crate::render::{CacheStats, RenderCache, RenderOptions, SiteFiles, render_site_cached};
+use crate::export::SpecJson;
+use crate::outputs::{Output, write_all};
+use crate::pipeline::{self, Loaded, Loader, Run};
+use crate::render::{CacheStats, Pages};
+use crate::search::SearchIndex;
+use crate::sink::{MemorySink, SiteFiles};
 
 /// Builds the site again and again, reusing what did not change.
 pub struct SiteBuilder {
-    dir: PathBuf,
-    parse_cache: ParseCache,
-    render_cache: RenderCache,
-    opts: RenderOptions,
+    loader: Loader,
+    pages: Pages,
+    /// Extra outputs run after the site's own (tests use it to make a
+    /// rebuild panic).
+    extra: Vec<Box<dyn Output + Send>>,
 }
 
 /// The result of one build.
 pub enum Outcome {
     /// The site (without its search index), the warnings it has, what
-    /// the caches did, and the spec the search index is to be built from.
+    /// the caches did, and the loaded spec the search index is to be
+    /// built from.
     Built {
         files: SiteFiles,
         diagnostics: Diagnostics,
         work: Work,
-        spec: Arc<Spec>,
+        loaded: Arc<Loaded>,
     },
-    /// Content errors (or an environment failure, as one diagnostic): the
-    /// previous site stays.
+    /// Content errors (or an environment failure or an internal error, as
+    /// one diagnostic): the previous site stays.
     Failed { problems: Problems },
 }
 
@@ -63,66 +69,105 @@ pub struct Problems {
 impl SiteBuilder {
     pub fn new(dir: &Path) -> Self {
         Self {
-            dir: dir.to_path_buf(),
-            parse_cache: ParseCache::default(),
-            render_cache: RenderCache::new(),
-            opts: RenderOptions {
-                live_reload: Some(LIVE_RELOAD_ENDPOINT.into()),
-                defer_search: true,
-            },
+            loader: Loader::cached(dir),
+            pages: live_pages(),
+            extra: Vec::new(),
         }
     }
 
+    /// Adds an output run after the site's own.
+    #[cfg(test)]
+    pub fn with_output(mut self, output: Box<dyn Output + Send>) -> Self {
+        self.extra.push(output);
+        self
+    }
+
     /// Loads, links and renders everything but the search index (see
-    /// [`search_index`]); never fails: every problem is an outcome.
+    /// [`search_index`]); never fails and never panics: every problem is
+    /// an outcome. After a panic (a bug), the caches are dropped, since the
+    /// panic may have left them half-updated; the next build starts afresh.
     pub fn build(&mut self) -> Outcome {
-        match self.try_build() {
-            Ok(outcome) => outcome,
-            Err(err) => Outcome::Failed {
+        match catch_unwind(AssertUnwindSafe(|| self.try_build())) {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(err)) => Outcome::Failed {
                 problems: Problems::from_error(&err),
             },
+            Err(panic) => {
+                self.loader.reset();
+                self.pages = live_pages();
+                Outcome::Failed {
+                    problems: Problems::internal_error(&panic_message(&*panic)),
+                }
+            }
         }
     }
 
     fn try_build(&mut self) -> Result<Outcome> {
-        let start = Instant::now();
-        let loaded = pipeline::load_with_cache(&self.dir, &mut self.parse_cache)?;
-        let load_ms = start.elapsed().as_secs_f64() * 1000.0;
-        if loaded.diagnostics.has_errors() {
-            return Ok(Outcome::Failed {
-                problems: Problems::from_diagnostics(&loaded.diagnostics),
-            });
-        }
-        let start = Instant::now();
-        let mut files = render_site_cached(&loaded, &self.opts, &self.render_cache)?;
-        let render_ms = start.elapsed().as_secs_f64() * 1000.0;
-        files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().to_vec());
+        let mut outputs: Vec<&dyn Output> = vec![&self.pages, &SpecJson];
+        outputs.extend(self.extra.iter().map(|o| &**o as &dyn Output));
+        let run = pipeline::run(&mut self.loader, &outputs, |_| Ok(MemorySink::new()))?;
+        let (loaded, sink, load_time, write_time) = match run {
+            Run::Refused { loaded, .. } => {
+                return Ok(Outcome::Failed {
+                    problems: Problems::from_diagnostics(&loaded.diagnostics),
+                });
+            }
+            Run::Written {
+                loaded,
+                sink,
+                load_time,
+                write_time,
+            } => (loaded, sink, load_time, write_time),
+        };
+        let mut files = sink.into_files();
+        files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().into());
         Ok(Outcome::Built {
             files,
-            diagnostics: loaded.diagnostics,
+            diagnostics: loaded.diagnostics.clone(),
             work: Work {
-                parsed: self.parse_cache.last_parsed().to_vec(),
-                load_ms,
-                render_ms,
-                render: self.render_cache.stats(),
+                parsed: self.loader.last_parsed().to_vec(),
+                load_ms: load_time.as_secs_f64() * 1000.0,
+                render_ms: write_time.as_secs_f64() * 1000.0,
+                render: self.pages.stats(),
             },
-            spec: Arc::new(loaded.spec),
+            loaded: Arc::new(loaded),
         })
     }
 }
 
-/// The search index files of `spec`, as `render_site` would add them.
-pub fn search_index(spec: &Spec) -> SiteFiles {
-    crate::search::build_search_files(spec)
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect()
+/// The pages as `serve` renders them: loading the reload script, with a
+/// cache kept between renders.
+fn live_pages() -> Pages {
+    Pages::new()
+        .with_live_reload(LIVE_RELOAD_ENDPOINT)
+        .with_cache()
+}
+
+/// The search index files of a loaded spec: the search output, into memory.
+/// A panic while indexing (a bug) is an error, never the end of the
+/// indexing thread.
+pub fn search_index(loaded: &Loaded) -> Result<SiteFiles> {
+    let sink = MemorySink::new();
+    catch_unwind(AssertUnwindSafe(|| {
+        write_all(&loaded.edition(), &[&SearchIndex], &sink)
+    }))
+    .map_err(|panic| anyhow::anyhow!("internal error: {}", panic_message(&*panic)))??;
+    Ok(sink.into_files())
 }
 
 /// Whether a site path belongs to the search index.
 pub fn is_search_index(path: &str) -> bool {
     path.strip_prefix(crate::search::build::DIR)
         .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The message a panic carried (`panic!` gives a `&str` or a `String`).
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 impl Problems {
@@ -141,22 +186,34 @@ impl Problems {
     /// An environment failure (unreadable `book.toml`, a template error):
     /// one diagnostic holding the whole cause chain.
     pub fn from_error(err: &anyhow::Error) -> Self {
-        let message = err
-            .chain()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(": ");
+        let chain: Vec<String> = err.chain().map(ToString::to_string).collect();
+        Self::one(chain.join(": "), "1 error")
+    }
+
+    /// A bug (a panic) in a rebuild: shown like any problem, so the
+    /// author sees it on the page and in the terminal.
+    pub fn internal_error(message: &str) -> Self {
+        Self::one(
+            format!(
+                "internal error: {message} (this is a bug in specbook; the last good build stays served)"
+            ),
+            "1 internal error",
+        )
+    }
+
+    /// A problem that belongs to no file.
+    fn one(message: String, summary: &str) -> Self {
         Self {
+            text: format!("error: {message}\n"),
             diagnostics: vec![Diagnostic {
                 severity: Severity::Error,
                 file: String::new(),
                 line: 0,
                 col: 0,
-                message: message.clone(),
+                message,
                 source_line: None,
             }],
-            text: format!("error: {message}\n"),
-            summary: "1 error".into(),
+            summary: summary.into(),
         }
     }
 
@@ -185,8 +242,8 @@ pub fn placeholder_site() -> Arc<SiteFiles> {
         serde_json::to_string(LIVE_RELOAD_ENDPOINT).expect("string serialises")
     );
     let mut files = SiteFiles::new();
-    files.insert("index.html".into(), page.clone().into_bytes());
-    files.insert("404.html".into(), page.into_bytes());
-    files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().to_vec());
+    files.insert("index.html".into(), page.clone().into());
+    files.insert("404.html".into(), page.into());
+    files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().into());
     Arc::new(files)
 }

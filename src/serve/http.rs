@@ -16,6 +16,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use bytes::Bytes;
 use futures_util::stream;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -68,12 +69,16 @@ async fn site_file(State(app): State<App>, req: Request) -> Response {
         Some((key, bytes)) => file_response(StatusCode::OK, &key, bytes),
         None => match site.get("404.html") {
             Some(page) => file_response(StatusCode::NOT_FOUND, "404.html", page.clone()),
-            None => file_response(StatusCode::NOT_FOUND, "404.txt", b"not found\n".to_vec()),
+            None => file_response(
+                StatusCode::NOT_FOUND,
+                "404.txt",
+                Bytes::from_static(b"not found\n"),
+            ),
         },
     }
 }
 
-fn file_response(status: StatusCode, key: &str, bytes: Vec<u8>) -> Response {
+fn file_response(status: StatusCode, key: &str, bytes: Bytes) -> Response {
     let mut resp = Response::new(Body::from(bytes));
     *resp.status_mut() = status;
     let h = resp.headers_mut();

@@ -10,10 +10,10 @@ use anyhow::{Context, Result};
 
 use super::build::search_index;
 use super::state::Shared;
-use crate::model::Spec;
+use crate::pipeline::Loaded;
 
 /// The newest good build waiting to be indexed: its generation and spec.
-type Slot = (Mutex<Option<(u64, Arc<Spec>)>>, Condvar);
+type Slot = (Mutex<Option<(u64, Arc<Loaded>)>>, Condvar);
 
 /// Hands the newest good build's spec to the indexing thread.
 #[derive(Clone)]
@@ -29,7 +29,7 @@ impl Indexer {
             .name("specbook-search-index".into())
             .spawn(move || {
                 loop {
-                    let (generation, spec) = {
+                    let (generation, loaded) = {
                         let (lock, ready) = &*slot;
                         let mut next = lock.lock().expect("indexer lock");
                         loop {
@@ -40,19 +40,21 @@ impl Indexer {
                         }
                     };
                     let start = Instant::now();
-                    let index = search_index(&spec);
-                    shared.publish_search(generation, index, start.elapsed());
+                    match search_index(&loaded) {
+                        Ok(index) => shared.publish_search(generation, index, start.elapsed()),
+                        Err(e) => eprintln!("warning: the search index was not updated: {e:#}"),
+                    }
                 }
             })
             .context("failed to start the search index thread")?;
         Ok(Indexer { next })
     }
 
-    /// Indexes `spec` (good build `generation`) next, replacing any older
-    /// spec still waiting.
-    pub fn submit(&self, generation: u64, spec: Arc<Spec>) {
+    /// Indexes `loaded` (good build `generation`) next, replacing any
+    /// older spec still waiting.
+    pub fn submit(&self, generation: u64, loaded: Arc<Loaded>) {
         let (lock, ready) = &*self.next;
-        *lock.lock().expect("indexer lock") = Some((generation, spec));
+        *lock.lock().expect("indexer lock") = Some((generation, loaded));
         ready.notify_one();
     }
 }

@@ -80,8 +80,8 @@ pub fn run(opts: &ServeOptions) -> Result<i32> {
     let mut outcome = builder.build();
     // The first build is complete, search index included, before the URL
     // is printed; later ones index after their pages are served.
-    if let Outcome::Built { files, spec, .. } = &mut outcome {
-        files.extend(search_index(spec));
+    if let Outcome::Built { files, loaded, .. } = &mut outcome {
+        files.extend(search_index(loaded)?);
     }
     shared.publish(outcome, start.elapsed(), true);
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -12,8 +12,8 @@ use tokio::sync::broadcast;
 use super::build::{Outcome, Problems, Work, changed_paths, is_search_index};
 use crate::cmd::report;
 use crate::diag::{Diagnostic, Diagnostics, print_diagnostics};
-use crate::model::Spec;
-use crate::render::SiteFiles;
+use crate::pipeline::Loaded;
+use crate::sink::SiteFiles;
 
 /// Events kept for a slow reader of the reload channel; one that falls
 /// further behind is told to reload everything.
@@ -130,7 +130,7 @@ impl Shared {
         outcome: Outcome,
         took: Duration,
         first: bool,
-    ) -> Option<(u64, Arc<Spec>)> {
+    ) -> Option<(u64, Arc<Loaded>)> {
         let ms = took.as_secs_f64() * 1000.0;
         let mut stats = self.stats.lock().expect("stats lock");
         stats.builds += 1;
@@ -143,7 +143,7 @@ impl Shared {
                 mut files,
                 diagnostics,
                 work,
-                spec,
+                loaded,
             } => {
                 let mut site = self.site.write().expect("site lock");
                 let indexed = files.keys().any(|p| is_search_index(p));
@@ -188,7 +188,7 @@ impl Shared {
                 stats.last_changed = changed;
                 stats.last_work = work;
                 stats.files = new.len();
-                Some((generation, spec))
+                Some((generation, loaded))
             }
             Outcome::Failed { problems } => {
                 let json = Arc::new(problems.to_json());

@@ -2,6 +2,7 @@
 //! matter, and that an incremental build is byte-for-byte a full one.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::build::{Outcome, SiteBuilder, changed_paths, search_index};
 use super::http::{content_type, site_key};
@@ -10,8 +11,12 @@ use super::watch::is_relevant;
 use super::{LIVE_RELOAD_ENDPOINT, LIVERELOAD_JS, RELOAD_SCRIPT_PATH};
 use crate::config::Config;
 use crate::diag::Diagnostics;
+use crate::export::SpecJson;
+use crate::outputs::write_all;
 use crate::pipeline;
-use crate::render::{RenderOptions, SiteFiles, render_site};
+use crate::render::Pages;
+use crate::search::SearchIndex;
+use crate::sink::{MemorySink, SiteFiles};
 
 #[test]
 fn request_paths_map_to_site_paths_or_nothing() {
@@ -122,11 +127,11 @@ fn only_stylesheets_and_scripts_reload_every_page() {
 fn changed_paths_lists_added_removed_and_modified() {
     let old: SiteFiles = [("a", "1"), ("b", "2"), ("c", "3")]
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec()))
+        .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec().into()))
         .collect();
     let new: SiteFiles = [("a", "1"), ("b", "x"), ("d", "4")]
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec()))
+        .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec().into()))
         .collect();
     assert_eq!(changed_paths(&old, &new), ["b", "c", "d"]);
 }
@@ -135,12 +140,12 @@ fn changed_paths_lists_added_removed_and_modified() {
 fn full_build(dir: &Path) -> SiteFiles {
     let loaded = pipeline::load(dir).unwrap();
     assert!(!loaded.diagnostics.has_errors());
-    let opts = RenderOptions {
-        live_reload: Some(LIVE_RELOAD_ENDPOINT.into()),
-        ..RenderOptions::default()
-    };
-    let mut files = render_site(&loaded, &opts).unwrap();
-    files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().to_vec());
+    let pages = Pages::new().with_live_reload(LIVE_RELOAD_ENDPOINT);
+    let sink = MemorySink::new();
+    let outputs: [&dyn crate::outputs::Output; 3] = [&pages, &SpecJson, &SearchIndex];
+    write_all(&loaded.edition(), &outputs, &sink).unwrap();
+    let mut files = sink.into_files();
+    files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().into());
     files
 }
 
@@ -149,9 +154,9 @@ fn full_build(dir: &Path) -> SiteFiles {
 fn built(outcome: Outcome) -> SiteFiles {
     match outcome {
         Outcome::Built {
-            mut files, spec, ..
+            mut files, loaded, ..
         } => {
-            files.extend(search_index(&spec));
+            files.extend(search_index(&loaded).unwrap());
             files
         }
         Outcome::Failed { problems } => panic!("build failed:\n{}", problems.text),
@@ -224,4 +229,85 @@ fn template_overrides_are_picked_up() {
     assert!(String::from_utf8_lossy(&after["index.html"]).contains("<!-- overridden -->"));
     assert!(changed_paths(&before, &after).len() > 5);
     assert!(after == full_build(root));
+}
+
+/// An output with a bug: it panics on a spec that has a section `panic_now`.
+struct PanicsOnMarker;
+
+impl crate::outputs::Output for PanicsOnMarker {
+    fn name(&self) -> &'static str {
+        "panics"
+    }
+
+    fn write(
+        &self,
+        edition: &crate::outputs::Edition<'_>,
+        _sink: &dyn crate::sink::Sink,
+    ) -> anyhow::Result<()> {
+        if edition.spec.section("panic_now").is_some() {
+            panic!("a bug met `panic_now`");
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_panicking_rebuild_keeps_the_last_good_site_and_the_next_save_builds() {
+    let dir = sample_copy();
+    let root = dir.path();
+    let mut builder = SiteBuilder::new(root).with_output(Box::new(PanicsOnMarker));
+    let shared = super::state::Shared::new(super::build::placeholder_site());
+    let mut events = shared.subscribe();
+    let first = builder.build();
+    assert!(
+        shared
+            .publish(first, std::time::Duration::ZERO, true)
+            .is_some()
+    );
+    let good = shared.site();
+    while events.try_recv().is_ok() {}
+
+    let style = root.join("content/04-style.md");
+    let text = std::fs::read_to_string(&style).unwrap();
+    std::fs::write(&style, format!("{text}\n## Boom {{#panic_now}}\n\nText.\n")).unwrap();
+    let outcome = builder.build();
+    let Outcome::Failed { problems } = &outcome else {
+        panic!("a panic must be a failed build");
+    };
+    assert!(
+        problems
+            .text
+            .contains("internal error: a bug met `panic_now`"),
+        "{}",
+        problems.text
+    );
+    assert!(
+        shared
+            .publish(outcome, std::time::Duration::ZERO, false)
+            .is_none()
+    );
+    assert_eq!(shared.stats().state, "error");
+    assert!(
+        Arc::ptr_eq(&good, &shared.site()),
+        "the last good site stays served"
+    );
+    match events.try_recv() {
+        Ok(super::state::Reload::Error(json)) => assert!(json.contains("internal error"), "{json}"),
+        other => panic!("expected an error event for the overlay, got {other:?}"),
+    }
+
+    // The next save builds, with fresh caches.
+    std::fs::write(&style, format!("{text}\nA fixed paragraph.\n")).unwrap();
+    let outcome = builder.build();
+    assert!(matches!(outcome, Outcome::Built { .. }));
+    assert!(
+        shared
+            .publish(outcome, std::time::Duration::ZERO, false)
+            .is_some()
+    );
+    assert_eq!(shared.stats().state, "ok");
+    assert!(
+        String::from_utf8_lossy(&shared.site()["communicate_well.html"])
+            .contains("A fixed paragraph.")
+    );
 }

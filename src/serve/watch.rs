@@ -116,8 +116,8 @@ impl Watch {
             let start = Instant::now();
             last_start = Some(start);
             let outcome = builder.build();
-            if let Some((generation, spec)) = shared.publish(outcome, start.elapsed(), false) {
-                indexer.submit(generation, spec);
+            if let Some((generation, loaded)) = shared.publish(outcome, start.elapsed(), false) {
+                indexer.submit(generation, loaded);
             }
             if let Err(e) = self.refresh(&paths) {
                 eprintln!("warning: {e:#}");

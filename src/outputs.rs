@@ -1,0 +1,40 @@
+//! The seam between the linked spec and everything made from it, as
+//! mdBook's `Renderer` is: each [`Output`] is handed one [`Edition`] of the
+//! spec and writes its files through a [`Sink`]. The pipeline runs a list of
+//! them: `build` into a staging folder, `serve` into memory (each output
+//! keeping its own caches between saves), `export` one of them.
+//!
+//! Outputs are peers: none reads another's files, so they run in parallel.
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::model::Spec;
+use crate::sink::Sink;
+
+/// One edition of the spec, as every output reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Edition<'a> {
+    pub config: &'a Config,
+    pub spec: &'a Spec,
+}
+
+/// Something made from an edition: the HTML pages, the search index,
+/// `spec.json`.
+pub trait Output: Sync {
+    /// What the output is called in messages (`pages`, `search`).
+    fn name(&self) -> &'static str;
+
+    /// Writes this output's files for `edition` into `sink`.
+    fn write(&self, edition: &Edition<'_>, sink: &dyn Sink) -> Result<()>;
+}
+
+/// Runs every output over `edition`, in parallel, into `sink`.
+pub fn write_all(edition: &Edition<'_>, outputs: &[&dyn Output], sink: &dyn Sink) -> Result<()> {
+    outputs.par_iter().try_for_each(|output| {
+        output
+            .write(edition, sink)
+            .with_context(|| format!("the {} output failed", output.name()))
+    })
+}

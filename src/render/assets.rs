@@ -1,0 +1,64 @@
+//! The site's assets: the theme's static files, the highlighting styles
+//! the pages use, the search and examples scripts, and the sitemap.
+
+use std::collections::BTreeSet;
+
+use anyhow::Result;
+
+use super::markdown::escape;
+use super::{highlight, minify, theme};
+use crate::config::Config;
+use crate::sink::Sink;
+use crate::site;
+
+/// Writes every asset; `classes` are the highlighting classes the pages
+/// use, `pages` the paths of the rendered pages.
+pub(super) fn write(
+    config: &Config,
+    classes: &BTreeSet<String>,
+    pages: &[String],
+    sink: &dyn Sink,
+) -> Result<()> {
+    for f in theme::static_files(config.theme_dir.as_deref())? {
+        let bytes = match f.builtin {
+            true => minify::asset(&f.name, f.bytes),
+            false => f.bytes,
+        };
+        sink.put(format!("static/{}", f.name), bytes)?;
+    }
+    sink.put(
+        "static/highlight.css".into(),
+        highlight::stylesheet(classes).into_bytes(),
+    )?;
+    for (path, text) in [
+        ("search.js", crate::search::SEARCH_JS),
+        ("search.css", crate::search::SEARCH_CSS),
+        ("examples.js", crate::search::EXAMPLES_JS),
+    ] {
+        sink.put(path.into(), minify::asset(path, text.as_bytes().to_vec()))?;
+    }
+    if let Some(url) = &config.site_url {
+        sink.put("sitemap.xml".into(), sitemap(url, pages).into_bytes())?;
+    }
+    Ok(())
+}
+
+/// `pages`: the paths of the rendered pages, in any order.
+fn sitemap(site_url: &str, pages: &[String]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut pages: Vec<&String> = pages
+        .iter()
+        .filter(|p| p.ends_with(".html") && p.as_str() != site::NOT_FOUND_PAGE)
+        .collect();
+    pages.sort();
+    for path in pages {
+        out.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            escape(&format!("{site_url}{path}"))
+        ));
+    }
+    out.push_str("</urlset>\n");
+    out
+}

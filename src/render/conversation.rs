@@ -1,0 +1,128 @@
+//! Example conversations as pages show them: titles, messages, comparison
+//! groups (compliant first) and verdict notes.
+
+use super::context::{Attr, ExampleCtx, ItemCtx, MessageCtx};
+use super::markdown::{Linker, escape, render_inline, render_message_body};
+use super::renderer::SiteRenderer;
+use super::typography::{capitalize_first_word, smarten};
+use crate::model::{Example, Item, Message};
+
+impl SiteRenderer<'_> {
+    pub(super) fn example_ctx(&self, ex: &Example, link: &Linker<'_>) -> ExampleCtx {
+        let title_html =
+            capitalize_first_word(&self.fragment("inline", &ex.title.text, link, || {
+                render_inline(&ex.title.text, link)
+            }));
+        let items = ex
+            .items
+            .iter()
+            .map(|item| match item {
+                Item::Message(m) => {
+                    let msg = &ex.messages[*m];
+                    // Settings-only system messages are drawn too (as a
+                    // settings block), besides the U18 badge they imply:
+                    // every message of the data is on the page.
+                    ItemCtx::Message {
+                        message: self.message_ctx(msg, link),
+                    }
+                }
+                Item::Comparison { messages, .. } => {
+                    let mut ms: Vec<&Message> = messages.iter().map(|&m| &ex.messages[m]).collect();
+                    // Compliant first, as the official page draws them.
+                    ms.sort_by_key(|m| m.verdict.map_or(3, |v| v.rank()));
+                    ItemCtx::Comparison {
+                        vertical: ms.len() >= 4,
+                        messages: ms.into_iter().map(|m| self.message_ctx(m, link)).collect(),
+                    }
+                }
+                Item::Elision(_) => ItemCtx::Elision,
+            })
+            .collect();
+        ExampleCtx {
+            id: ex.id.clone(),
+            title_html,
+            u18: ex.is_under_18(),
+            items,
+        }
+    }
+
+    fn message_ctx(&self, m: &Message, link: &Linker<'_>) -> MessageCtx {
+        let (role_label, shown) = role_label(m);
+        let attrs = m
+            .attrs
+            .iter()
+            .filter(|(k, _)| !shown.contains(&k.as_str()))
+            .map(|(k, v)| Attr {
+                name: k.clone(),
+                value: v.clone(),
+            })
+            .collect();
+        let mut comment = m.comment.as_ref().map(|c| {
+            capitalize_first_word(
+                &self.fragment("inline", &c.text, link, || render_inline(&c.text, link)),
+            )
+        });
+        if m.comment.is_none() {
+            comment = m.attr("comment").map(escape);
+        }
+        if !m.refs.is_empty() {
+            let named: Vec<String> = m
+                .refs
+                .iter()
+                .map(|r| {
+                    let title = link.title(r).map(smarten).unwrap_or_else(|| r.clone());
+                    format!(
+                        "<a class=\"xref\" href=\"{}\">{}</a>",
+                        escape(&link.section_href(r)),
+                        escape(&title)
+                    )
+                })
+                .collect();
+            comment = Some(match comment {
+                Some(c) => format!("{c}; conflicts with {}", named.join(", ")),
+                None => format!("Conflicts with {}", named.join(", ")),
+            });
+        }
+        MessageCtx {
+            role: m.role.clone(),
+            role_label,
+            attrs,
+            verdict: m.verdict.map(|v| v.as_str()),
+            verdict_label: m.verdict.map(|v| v.label()),
+            body_html: self.fragment(
+                &format!("message:{}:{}", m.role, m.attr("recipient").is_some()),
+                &m.content.text,
+                link,
+                || render_message_body(m, link),
+            ),
+            comment_html: comment,
+        }
+    }
+}
+
+/// "Assistant to Python", "Assistant to Function Call ask_question"; also
+/// returns the attributes already shown in the label.
+fn role_label(m: &Message) -> (String, Vec<&'static str>) {
+    let mut label = capitalize(&m.role);
+    let mut shown = vec!["comment"];
+    if let Some(r) = m.attr("recipient") {
+        let target = match r.strip_prefix("functions.") {
+            Some(f) => format!("Function Call {f}"),
+            None => capitalize(r),
+        };
+        label = format!("{label} to {target}");
+        shown.push("recipient");
+    }
+    if let (true, Some(n)) = (m.role == "tool", m.attr("name")) {
+        label = format!("Tool: {n}");
+        shown.push("name");
+    }
+    (label, shown)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

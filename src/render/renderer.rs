@@ -1,0 +1,216 @@
+//! The HTML renderer: what every page shares (site context, chapters,
+//! table of contents, templates, the serve cache) and the page list.
+//! Page kinds are in `jobs.rs`, sections in `sections.rs`, conversations in
+//! `conversation.rs`, assets in `assets.rs`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context as _, Result, anyhow};
+use rayon::prelude::*;
+use tera::Tera;
+
+use super::cache::RenderCache;
+use super::context::{Link, PageContext, PageCtx, PageKind, SiteCtx, TocItem};
+use super::jobs::{Job, first_paragraph};
+use super::markdown::Linker;
+use super::{assets, highlight, theme};
+use crate::config::Config;
+use crate::model::{Reference, Spec};
+use crate::outputs::Edition;
+use crate::sink::Sink;
+use crate::site;
+
+pub(super) struct SiteRenderer<'a> {
+    pub(super) spec: &'a Spec,
+    pub(super) config: &'a Config,
+    tera: Arc<Tera>,
+    pub(super) site: SiteCtx,
+    pub(super) chapters: Vec<Link>,
+    pub(super) toc: Vec<TocItem>,
+    pub(super) refs_to: HashMap<&'a str, Vec<&'a Reference>>,
+    live_reload: Option<&'a str>,
+    /// Under `serve`: fragments and pages kept from the previous render.
+    pub(super) cache: Option<&'a RenderCache>,
+}
+
+impl<'a> SiteRenderer<'a> {
+    pub(super) fn new(
+        edition: &Edition<'a>,
+        tera: Arc<Tera>,
+        live_reload: Option<&'a str>,
+    ) -> Self {
+        let Edition { spec, config } = *edition;
+        let description = spec
+            .meta
+            .description
+            .clone()
+            .unwrap_or_else(|| first_paragraph(spec));
+        let site = SiteCtx {
+            title: spec.meta.title.clone(),
+            description,
+            language: spec.meta.language.clone(),
+            authors: spec.meta.authors.clone(),
+            repo_url: config.git_repository_url.clone(),
+            site_url: config.site_url.clone(),
+        };
+        let chapters = spec
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.parent.is_none())
+            .map(|(i, s)| Link {
+                href: site::section_page(spec, i),
+                title: s.title.clone(),
+            })
+            .collect();
+        let mut refs_to: HashMap<&str, Vec<&Reference>> = HashMap::new();
+        for r in &spec.references {
+            refs_to.entry(r.target.as_str()).or_default().push(r);
+        }
+        let mut r = SiteRenderer {
+            spec,
+            config,
+            tera,
+            site,
+            chapters,
+            toc: Vec::new(),
+            refs_to,
+            live_reload,
+            cache: None,
+        };
+        r.toc = spec
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.parent.is_none())
+            .map(|(i, _)| r.toc_item(i))
+            .collect();
+        r
+    }
+
+    /// Reuses what `cache` kept from the previous render (see `cache.rs`).
+    pub(super) fn with_cache(mut self, cache: &'a RenderCache) -> Self {
+        cache.begin(self.spec);
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Renders every page, then the assets (whose content depends on the
+    /// pages: the highlighting classes they use, the sitemap).
+    pub(super) fn render_all(&self, sink: &dyn Sink) -> Result<()> {
+        let spec = self.spec;
+        let mut jobs: Vec<Job> = vec![
+            Job::Home,
+            Job::Single,
+            Job::NotFound,
+            Job::Examples,
+            Job::Toc,
+        ];
+        jobs.extend(
+            spec.sections
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.parent.is_none())
+                .map(|(i, _)| Job::Chapter(i)),
+        );
+        jobs.extend((0..spec.evals.len()).map(Job::Eval));
+        // Highlighting classes the pages use: highlight.css keeps only those.
+        let classes = Mutex::new(BTreeSet::new());
+        let pages: Vec<String> = jobs
+            .par_iter()
+            .map(|j| {
+                let (path, bytes) = self.render_job(j)?;
+                let mut used = BTreeSet::new();
+                highlight::collect_classes(&bytes, &mut used);
+                if !used.is_empty()
+                    && let Ok(mut all) = classes.lock()
+                {
+                    all.extend(used);
+                }
+                sink.put(path.clone(), bytes)?;
+                Ok(path)
+            })
+            .collect::<Result<_>>()?;
+        let classes = classes.into_inner().unwrap_or_default();
+        assets::write(self.config, &classes, &pages, sink)
+    }
+
+    /// A markdown fragment: from the cache when its inputs are unchanged.
+    pub(super) fn fragment(
+        &self,
+        kind: &str,
+        text: &str,
+        link: &Linker<'_>,
+        render: impl FnOnce() -> String,
+    ) -> String {
+        match self.cache {
+            Some(c) => c.fragment(kind, text, link, render),
+            None => render(),
+        }
+    }
+
+    /// The serialised context a cached page is compared by (empty when
+    /// there is no cache).
+    pub(super) fn cache_key(&self, ctx: &impl serde::Serialize) -> Result<Vec<u8>> {
+        match self.cache {
+            Some(_) => serde_json::to_vec(ctx).context("failed to build the template context"),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    pub(super) fn cached_page(&self, path: &str, template: &str, key: &[u8]) -> Option<Vec<u8>> {
+        self.cache
+            .and_then(|c| c.page(path, template, key))
+            .map(|(bytes, _)| bytes)
+    }
+
+    /// Keeps a rendered page (or section) under `serve`; its cache version,
+    /// or 0 without a cache.
+    pub(super) fn store_page(&self, path: &str, template: &str, key: Vec<u8>, bytes: &[u8]) -> u64 {
+        self.cache
+            .map_or(0, |c| c.store_page(path, template, key, bytes))
+    }
+
+    pub(super) fn render_template(
+        &self,
+        template: &str,
+        ctx: &tera::Context,
+        path: &str,
+    ) -> Result<String> {
+        self.tera.render(template, ctx).map_err(|e| {
+            anyhow!(
+                "template `{template}` failed for `{path}`: {}",
+                theme::error_chain(&e)
+            )
+        })
+    }
+
+    pub(super) fn page_ctx(
+        &self,
+        kind: PageKind,
+        title: &str,
+        path: &str,
+        base: &'a str,
+    ) -> PageContext<'_> {
+        PageContext {
+            site: &self.site,
+            base,
+            page: PageCtx {
+                kind,
+                title: title.to_owned(),
+                path: path.to_owned(),
+                canonical: self.config.site_url.as_ref().map(|u| format!("{u}{path}")),
+                description: self.site.description.clone(),
+                chapter: None,
+            },
+            live_reload: self.live_reload,
+            chapters: &self.chapters,
+            toc: None,
+            home: None,
+            chapter: None,
+            sections: None,
+            eval: None,
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Sections as pages show them: the table of contents, each section's
+//! context (blocks, badges, backlinks) and its HTML from `section.html`.
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+
+use super::context::{Aggregated, BlockCtx, RefBy, SectionCtx, SectionHtml, TocItem};
+use super::markdown::{LinkMode, Linker, render_prose};
+use super::renderer::SiteRenderer;
+use crate::model::Block;
+use crate::parse::inline::plain_text;
+use crate::site;
+
+/// Renders one section; chapter and single pages assemble them.
+const SECTION_TEMPLATE: &str = "section.html";
+
+impl SiteRenderer<'_> {
+    pub(super) fn toc_item(&self, i: usize) -> TocItem {
+        let s = &self.spec.sections[i];
+        TocItem {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            level: s.level,
+            href: site::section_href(self.spec, i),
+            authority: s.authority.clone(),
+            authority_label: s.authority_level().map(|a| a.label().to_owned()),
+            aggregated: self.aggregated(i),
+            u18: s.is_under_18(),
+            current: false,
+            children: s.children.iter().map(|&c| self.toc_item(c)).collect(),
+        }
+    }
+
+    fn aggregated(&self, i: usize) -> Option<Aggregated> {
+        if self.spec.sections[i].authority.is_some() {
+            return None;
+        }
+        let (top, distinct) = self.spec.aggregated_authority(i)?;
+        Some(Aggregated {
+            label: top.label(),
+            extra: distinct - 1,
+            title: format!(
+                "The highest authority principle in this section is {}",
+                top.label()
+            ),
+        })
+    }
+
+    /// The sections `ids`, each rendered on its own with `section.html`
+    /// (in parallel; under `serve`, a section whose context is unchanged is
+    /// not rendered again, so an edit re-renders one section of the single
+    /// page, not the whole page).
+    pub(super) fn sections_html(
+        &self,
+        ids: &[usize],
+        link: &Linker<'_>,
+    ) -> Result<Vec<SectionHtml>> {
+        ids.par_iter()
+            .map(|&i| self.section_html(i, link))
+            .collect()
+    }
+
+    fn section_html(&self, i: usize, link: &Linker<'_>) -> Result<SectionHtml> {
+        #[derive(serde::Serialize)]
+        struct SectionPage<'s> {
+            section: &'s SectionCtx,
+            base: &'s str,
+        }
+        let s = &self.spec.sections[i];
+        let section = self.section_ctx(i, link);
+        let page = SectionPage {
+            section: &section,
+            base: link.base(),
+        };
+        // Cache entries are named like pages, by edition and section id.
+        let name = match link.mode {
+            LinkMode::Single => format!("{}#{}", site::SINGLE_PAGE, s.id),
+            LinkMode::Paged { .. } => format!("{}#{}", site::section_page(self.spec, i), s.id),
+        };
+        let key = self.cache_key(&page)?;
+        let cached = self
+            .cache
+            .and_then(|c| c.page(&name, SECTION_TEMPLATE, &key));
+        let (html, version) = match cached {
+            Some((bytes, version)) => (
+                String::from_utf8(bytes).context("a cached section is not UTF-8")?,
+                version,
+            ),
+            None => {
+                let ctx = tera::Context::from_serialize(&page)
+                    .context("failed to build the template context")?;
+                let html = self.render_template(SECTION_TEMPLATE, &ctx, &name)?;
+                let version = self.store_page(&name, SECTION_TEMPLATE, key, html.as_bytes());
+                (html, version)
+            }
+        };
+        Ok(SectionHtml {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            level: s.level,
+            html,
+            version,
+        })
+    }
+
+    fn section_ctx(&self, i: usize, link: &Linker<'_>) -> SectionCtx {
+        let s = &self.spec.sections[i];
+        let edit_url = self
+            .config
+            .edit_url_template
+            .as_ref()
+            .map(|t| t.replace("{path}", &s.source.file));
+        SectionCtx {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            level: s.level,
+            authority: s.authority.clone(),
+            authority_label: s.authority_level().map(|a| a.label().to_owned()),
+            u18: s.is_under_18(),
+            aggregated: self.aggregated(i),
+            edit_url,
+            blocks: self.blocks(&s.blocks, link),
+            // Backlinks help readers navigate the paged site; the single
+            // page (read or printed in one go) leaves them out.
+            referenced_by: match link.mode {
+                LinkMode::Single => Vec::new(),
+                LinkMode::Paged { .. } => self.referenced_by(&s.id, link),
+            },
+        }
+    }
+
+    pub(super) fn blocks(&self, blocks: &[Block], link: &Linker<'_>) -> Vec<BlockCtx> {
+        blocks
+            .iter()
+            .map(|b| match b {
+                Block::Prose(span) => BlockCtx::Html {
+                    html: self
+                        .fragment("prose", &span.text, link, || render_prose(&span.text, link)),
+                },
+                Block::Commentary(c) => BlockCtx::Commentary {
+                    html: self.fragment("prose", &c.body.text, link, || {
+                        render_prose(&c.body.text, link)
+                    }),
+                },
+                Block::Example(ex) => BlockCtx::Example {
+                    example: self.example_ctx(ex, link),
+                },
+            })
+            .collect()
+    }
+
+    /// Sections and examples linking here, one entry per source, in order.
+    fn referenced_by(&self, id: &str, link: &Linker<'_>) -> Vec<RefBy> {
+        let spec = self.spec;
+        let mut out: Vec<RefBy> = Vec::new();
+        for r in self.refs_to.get(id).map(Vec::as_slice).unwrap_or(&[]) {
+            let Some(from) = r.from_section else { continue };
+            let from_section = &spec.sections[from];
+            let entry = match &r.from_example {
+                Some(ex_id) => {
+                    let title = from_section
+                        .examples()
+                        .find(|e| &e.id == ex_id)
+                        .map(|e| {
+                            plain_text(&e.title.text, &|t| spec.section(t).map(|s| s.title.clone()))
+                        })
+                        .unwrap_or_default();
+                    RefBy {
+                        href: link.example_href(&from_section.id, ex_id),
+                        title,
+                        kind: "example",
+                    }
+                }
+                None => RefBy {
+                    href: link.section_href(&from_section.id),
+                    title: from_section.title.clone(),
+                    kind: "section",
+                },
+            };
+            if from_section.id != id && !out.iter().any(|o| o.href == entry.href) {
+                out.push(entry);
+            }
+        }
+        out
+    }
+}
+
+/// A block of the home page's intro as HTML.
+pub(super) fn block_html(b: BlockCtx) -> String {
+    match b {
+        BlockCtx::Html { html } => html,
+        BlockCtx::Commentary { html } => format!("<aside class=\"commentary\">{html}</aside>"),
+        BlockCtx::Example { .. } => String::new(),
+    }
+}

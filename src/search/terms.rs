@@ -1,0 +1,203 @@
+//! Search documents → the term index: postings with BM25 weights, phrase
+//! positions and the words as written (for prefix and typo look-ups).
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::documents::Doc;
+use super::tokenize::{Token, TokenKind, is_stop_word, tokens};
+
+/// Score multipliers (×10) per document kind: a rule's own text ranks above
+/// its examples, spec examples above eval prompts.
+pub const KIND_WEIGHT: [u32; 3] = [10, 8, 6];
+/// Field weights (×10): a term in the title, in the rule id; body terms
+/// score by BM25 saturation, at most `(K1 + 1) × 10`.
+pub const TITLE_WEIGHT: f64 = 40.0;
+pub const ID_WEIGHT: f64 = 50.0;
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Gap between fields and blocks, so that a phrase never spans two.
+const FIELD_GAP: u32 = 2;
+
+/// Per (term, document) statistics while indexing.
+#[derive(Default)]
+struct Stat {
+    in_title: bool,
+    in_id: bool,
+    body_tf: u32,
+    positions: Vec<u32>,
+}
+
+/// Sort key that matches JavaScript's string comparison (UTF-16 units).
+pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+pub fn idf(n_docs: usize, df: usize) -> u32 {
+    let (n, df) = (n_docs as f64, df as f64);
+    let v = (1.0 + (n - df + 0.5) / (df + 0.5)).ln() * 100.0;
+    (v.round() as u32).max(1)
+}
+
+/// One term of the index, encoded as its postings file row.
+pub struct TermRow {
+    pub term: String,
+    pub idf: u32,
+    /// Delta-encoded postings: `[doc, weight, doc, weight, …]`.
+    pub postings: Vec<u32>,
+    /// Positions of every posting, `[count, delta, …, count, …]`; empty
+    /// when no posting has any.
+    pub positions: Vec<u32>,
+}
+
+/// Terms with their postings, in index order.
+pub struct TermIndex {
+    pub terms: Vec<TermRow>,
+    /// Every word as written, sorted (JS order).
+    pub surfaces: Vec<String>,
+}
+
+/// A term while indexing: its postings as raw statistics (weights need
+/// every document's length first) and its positions already encoded, so a
+/// posting costs a few bytes, not an allocation.
+#[derive(Default)]
+struct TermAcc {
+    /// (document, body term frequency, in title, in rule id).
+    docs: Vec<(u32, u32, bool, bool)>,
+    positions: Vec<u32>,
+    has_positions: bool,
+}
+
+/// Documents tokenised at once (in parallel) before their statistics are
+/// merged: bounds the memory held by per-document maps on large specs.
+const INDEX_BATCH_DOCS: usize = 1024;
+
+/// A document's statistics per term, and its body length.
+type DocStats = (HashMap<String, Stat>, u32);
+
+/// One document's term statistics, its body length (for BM25) and the
+/// distinct surface words it contains.
+fn doc_stats(d: &Doc) -> (DocStats, Vec<String>) {
+    let mut stats: HashMap<String, Stat> = HashMap::new();
+    let mut surfaces: Vec<String> = Vec::new();
+    let mut toks: Vec<Token> = Vec::new();
+    let title_end = tokens(&d.title, 0, &mut toks);
+    let n_title = toks.len();
+    let id_start = title_end + FIELD_GAP;
+    let mut pos = if d.rule_id.is_empty() {
+        id_start
+    } else {
+        tokens(&d.rule_id, id_start, &mut toks) + FIELD_GAP
+    };
+    let n_id_end = toks.len();
+    for block in &d.body {
+        pos = tokens(block, pos, &mut toks) + FIELD_GAP;
+    }
+    let mut body_len = 0u32;
+    for (k, t) in toks.into_iter().enumerate() {
+        if t.kind == TokenKind::Word {
+            surfaces.push(t.surface);
+        }
+        let positional = t.kind != TokenKind::Compound && !is_stop_word(&t.term);
+        let st = stats.entry(t.term).or_default();
+        if k < n_title {
+            st.in_title = true;
+        } else if k < n_id_end {
+            st.in_id = true;
+        } else {
+            st.body_tf += 1;
+            if t.kind != TokenKind::CjkBigram && t.kind != TokenKind::Compound {
+                body_len += 1;
+            }
+        }
+        if positional && st.positions.last() != Some(&t.pos) {
+            st.positions.push(t.pos);
+        }
+    }
+    surfaces.sort_unstable();
+    surfaces.dedup();
+    ((stats, body_len), surfaces)
+}
+
+pub fn index_terms(docs: &[Doc]) -> TermIndex {
+    let mut surfaces: HashSet<String> = HashSet::new();
+    let mut lens: Vec<u32> = Vec::with_capacity(docs.len());
+    // Postings grow in document order; terms are sorted once at the end.
+    let mut by_term: HashMap<String, TermAcc> = HashMap::new();
+    for batch in docs.chunks(INDEX_BATCH_DOCS) {
+        let stats: Vec<(DocStats, Vec<String>)> = batch.par_iter().map(doc_stats).collect();
+        for ((stats, len), doc_surfaces) in stats {
+            let di = lens.len() as u32;
+            lens.push(len);
+            surfaces.extend(doc_surfaces);
+            for (term, st) in stats {
+                let acc = by_term.entry(term).or_default();
+                acc.docs.push((di, st.body_tf, st.in_title, st.in_id));
+                acc.positions.push(st.positions.len() as u32);
+                acc.has_positions |= !st.positions.is_empty();
+                let mut prev = 0;
+                for x in st.positions {
+                    acc.positions.push(x - prev);
+                    prev = x;
+                }
+            }
+        }
+    }
+    let mut avg = [0f64; 3];
+    for (k, slot) in avg.iter_mut().enumerate() {
+        let (sum, count) = docs
+            .iter()
+            .zip(&lens)
+            .filter(|(d, _)| d.kind as usize == k)
+            .fold((0f64, 0usize), |(s, c), (_, &l)| (s + f64::from(l), c + 1));
+        *slot = if count == 0 {
+            1.0
+        } else {
+            (sum / count as f64).max(1.0)
+        };
+    }
+    let weight = |di: u32, tf: u32, in_title: bool, in_id: bool| -> u32 {
+        let kind = docs[di as usize].kind as usize;
+        let mut w = 0.0;
+        if in_title {
+            w += TITLE_WEIGHT;
+        }
+        if in_id {
+            w += ID_WEIGHT;
+        }
+        if tf > 0 {
+            let tf = f64::from(tf);
+            let norm = K1 * (1.0 - B + B * f64::from(lens[di as usize]) / avg[kind]);
+            w += 10.0 * tf * (K1 + 1.0) / (tf + norm);
+        }
+        ((w * f64::from(KIND_WEIGHT[kind]) / 10.0).round() as u32).max(1)
+    };
+    let n = docs.len();
+    let mut terms: Vec<TermRow> = by_term
+        .into_iter()
+        .map(|(term, acc)| {
+            let mut postings = Vec::with_capacity(acc.docs.len() * 2);
+            let mut prev = 0;
+            for &(di, tf, in_title, in_id) in &acc.docs {
+                postings.push(di - prev);
+                postings.push(weight(di, tf, in_title, in_id));
+                prev = di;
+            }
+            TermRow {
+                term,
+                idf: idf(n, acc.docs.len()),
+                postings,
+                positions: if acc.has_positions {
+                    acc.positions
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
+    terms.sort_by(|a, b| js_order(&a.term, &b.term));
+    let mut surfaces: Vec<String> = surfaces.into_iter().collect();
+    surfaces.sort_by(|a, b| js_order(a, b));
+    TermIndex { terms, surfaces }
+}

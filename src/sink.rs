@@ -1,0 +1,47 @@
+//! Where outputs put the files they make. Every output writes through a
+//! [`Sink`]: `build` stages files on disk (`output::Staging`), `serve` and
+//! the tests keep them in memory ([`MemorySink`]).
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use anyhow::Result;
+use bytes::Bytes;
+
+/// A site as relative path → bytes, sorted (deterministic). `Bytes`, so
+/// serving a file or carrying it into the next build never copies it.
+pub type SiteFiles = BTreeMap<String, Bytes>;
+
+/// Takes files one at a time, from any rendering thread. Handing each file
+/// over as soon as it is made keeps a large site out of memory and overlaps
+/// writing with rendering.
+pub trait Sink: Sync {
+    /// `path` is relative to the site root, with `/` separators.
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()>;
+}
+
+/// The in-memory sink: the whole site as a map.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    files: Mutex<SiteFiles>,
+}
+
+impl MemorySink {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn into_files(self) -> SiteFiles {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.files
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+            .insert(path, Bytes::from(bytes));
+        Ok(())
+    }
+}
