@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::diag::{Diagnostics, Location};
 
 pub const BOOK_TOML: &str = "book.toml";
-pub const MODEL_SPEC_FILE: &str = "model_spec.md";
+const MODEL_SPEC_FILE: &str = "model_spec.md";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]

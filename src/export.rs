@@ -10,7 +10,7 @@ use serde::ser::SerializeMap;
 use crate::model::{Example, Message, Spec};
 use crate::parse::inline::plain_text;
 
-pub const SCHEMA: &str = "specbook/1";
+const SCHEMA: &str = "specbook/1";
 
 /// `spec.json` as an output: one file at the site root.
 #[derive(Debug, Default)]

@@ -219,7 +219,7 @@ fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
     0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
 }
 
-pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     let (la, lb) = (luminance(a), luminance(b));
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }

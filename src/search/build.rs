@@ -15,20 +15,20 @@ use super::{SearchFile, wrap_data};
 use crate::model::{Authority, KNOWN_TAGS, Spec};
 
 /// Format version, in the manifest (`v`).
-pub const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 1;
 /// Where every file goes, relative to the site root.
 pub const DIR: &str = "search";
 /// Documents per metadata chunk (`m/<n>.js`).
-pub const META_CHUNK_DOCS: usize = 16;
+const META_CHUNK_DOCS: usize = 16;
 /// Examples and eval prompts per chunk of the examples browser's list
 /// (`e/<n>.js`).
-pub const EXAMPLE_CHUNK_DOCS: usize = 128;
+const EXAMPLE_CHUNK_DOCS: usize = 128;
 /// Raw bytes a text chunk (`x/<n>.js`) grows to before the next starts.
-pub const TEXT_CHUNK_BYTES: usize = 3_000;
+const TEXT_CHUNK_BYTES: usize = 3_000;
 /// Raw bytes a postings chunk (`t/<n>.js`) grows to before the next starts.
-pub const TERM_CHUNK_BYTES: usize = 12_000;
+const TERM_CHUNK_BYTES: usize = 12_000;
 /// Raw bytes a word-list chunk (`w/<n>.js`) grows to before the next starts.
-pub const WORD_CHUNK_BYTES: usize = 6_000;
+const WORD_CHUNK_BYTES: usize = 6_000;
 
 fn json_bytes(v: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(v).expect("serialisable")

@@ -16,18 +16,18 @@ use super::tokenize::{Piece, edit_distance_capped, is_stop_word, pieces, stem};
 use super::{SearchFile, unwrap_data};
 
 /// Score factors (×10) of a query word's matches.
-pub const EXACT: u64 = 10;
-pub const PREFIX: u64 = 7;
-pub const TYPO: u64 = 5;
+const EXACT: u64 = 10;
+const PREFIX: u64 = 7;
+const TYPO: u64 = 5;
 /// Prefix expansion: at most this many word-list chunks and distinct terms.
-pub const MAX_PREFIX_CHUNKS: usize = 3;
-pub const MAX_PREFIX_TERMS: usize = 24;
+const MAX_PREFIX_CHUNKS: usize = 3;
+const MAX_PREFIX_TERMS: usize = 24;
 /// Typo look-up: words of at least this many characters; at most this many
 /// word-list chunks.
-pub const TYPO_MIN_CHARS: usize = 5;
-pub const MAX_TYPO_CHUNKS: usize = 8;
+const TYPO_MIN_CHARS: usize = 5;
+const MAX_TYPO_CHUNKS: usize = 8;
 /// Results the UI shows first (their metadata and text are fetched).
-pub const PAGE: usize = 10;
+const PAGE: usize = 10;
 
 /// The constants above as the manifest carries them to `static/search.js`
 /// (`rank`), so the browser engine reads them from here, never from a
@@ -216,7 +216,6 @@ pub struct Outcome {
 /// The built index, loaded whole (the browser loads it piecemeal).
 pub struct Searcher {
     files: BTreeMap<String, Vec<u8>>,
-    n_docs: usize,
     term_keys: Vec<String>,
     word_keys: Vec<String>,
     text_starts: Vec<usize>,
@@ -336,7 +335,6 @@ impl Searcher {
             words.push(strings(&json(&format!("w/{n}"))?));
         }
         Ok(Self {
-            n_docs: get_u(&m["docs"]) as usize,
             meta_docs: get_u(&m["mdocs"]).max(1) as usize,
             files,
             term_keys,
@@ -347,10 +345,6 @@ impl Searcher {
             terms,
             words,
         })
-    }
-
-    pub fn doc_count(&self) -> usize {
-        self.n_docs
     }
 
     /// Index of the chunk whose range holds `key`: the last first-key ≤ key.

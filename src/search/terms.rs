@@ -10,11 +10,11 @@ use super::tokenize::{Token, TokenKind, is_stop_word, tokens};
 
 /// Score multipliers (×10) per document kind: a rule's own text ranks above
 /// its examples, spec examples above eval prompts.
-pub const KIND_WEIGHT: [u32; 3] = [10, 8, 6];
+const KIND_WEIGHT: [u32; 3] = [10, 8, 6];
 /// Field weights (×10): a term in the title, in the rule id; body terms
 /// score by BM25 saturation, at most `(K1 + 1) × 10`.
-pub const TITLE_WEIGHT: f64 = 40.0;
-pub const ID_WEIGHT: f64 = 50.0;
+const TITLE_WEIGHT: f64 = 40.0;
+const ID_WEIGHT: f64 = 50.0;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Gap between fields and blocks, so that a phrase never spans two.

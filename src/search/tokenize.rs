@@ -29,7 +29,7 @@ pub fn is_stop_word(word: &str) -> bool {
 
 /// Chinese and Japanese characters: text without spaces, indexed as
 /// overlapping bigrams plus unigrams.
-pub fn is_cjk(c: char) -> bool {
+fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3005..=0x3007
         | 0x3040..=0x309F

@@ -26,7 +26,7 @@ use crate::diag::Diagnostics;
 /// How long a change must be quiet before it is passed on. Short, so the
 /// page follows the editor at once (issue 6: save → reload ≤ 100 ms); a
 /// save spread over more time costs a second rebuild, nothing else.
-pub const DEBOUNCE: Duration = Duration::from_millis(15);
+const DEBOUNCE: Duration = Duration::from_millis(15);
 /// How often the debouncer looks for quiet changes.
 const DEBOUNCE_TICK: Duration = Duration::from_millis(3);
 
