@@ -5,6 +5,7 @@
 //! (`npm install --prefix target/npm axe-core@4`); without them the tests
 //! fail with that hint, they never pass silently.
 
+mod common;
 #[path = "browser/harness.rs"]
 mod harness;
 
@@ -44,157 +45,172 @@ fn norm(s: &str) -> String {
 // Reading
 // ---------------------------------------------------------------------------
 
+fn home_page_check(site: &Site) {
+    let page = Page::open(site);
+    page.goto(&site.url("index.html"));
+    let links: Vec<(String, String)> = page.js(
+        "return $$('main a[href]').filter(vis).map(a => [a.href.split('#')[0], norm(a.textContent)]);",
+    );
+    let mut missing = Vec::new();
+    for (id, title) in site.top_sections() {
+        let want = site.url(&format!("{id}.html"));
+        let title = norm(&title);
+        if !links
+            .iter()
+            .any(|(href, text)| *href == want && text.contains(&title))
+        {
+            missing.push(format!("  {id}: \"{title}\" linking to {want}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{}: the home page does not list these top-level sections as visible links:\n{}",
+        site.name,
+        missing.join("\n")
+    );
+    page.assert_only_local_requests();
+}
+
 #[test]
 fn home_page_lists_every_top_level_section() {
-    let mut page = Page::open(sample());
-    page.allow(corpus());
-    for site in [sample(), corpus()] {
-        page.goto(&site.url("index.html"));
-        let links: Vec<(String, String)> = page.js(
-            "return $$('main a[href]').filter(vis).map(a => [a.href.split('#')[0], norm(a.textContent)]);",
-        );
-        let mut missing = Vec::new();
-        for (id, title) in site.top_sections() {
-            let want = site.url(&format!("{id}.html"));
-            let title = norm(&title);
-            if !links
-                .iter()
-                .any(|(href, text)| *href == want && text.contains(&title))
-            {
-                missing.push(format!("  {id}: \"{title}\" linking to {want}"));
+    home_page_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_home_page_lists_every_top_level_section() {
+    home_page_check(corpus());
+}
+
+/// Every example of every page of the sample (of the corpus: of its
+/// busiest page) is drawn with its messages, role labels and verdicts;
+/// at least `min` examples are checked.
+fn section_page_check(site: &Site, min: usize) {
+    let mut checked = 0;
+    let page = Page::open(site);
+    let pages = site.examples_by_page();
+    let busiest = site.page_with_most_examples();
+    for (path, examples) in pages
+        .iter()
+        .filter(|(p, v)| !v.is_empty() && (site.name == "sample" || *p == busiest))
+    {
+        page.goto(&site.url(path));
+        let found: Vec<Value> = page.js("return $$('figure.example[id]').map(f => ({
+               id: f.id,
+               visible: vis(f),
+               messages: $$('[data-role]', f).map(m => ({
+                 role: m.dataset.role,
+                 verdict: m.dataset.verdict || null,
+                 text: m.innerText.trim().slice(0, 200),
+                 labels: $$('*', m).filter(e => vis(e) && e.children.length <= 2)
+                           .map(e => norm(e.textContent)).filter(t => t.length < 40),
+               })),
+             }));");
+        let by_id: HashMap<&str, &Value> = found
+            .iter()
+            .map(|f| (f["id"].as_str().unwrap_or(""), f))
+            .collect();
+        let mut problems = Vec::new();
+        for ex in examples {
+            let id = str_of(&ex["id"]);
+            let Some(fig) = by_id.get(id.as_str()) else {
+                problems.push(format!("{id}: no figure.example with this id"));
+                continue;
+            };
+            if fig["visible"] != Value::Bool(true) {
+                problems.push(format!("{id}: the example is not visible"));
             }
+            // A system message holding nothing but `<settings>` may be
+            // folded into a badge of the example (the renderer's design);
+            // every other message must be there, in order.
+            let all = ex["messages"].as_array().unwrap();
+            let got = fig["messages"].as_array().unwrap();
+            let folded = |m: &Value| {
+                let c = m["content"].as_str().unwrap_or("").trim();
+                c.starts_with("<settings>") && c.ends_with("</settings>")
+            };
+            let mut want: Vec<&Value> = if all.len() == got.len() {
+                all.iter().collect()
+            } else {
+                all.iter().filter(|m| !folded(m)).collect()
+            };
+            let mut got: Vec<&Value> = got.iter().collect();
+            // Alternatives of a comparison may be shown in another order
+            // (e.g. Compliant first): compare each run of responses with
+            // verdicts as a set.
+            sort_verdict_runs(&mut want);
+            sort_verdict_runs(&mut got);
+            if want.len() != got.len() {
+                problems.push(format!(
+                    "{id}: {} messages in spec.json, {} [data-role] elements",
+                    all.len(),
+                    got.len()
+                ));
+                continue;
+            }
+            for (i, (w, g)) in want.iter().zip(&got).enumerate() {
+                let role = str_of(&w["role"]);
+                if g["role"].as_str() != Some(&role) {
+                    problems.push(format!("{id} #{i}: data-role {} != {role}", g["role"]));
+                }
+                let text = g["text"].as_str().unwrap_or("").to_lowercase();
+                if !text.starts_with(&role) {
+                    problems.push(format!(
+                        "{id} #{i}: the message's visible text does not begin with its role label \"{}\": {text:.60}",
+                        role_label(&role)
+                    ));
+                }
+                let labels: Vec<&str> = g["labels"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                match w["verdict"].as_str() {
+                    Some(v) => {
+                        if g["verdict"].as_str() != Some(v) {
+                            problems
+                                .push(format!("{id} #{i}: data-verdict {} != {v}", g["verdict"]));
+                        }
+                        let label = verdict_label(v);
+                        if !labels.iter().any(|l| l.eq_ignore_ascii_case(label)) {
+                            problems.push(format!(
+                                "{id} #{i}: no visible \"{label}\" label for verdict {v} (visible labels: {labels:?})"
+                            ));
+                        }
+                    }
+                    None => {
+                        if !g["verdict"].is_null() {
+                            problems.push(format!(
+                                "{id} #{i}: unexpected data-verdict {}",
+                                g["verdict"]
+                            ));
+                        }
+                    }
+                }
+            }
+            checked += 1;
         }
         assert!(
-            missing.is_empty(),
-            "{}: the home page does not list these top-level sections as visible links:\n{}",
+            problems.is_empty(),
+            "{} {path}: examples not shown as expected:\n  {}",
             site.name,
-            missing.join("\n")
+            problems.join("\n  ")
         );
-        page.assert_only_local_requests();
     }
+    page.assert_only_local_requests();
+    assert!(checked >= min, "only {checked} examples checked");
 }
 
 #[test]
 fn section_page_shows_examples_with_role_labels_and_verdicts() {
-    let mut checked = 0;
-    let mut page = Page::open(sample());
-    page.allow(corpus());
-    for site in [sample(), corpus()] {
-        let pages = site.examples_by_page();
-        let busiest = site.page_with_most_examples();
-        for (path, examples) in pages
-            .iter()
-            .filter(|(p, v)| !v.is_empty() && (site.name == "sample" || *p == busiest))
-        {
-            page.goto(&site.url(path));
-            let found: Vec<Value> = page.js("return $$('figure.example[id]').map(f => ({
-                   id: f.id,
-                   visible: vis(f),
-                   messages: $$('[data-role]', f).map(m => ({
-                     role: m.dataset.role,
-                     verdict: m.dataset.verdict || null,
-                     text: m.innerText.trim().slice(0, 200),
-                     labels: $$('*', m).filter(e => vis(e) && e.children.length <= 2)
-                               .map(e => norm(e.textContent)).filter(t => t.length < 40),
-                   })),
-                 }));");
-            let by_id: HashMap<&str, &Value> = found
-                .iter()
-                .map(|f| (f["id"].as_str().unwrap_or(""), f))
-                .collect();
-            let mut problems = Vec::new();
-            for ex in examples {
-                let id = str_of(&ex["id"]);
-                let Some(fig) = by_id.get(id.as_str()) else {
-                    problems.push(format!("{id}: no figure.example with this id"));
-                    continue;
-                };
-                if fig["visible"] != Value::Bool(true) {
-                    problems.push(format!("{id}: the example is not visible"));
-                }
-                // A system message holding nothing but `<settings>` may be
-                // folded into a badge of the example (the renderer's design);
-                // every other message must be there, in order.
-                let all = ex["messages"].as_array().unwrap();
-                let got = fig["messages"].as_array().unwrap();
-                let folded = |m: &Value| {
-                    let c = m["content"].as_str().unwrap_or("").trim();
-                    c.starts_with("<settings>") && c.ends_with("</settings>")
-                };
-                let mut want: Vec<&Value> = if all.len() == got.len() {
-                    all.iter().collect()
-                } else {
-                    all.iter().filter(|m| !folded(m)).collect()
-                };
-                let mut got: Vec<&Value> = got.iter().collect();
-                // Alternatives of a comparison may be shown in another order
-                // (e.g. Compliant first): compare each run of responses with
-                // verdicts as a set.
-                sort_verdict_runs(&mut want);
-                sort_verdict_runs(&mut got);
-                if want.len() != got.len() {
-                    problems.push(format!(
-                        "{id}: {} messages in spec.json, {} [data-role] elements",
-                        all.len(),
-                        got.len()
-                    ));
-                    continue;
-                }
-                for (i, (w, g)) in want.iter().zip(&got).enumerate() {
-                    let role = str_of(&w["role"]);
-                    if g["role"].as_str() != Some(&role) {
-                        problems.push(format!("{id} #{i}: data-role {} != {role}", g["role"]));
-                    }
-                    let text = g["text"].as_str().unwrap_or("").to_lowercase();
-                    if !text.starts_with(&role) {
-                        problems.push(format!(
-                            "{id} #{i}: the message's visible text does not begin with its role label \"{}\": {text:.60}",
-                            role_label(&role)
-                        ));
-                    }
-                    let labels: Vec<&str> = g["labels"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .collect();
-                    match w["verdict"].as_str() {
-                        Some(v) => {
-                            if g["verdict"].as_str() != Some(v) {
-                                problems.push(format!(
-                                    "{id} #{i}: data-verdict {} != {v}",
-                                    g["verdict"]
-                                ));
-                            }
-                            let label = verdict_label(v);
-                            if !labels.iter().any(|l| l.eq_ignore_ascii_case(label)) {
-                                problems.push(format!(
-                                    "{id} #{i}: no visible \"{label}\" label for verdict {v} (visible labels: {labels:?})"
-                                ));
-                            }
-                        }
-                        None => {
-                            if !g["verdict"].is_null() {
-                                problems.push(format!(
-                                    "{id} #{i}: unexpected data-verdict {}",
-                                    g["verdict"]
-                                ));
-                            }
-                        }
-                    }
-                }
-                checked += 1;
-            }
-            assert!(
-                problems.is_empty(),
-                "{} {path}: examples not shown as expected:\n  {}",
-                site.name,
-                problems.join("\n  ")
-            );
-        }
-        page.assert_only_local_requests();
-    }
-    assert!(checked > 20, "only {checked} examples checked");
+    section_page_check(sample(), 10);
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_section_page_shows_examples_with_role_labels_and_verdicts() {
+    section_page_check(corpus(), 5);
 }
 
 /// Sorts each run of consecutive messages carrying a verdict by verdict.
@@ -464,47 +480,52 @@ fn dark_mode_toggle_persists_across_pages() {
     page.assert_only_local_requests();
 }
 
+fn single_page_check(site: &Site) {
+    let page = Page::open(site);
+    page.goto(&site.url("all.html"));
+    let ids: Vec<String> = page.js("return $$('figure.example[id]').map(f => f.id);");
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for id in &ids {
+        *count.entry(id.as_str()).or_default() += 1;
+    }
+    let mut problems = Vec::new();
+    for ex in site.examples() {
+        let id = ex["id"].as_str().unwrap();
+        match count.remove(id) {
+            Some(1) => {}
+            Some(n) => problems.push(format!("{id}: {n} times")),
+            None => problems.push(format!("{id}: missing")),
+        }
+    }
+    for (id, n) in count {
+        problems.push(format!("{id}: {n} time(s), not an example of spec.json"));
+    }
+    assert!(
+        problems.is_empty(),
+        "{}: all.html should hold each of the {} examples exactly once:\n  {}",
+        site.name,
+        site.examples().len(),
+        problems.join("\n  ")
+    );
+    page.assert_only_local_requests();
+}
+
 #[test]
 fn single_page_edition_contains_every_example_once() {
-    let mut page = Page::open(sample());
-    page.allow(corpus());
-    for site in [sample(), corpus()] {
-        page.goto(&site.url("all.html"));
-        let ids: Vec<String> = page.js("return $$('figure.example[id]').map(f => f.id);");
-        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
-        for id in &ids {
-            *count.entry(id.as_str()).or_default() += 1;
-        }
-        let mut problems = Vec::new();
-        for ex in site.examples() {
-            let id = ex["id"].as_str().unwrap();
-            match count.remove(id) {
-                Some(1) => {}
-                Some(n) => problems.push(format!("{id}: {n} times")),
-                None => problems.push(format!("{id}: missing")),
-            }
-        }
-        for (id, n) in count {
-            problems.push(format!("{id}: {n} time(s), not an example of spec.json"));
-        }
-        assert!(
-            problems.is_empty(),
-            "{}: all.html should hold each of the {} examples exactly once:\n  {}",
-            site.name,
-            site.examples().len(),
-            problems.join("\n  ")
-        );
-        page.assert_only_local_requests();
-    }
+    single_page_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_single_page_edition_contains_every_example_once() {
+    single_page_check(corpus());
 }
 
 /// The single page draws its sidebar from its own sections (no toc.js):
 /// the same entries, titles, nesting and badges as the sidebar the chapter
 /// pages load, each linking to its section on this page.
-#[test]
-fn single_page_sidebar_matches_the_shared_table_of_contents() {
-    let mut page = Page::open(sample());
-    page.allow(corpus());
+fn single_page_sidebar_check(site: &Site) {
+    let page = Page::open(site);
     // Every entry as "depth|id|title|badge text", in order.
     let entries = "return $$('#toc-mount .toc-link').map(a => {\n\
         const depth = a.closest('.toc-list').className.match(/depth-(\\d)/)[1];\n\
@@ -512,33 +533,41 @@ fn single_page_sidebar_matches_the_shared_table_of_contents() {
         const badge = a.querySelector('.badge');\n\
         return [depth, id, a.querySelector('.toc-title').textContent, badge ? badge.className + ':' + badge.textContent : ''].join('|');\n\
     });";
-    for site in [sample(), corpus()] {
-        page.goto(&site.url(&site.chapter_pages()[0]));
-        let shared: Vec<String> = page.js(entries);
-        page.goto(&site.url("all.html"));
-        let drawn: Vec<String> = page.js(entries);
-        assert!(
-            !shared.is_empty(),
-            "{}: the chapter page has no sidebar",
-            site.name
-        );
-        assert_eq!(drawn, shared, "{}: all.html's sidebar differs", site.name);
-        let off_page: Vec<String> =
-            page.js("return $$('#toc-mount a').map(a => a.getAttribute('href')).filter(h => !h.startsWith('#') || !document.getElementById(h.slice(1)));");
-        assert!(
-            off_page.is_empty(),
-            "{}: all.html sidebar links that do not land on this page: {off_page:?}",
-            site.name
-        );
-        let scripts: Vec<String> =
-            page.js("return $$('script[src]').map(s => s.getAttribute('src'));");
-        assert!(
-            !scripts.iter().any(|s| s.ends_with("toc.js")),
-            "{}: all.html loads toc.js: {scripts:?}",
-            site.name
-        );
-        page.assert_only_local_requests();
-    }
+    page.goto(&site.url(&site.chapter_pages()[0]));
+    let shared: Vec<String> = page.js(entries);
+    page.goto(&site.url("all.html"));
+    let drawn: Vec<String> = page.js(entries);
+    assert!(
+        !shared.is_empty(),
+        "{}: the chapter page has no sidebar",
+        site.name
+    );
+    assert_eq!(drawn, shared, "{}: all.html's sidebar differs", site.name);
+    let off_page: Vec<String> =
+        page.js("return $$('#toc-mount a').map(a => a.getAttribute('href')).filter(h => !h.startsWith('#') || !document.getElementById(h.slice(1)));");
+    assert!(
+        off_page.is_empty(),
+        "{}: all.html sidebar links that do not land on this page: {off_page:?}",
+        site.name
+    );
+    let scripts: Vec<String> = page.js("return $$('script[src]').map(s => s.getAttribute('src'));");
+    assert!(
+        !scripts.iter().any(|s| s.ends_with("toc.js")),
+        "{}: all.html loads toc.js: {scripts:?}",
+        site.name
+    );
+    page.assert_only_local_requests();
+}
+
+#[test]
+fn single_page_sidebar_matches_the_shared_table_of_contents() {
+    single_page_sidebar_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_single_page_sidebar_matches_the_shared_table_of_contents() {
+    single_page_sidebar_check(corpus());
 }
 
 // ---------------------------------------------------------------------------
@@ -667,50 +696,60 @@ fn layout_no_overflow_or_overlap_at_360_and_1280_light_and_dark_sample() {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn layout_no_overflow_or_overlap_at_360_and_1280_light_and_dark_corpus() {
     layout_check(corpus());
 }
 
-#[test]
-fn no_request_leaves_the_local_server() {
+fn no_request_check(site: &Site) {
     let mut report = Vec::new();
-    for site in [sample(), corpus()] {
-        let mut pages = site.key_pages();
-        pages.push(("404", "no-such-page.html".to_owned()));
-        for extra in ["examples.html"] {
-            if site.has(extra) {
-                pages.push(("extra", extra.to_owned()));
-            }
+    let mut pages = site.key_pages();
+    pages.push(("404", "no-such-page.html".to_owned()));
+    for extra in ["examples.html"] {
+        if site.has(extra) {
+            pages.push(("extra", extra.to_owned()));
         }
-        // Cache disabled: every request of every page reaches the recorder.
-        let page = Page::open(site);
-        page.disable_cache();
-        for (kind, path) in pages {
-            page.clear_requests();
-            page.goto(&site.url(&path));
-            // Wake up whatever loads lazily: the search box, then scroll.
-            let _ = page.try_js::<Value>(
-                "const i = $('#search input'); if (i) { i.focus(); i.dispatchEvent(new Event('input', { bubbles: true })); }
-                 window.scrollTo(0, document.documentElement.scrollHeight); return null;",
-            );
-            page.wait_network_idle();
-            let reqs = page.requests();
-            report.push(format!(
-                "{} {kind} {path}: {} requests",
-                site.name,
-                reqs.len()
-            ));
-            assert!(
-                reqs.iter().any(|r| r.url.starts_with(&site.url(&path))),
-                "the document request for {path} was not recorded: the recorder is broken"
-            );
-            page.assert_only_local_requests();
-        }
+    }
+    // Cache disabled: every request of every page reaches the recorder.
+    let page = Page::open(site);
+    page.disable_cache();
+    for (kind, path) in pages {
+        page.clear_requests();
+        page.goto(&site.url(&path));
+        // Wake up whatever loads lazily: the search box, then scroll.
+        let _ = page.try_js::<Value>(
+            "const i = $('#search input'); if (i) { i.focus(); i.dispatchEvent(new Event('input', { bubbles: true })); }
+             window.scrollTo(0, document.documentElement.scrollHeight); return null;",
+        );
+        page.wait_network_idle();
+        let reqs = page.requests();
+        report.push(format!(
+            "{} {kind} {path}: {} requests",
+            site.name,
+            reqs.len()
+        ));
+        assert!(
+            reqs.iter().any(|r| r.url.starts_with(&site.url(&path))),
+            "the document request for {path} was not recorded: the recorder is broken"
+        );
+        page.assert_only_local_requests();
     }
     eprintln!("[browser] {}", report.join("\n[browser] "));
 }
 
 #[test]
+fn no_request_leaves_the_local_server() {
+    no_request_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_no_request_leaves_the_local_server() {
+    no_request_check(corpus());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn weight_of_first_visit_to_largest_corpus_section() {
     let site = corpus();
     for path in [site.largest_chapter_page(), "all.html".to_owned()] {
@@ -802,18 +841,10 @@ fn search_requests(page: &Page, site: &Site) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn search_loads_lazily_and_shows_expected_first_result() {
-    let cases: [(&Site, &str, &str); 3] = [
-        (
-            sample(),
-            "follow_in_order",
-            "chain_of_command.html#follow_in_order",
-        ),
-        (corpus(), "sycophancy", "#avoid_sycophancy"),
-        (corpus(), "avoid_sycophancy", "#avoid_sycophancy"),
-    ];
-    for (site, query, want) in cases {
+/// The search index loads only once the box is used, and each query of
+/// `cases` shows the expected first result (a link ending so).
+fn search_first_result_check(site: &Site, cases: &[(&str, &str)]) {
+    for &(query, want) in cases {
         let page = open_search(site, "index.html");
         let early = search_requests(&page, site);
         assert!(
@@ -835,6 +866,32 @@ fn search_loads_lazily_and_shows_expected_first_result() {
         );
         page.assert_only_local_requests();
     }
+}
+
+#[test]
+fn search_loads_lazily_and_shows_expected_first_result() {
+    search_first_result_check(
+        sample(),
+        &[
+            ("follow_in_order", "chain_of_command.html#follow_in_order"),
+            (
+                "limerick",
+                "chain_of_command.html#ex-developer-user-conflict-over-the-topic-of-conversation",
+            ),
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_search_loads_lazily_and_shows_expected_first_result() {
+    search_first_result_check(
+        corpus(),
+        &[
+            ("sycophancy", "#avoid_sycophancy"),
+            ("avoid_sycophancy", "#avoid_sycophancy"),
+        ],
+    );
 }
 
 #[test]

@@ -171,6 +171,7 @@ fn check_links(site: &Built) -> usize {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn every_internal_link_resolves_in_the_corpus_site() {
     let n = check_links(&CORPUS);
     assert!(n > 1000, "checked only {n} links");
@@ -242,6 +243,7 @@ fn check_examples_once_per_edition(site: &Built) {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_examples_appear_once_per_edition() {
     check_examples_once_per_edition(&CORPUS);
 }
@@ -287,6 +289,7 @@ fn first_visit_gzip(site: &Built, page: &str) -> usize {
 /// Issue 3, bar 4, kept from drifting: the page weights are deterministic,
 /// so a change that pushes the corpus site over its budget fails here.
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_pages_stay_within_their_weight_budget() {
     let single = first_visit_gzip(&CORPUS, "all.html");
     assert!(
@@ -312,10 +315,11 @@ fn corpus_pages_stay_within_their_weight_budget() {
     }
 }
 
-#[test]
-fn builds_are_byte_identical() {
-    let again = build(&corpus());
-    let (a, b) = (files(&CORPUS.out), files(&again.out));
+/// A second build of `src` writes exactly the files of `site`, byte for byte.
+fn assert_rebuild_is_byte_identical(site: &Built, src: &Path) {
+    let again = build(src);
+    let (a, b) = (files(&site.out), files(&again.out));
+    assert!(a.len() > 10, "only {} files", a.len());
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
         assert!(bytes == &b[path], "`{path}` differs between two builds");
@@ -323,8 +327,20 @@ fn builds_are_byte_identical() {
 }
 
 #[test]
-fn corpus_site_has_every_page() {
-    let all = files(&CORPUS.out);
+fn builds_are_byte_identical() {
+    assert_rebuild_is_byte_identical(&SAMPLE, &repo());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_builds_are_byte_identical() {
+    assert_rebuild_is_byte_identical(&CORPUS, &corpus());
+}
+
+/// The site of `src` has its fixed pages, a page per top-level section and
+/// per eval-prompt file, and a spec.json equal to `specbook export`.
+fn assert_site_has_every_page(site: &Built, src: &Path, eval_pages: usize) {
+    let all = files(&site.out);
     for page in [
         "index.html",
         "all.html",
@@ -336,7 +352,7 @@ fn corpus_site_has_every_page() {
     ] {
         assert!(all.contains_key(page), "missing {page}");
     }
-    let spec = spec_json(&CORPUS);
+    let spec = spec_json(site);
     for s in spec["sections"]
         .as_array()
         .unwrap()
@@ -346,19 +362,29 @@ fn corpus_site_has_every_page() {
         assert!(all.contains_key(&format!("{}.html", s["id"].as_str().unwrap())));
     }
     let evals = all.keys().filter(|p| p.starts_with("evals/")).count();
-    assert_eq!(evals, 114, "one page per eval-prompt file");
-    let exported: Value = spec_json(&CORPUS);
+    assert_eq!(evals, eval_pages, "one page per eval-prompt file");
     assert_eq!(
-        exported,
-        serde_json::from_str::<Value>(&text(
-            &specbook(&["export", corpus().to_str().unwrap()]).stdout
-        ))
-        .unwrap()
+        spec,
+        serde_json::from_str::<Value>(&text(&specbook(&["export", src.to_str().unwrap()]).stdout))
+            .unwrap()
     );
 }
 
 #[test]
-fn rendering_follows_the_official_page() {
+fn sample_site_has_every_page() {
+    let eval_files = std::fs::read_dir(repo().join("evals")).unwrap().count();
+    assert_site_has_every_page(&SAMPLE, &repo(), eval_files);
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_site_has_every_page() {
+    assert_site_has_every_page(&CORPUS, &corpus(), 114);
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_rendering_follows_the_official_page() {
     let ch = std::fs::read_to_string(CORPUS.out.join("chain_of_command.html")).unwrap();
     // [?](#id) shows the target's title, curled like running text.
     assert!(ch.contains(">Ignore untrusted data by default</a>"));

@@ -173,6 +173,7 @@ fn sample_content_is_clean() {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn real_corpus_has_no_errors() {
     let out = specbook(&["check", corpus().to_str().unwrap()]);
     let stderr = text(&out.stderr);
@@ -196,6 +197,27 @@ fn real_corpus_has_no_errors() {
                 "examples/{label}.md:1:1: warning: eval-prompt file is not cited"
             )),
             "{label}"
+        );
+    }
+}
+
+/// Every release of the corpus (not only the newest) checks without errors.
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_every_release_checks_without_errors() {
+    for release in corpus_releases() {
+        let out = specbook(&["check", release.to_str().unwrap()]);
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}:\n{stderr}",
+            release.display()
+        );
+        assert!(
+            stderr.contains("check passed: ") && stderr.contains(" 0 errors, "),
+            "{}:\n{stderr}",
+            release.display()
         );
     }
 }

@@ -1,10 +1,13 @@
 //! `specbook export`: spec.json per EXPORT.md, checked field by field on
 //! the real corpus, scored against the official rendering with
 //! `shared/tools/parity.py`, snapshotted for the sample content, and
-//! byte-identical across runs.
+//! byte-identical across runs. Tests named `corpus_*` need the real corpus
+//! (`#[ignore]`d; see tests/common/mod.rs); each general property also runs
+//! on the sample or a fixture of this repository.
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
@@ -29,6 +32,7 @@ fn example<'a>(spec: &'a Value, section: &str, nth: usize) -> &'a Value {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_export_scores_100_percent_parity() {
     let tmp = tempfile::tempdir().unwrap();
     let json = tmp.path().join("spec.json");
@@ -40,7 +44,7 @@ fn corpus_export_scores_100_percent_parity() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let parity = Command::new("python3")
-        .arg(repo().join("../shared/tools/parity.py"))
+        .arg(corpus_tool("parity.py"))
         .arg(corpus().join("official.html"))
         .arg(&json)
         .output()
@@ -51,6 +55,7 @@ fn corpus_export_scores_100_percent_parity() {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_export_is_byte_identical_across_runs() {
     let (a, _) = export(&corpus());
     let (b, _) = export(&corpus());
@@ -58,6 +63,7 @@ fn corpus_export_is_byte_identical_across_runs() {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_sections_fields() {
     let (_, spec) = export(&corpus());
     assert_eq!(spec["schema"], "specbook/1");
@@ -96,6 +102,7 @@ fn corpus_sections_fields() {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_examples_fields() {
     let (_, spec) = export(&corpus());
     assert_eq!(spec["examples"].as_array().unwrap().len(), 183);
@@ -150,6 +157,7 @@ fn corpus_examples_fields() {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_evals_fields() {
     let (_, spec) = export(&corpus());
     let evals = spec["evals"].as_array().unwrap();
@@ -189,29 +197,83 @@ fn export_refuses_a_spec_with_errors() {
 }
 
 #[test]
+fn export_is_byte_identical_across_runs() {
+    let (a, _) = export(&repo());
+    let (b, _) = export(&repo());
+    assert!(a == b, "two exports differ");
+}
+
+/// A folder with `model_spec.md` (and eval prompts in `examples/`), and
+/// that file named alone, export the same spec without any `book.toml`.
+fn assert_layouts_agree(dir: &Path) -> Value {
+    let (folder_json, folder) = export(dir);
+    let (file_json, _) = export(&dir.join("model_spec.md"));
+    assert!(
+        folder_json == file_json,
+        "the folder and its model_spec.md export differently"
+    );
+    folder
+}
+
+#[test]
 fn single_file_and_model_spec_layouts_work_without_config() {
-    let (_, spec) = export(&corpus().join("model_spec.md"));
+    let dir = fixture("layouts/model_spec");
+    assert!(!dir.join("book.toml").exists());
+    let spec = assert_layouts_agree(&dir);
+    assert_eq!(spec["title"], "Overview");
+    let ids: Vec<&str> = spec["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["overview", "greet_warmly", "keep_answers_short"]);
+    assert_eq!(spec["sections"][1]["authority"], "user");
+    assert_eq!(spec["sections"][1]["parent"], "overview");
+    assert_eq!(
+        spec["sections"][2]["refs"],
+        serde_json::json!(["greet_warmly"])
+    );
+    assert_eq!(spec["examples"].as_array().unwrap().len(), 2);
+    let evals = spec["evals"].as_array().unwrap();
+    assert_eq!(evals.len(), 1);
+    assert_eq!(evals[0]["file"], "examples/x.md");
+    assert_eq!(evals[0]["sections"], serde_json::json!(["greet_warmly"]));
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_single_file_and_model_spec_layouts_work_without_config() {
+    let spec = assert_layouts_agree(&corpus());
     assert_eq!(spec["sections"].as_array().unwrap().len(), 80);
     assert_eq!(spec["title"], "Overview");
 }
 
-#[test]
-fn example_ids_are_stable_when_other_examples_change() {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = std::fs::read_to_string(corpus().join("model_spec.md")).unwrap();
-    std::fs::write(tmp.path().join("model_spec.md"), &src).unwrap();
-    let (_, before) = export(tmp.path());
-    // Insert a new example at the very start of a section, and edit another.
-    let marker = "## Follow all applicable instructions {#follow_all_applicable_instructions authority=root}\n";
-    let inserted =
-        format!("{marker}\n**Example**: a brand new example\n\n~~~xml\n<user>\nHi\n</user>\n~~~\n");
-    let edited = src.replacen(marker, &inserted, 1).replacen(
-        "**Example**: user/developer conflict: tutoring",
-        "**Example**: user/developer conflict: tutoring (edited)",
-        1,
+/// In `project` (a scratch copy), inserts a new example at the very start
+/// of the section headed by `heading` and retitles another example
+/// (`retitle.0` to `retitle.1`) in `file`: every other example keeps its id.
+fn assert_example_ids_survive_other_edits(
+    project: &Path,
+    file: &str,
+    heading: &str,
+    retitle: (&str, &str),
+) {
+    let path = project.join(file);
+    let src = std::fs::read_to_string(&path).unwrap();
+    let (_, before) = export(project);
+    let heading = format!("{heading}\n");
+    assert!(src.contains(&heading), "{file} has no line `{heading}`");
+    let inserted = format!(
+        "{heading}\n**Example**: a brand new example\n\n~~~xml\n<user>\nHi\n</user>\n~~~\n"
     );
-    std::fs::write(tmp.path().join("model_spec.md"), edited).unwrap();
-    let (_, after) = export(tmp.path());
+    let (from, to) = (
+        format!("**Example**: {}\n", retitle.0),
+        format!("**Example**: {}\n", retitle.1),
+    );
+    assert!(src.contains(&from), "{file} has no example `{}`", retitle.0);
+    let edited = src.replacen(&heading, &inserted, 1).replacen(&from, &to, 1);
+    std::fs::write(&path, edited).unwrap();
+    let (_, after) = export(project);
     let ids = |v: &Value| -> Vec<String> {
         v["examples"]
             .as_array()
@@ -222,11 +284,54 @@ fn example_ids_are_stable_when_other_examples_change() {
     };
     let (b, a) = (ids(&before), ids(&after));
     assert_eq!(a.len(), b.len() + 1);
-    let edited_id = b.iter().find(|id| id.contains("tutoring")).unwrap();
-    for id in b.iter().filter(|id| *id != edited_id) {
+    let edited_id = before["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["title"] == retitle.0)
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .expect("the retitled example is in spec.json");
+    let kept = b.iter().filter(|id| **id != edited_id).count();
+    assert!(kept + 1 == b.len() && kept > 1, "{b:?}");
+    for id in b.iter().filter(|id| **id != edited_id) {
         assert!(
             a.contains(id),
             "id `{id}` changed when another example was inserted or edited"
         );
     }
+}
+
+#[test]
+fn example_ids_are_stable_when_other_examples_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_sample_project(tmp.path());
+    assert_example_ids_survive_other_edits(
+        tmp.path(),
+        "content/02-chain-of-command.md",
+        "## Follow instructions in order of authority {#follow_in_order authority=root}",
+        (
+            "a user who claims to be the developer",
+            "a user who claims to be the developer (edited)",
+        ),
+    );
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_example_ids_are_stable_when_other_examples_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        corpus().join("model_spec.md"),
+        tmp.path().join("model_spec.md"),
+    )
+    .unwrap();
+    assert_example_ids_survive_other_edits(
+        tmp.path(),
+        "model_spec.md",
+        "## Follow all applicable instructions {#follow_all_applicable_instructions authority=root}",
+        (
+            "user/developer conflict: tutoring",
+            "user/developer conflict: tutoring (edited)",
+        ),
+    );
 }

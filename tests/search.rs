@@ -1,6 +1,9 @@
 //! Search index against the real corpus and the sample project.
 
+mod common;
+
 use std::path::Path;
+use std::process::Command;
 use std::sync::OnceLock;
 
 use specbook::model::Spec;
@@ -8,42 +11,54 @@ use specbook::search::{
     SEARCH_CSS, SEARCH_JS, SearchFile, Searcher, build_search_files, gzip_len, unwrap_data,
 };
 
-const CORPUS: &str = "../shared/corpus/model-spec-2025-12-18";
-
-fn corpus_path() -> Option<std::path::PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
-    p.exists().then_some(p)
-}
-
 fn load(p: &Path) -> specbook::pipeline::Loaded {
     let loaded = specbook::pipeline::load(p).unwrap();
     assert!(!loaded.diagnostics.has_errors());
     loaded
 }
 
-/// The corpus, its search files and a searcher over them: built once for
-/// all tests of this file.
-struct Corpus {
+/// A spec, its search files and a searcher over them.
+struct Index {
     spec: Spec,
     files: Vec<SearchFile>,
     searcher: Searcher,
 }
 
-fn corpus() -> Option<&'static Corpus> {
-    static CORPUS_INDEX: OnceLock<Option<Corpus>> = OnceLock::new();
-    CORPUS_INDEX
-        .get_or_init(|| {
-            let p = corpus_path()?;
-            let spec = load(&p).spec;
-            let files = build_search_files(&spec);
-            let searcher = Searcher::new(&files).unwrap();
-            Some(Corpus {
-                spec,
-                files,
-                searcher,
-            })
-        })
-        .as_ref()
+impl Index {
+    fn of(project: &Path) -> Index {
+        let spec = load(project).spec;
+        let files = build_search_files(&spec);
+        let searcher = Searcher::new(&files).unwrap();
+        Index {
+            spec,
+            files,
+            searcher,
+        }
+    }
+}
+
+/// The newest corpus release, indexed once for all tests of this file
+/// (panics when the corpus is absent: these tests are `#[ignore]`d).
+fn corpus() -> &'static Index {
+    static CORPUS_INDEX: OnceLock<Index> = OnceLock::new();
+    CORPUS_INDEX.get_or_init(|| Index::of(&common::corpus()))
+}
+
+/// The bundled sample project (`book.toml`, `content/`, `evals/`).
+fn sample() -> &'static Index {
+    static SAMPLE_INDEX: OnceLock<Index> = OnceLock::new();
+    SAMPLE_INDEX.get_or_init(|| Index::of(&common::repo()))
+}
+
+/// Node.js runs `static/search.js`; the suite needs it (`.ci/run` installs
+/// axe-core with npm, so it is there), so its absence fails, never skips.
+fn node() -> Command {
+    let found = Command::new("node").arg("--version").output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "Node.js is needed to run static/search.js: apt-get install -y nodejs"
+    );
+    Command::new("node")
 }
 
 fn plain(spec: &Spec, s: &str) -> String {
@@ -67,10 +82,10 @@ fn assert_mostly_found(what: &str, tried: usize, min: usize, misses: &[(String, 
     assert!(misses.len() * 50 <= tried, "{misses:?}");
 }
 
-#[test]
-fn corpus_rule_ids_come_first() {
-    let Some(c) = corpus() else { return };
+/// Every rule id, typed as a query, finds its own section first.
+fn assert_rule_ids_come_first(c: &Index) {
     let (spec, s) = (&c.spec, &c.searcher);
+    assert!(!spec.sections.is_empty());
     let mut misses = Vec::new();
     for (i, sec) in spec.sections.iter().enumerate() {
         let want = specbook::site::section_href(spec, i);
@@ -80,6 +95,19 @@ fn corpus_rule_ids_come_first() {
         }
     }
     assert!(misses.is_empty(), "{misses:?}");
+}
+
+#[test]
+fn sample_rule_ids_come_first() {
+    assert_rule_ids_come_first(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_rule_ids_come_first() {
+    let c = corpus();
+    assert_rule_ids_come_first(c);
+    let (spec, s) = (&c.spec, &c.searcher);
     // The issue's example: the id, and its distinctive word alone.
     let page = specbook::site::section_page(spec, spec.section_index["avoid_sycophancy"]);
     assert_eq!(
@@ -90,9 +118,9 @@ fn corpus_rule_ids_come_first() {
     assert!(syc.href.ends_with("#avoid_sycophancy"), "{syc:?}");
 }
 
-#[test]
-fn corpus_example_titles_find_their_example() {
-    let Some(c) = corpus() else { return };
+/// A distinctive example title (as a phrase) finds its example first;
+/// more than `min` titles are tried.
+fn assert_example_titles_find_their_example(c: &Index, min: usize) {
     let (spec, s) = (&c.spec, &c.searcher);
     let mut tried = 0;
     let mut misses = Vec::new();
@@ -126,12 +154,24 @@ fn corpus_example_titles_find_their_example() {
             misses.push((title.clone(), hits.first().map(|h| h.title.clone())));
         }
     }
-    assert_mostly_found("example titles, not first", tried, 300, &misses);
+    assert_mostly_found("example titles, not first", tried, min, &misses);
 }
 
 #[test]
+fn sample_example_titles_find_their_example() {
+    assert_example_titles_find_their_example(sample(), 20);
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_example_titles_find_their_example() {
+    assert_example_titles_find_their_example(corpus(), 300);
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_verdict_notes_find_their_example() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let (spec, s) = (&c.spec, &c.searcher);
     let mut tried = 0;
     let mut misses = Vec::new();
@@ -155,8 +195,9 @@ fn corpus_verdict_notes_find_their_example() {
 }
 
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_word_forms_typos_and_prefixes() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let s = &c.searcher;
     let docs = |q: &str| -> std::collections::BTreeSet<u32> {
         s.query(q).hits.iter().map(|h| h.doc).collect()
@@ -176,9 +217,7 @@ fn corpus_word_forms_typos_and_prefixes() {
 
 #[test]
 fn sample_project_finds_chinese() {
-    let loaded = load(Path::new(env!("CARGO_MANIFEST_DIR")));
-    let s = Searcher::new(&build_search_files(&loaded.spec)).unwrap();
-    let hits = s.query("隐私").hits;
+    let hits = sample().searcher.query("隐私").hits;
     assert!(!hits.is_empty());
     assert!(
         hits[0].href.starts_with("multilingual.html#"),
@@ -191,8 +230,9 @@ fn sample_project_finds_chinese() {
 /// Sizes against the issue's bars: what a browser fetches before the first
 /// result (index files + search.js, gzip) stays far under 80 KB.
 #[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn corpus_sizes() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let files = &c.files;
     let raw: usize = files.iter().map(|f| f.bytes.len()).sum();
     let gz: usize = files.iter().map(|f| gzip_len(&f.bytes)).sum();
@@ -223,19 +263,11 @@ fn corpus_sizes() {
     }
     assert!(worst < 80_000, "{worst}");
 }
+
 /// The browser engine (static/search.js, run by node) returns exactly the
-/// documents and scores of the Rust mirror, for a broad list of queries.
-#[test]
-fn js_engine_matches_rust() {
-    let Some(c) = corpus() else { return };
-    if std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("node not found: skipping the JS/Rust comparison");
-        return;
-    }
+/// documents and scores of the Rust mirror, for a broad list of queries
+/// and words of the spec's own vocabulary.
+fn assert_js_engine_matches_rust(c: &Index) {
     let files = &c.files;
     let dir = tempfile::tempdir().unwrap();
     for f in files {
@@ -307,7 +339,7 @@ fn js_engine_matches_rust() {
     let qpath = dir.path().join("queries.json");
     std::fs::write(&qpath, serde_json::to_vec(&queries).unwrap()).unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = std::process::Command::new("node")
+    let out = node()
         .arg(format!("{root}/bench/search/engine_node.js"))
         .arg(format!("{root}/static/search.js"))
         .arg(dir.path())
@@ -346,43 +378,21 @@ fn js_engine_matches_rust() {
     assert!(nonempty * 2 > compared);
 }
 
-/// Writes the search files of a spec into a built site (for the benchmark
-/// and manual checks): `SPECBOOK_SEARCH_SPEC=dir SPECBOOK_SEARCH_OUT=site
-/// cargo test --test search dump_search_files -- --ignored`.
 #[test]
-#[ignore]
-fn dump_search_files() {
-    let spec = std::env::var("SPECBOOK_SEARCH_SPEC").expect("SPECBOOK_SEARCH_SPEC");
-    let out = std::path::PathBuf::from(
-        std::env::var("SPECBOOK_SEARCH_OUT").expect("SPECBOOK_SEARCH_OUT"),
-    );
-    let loaded = specbook::pipeline::load(Path::new(&spec)).unwrap();
-    let files = build_search_files(&loaded.spec);
-    let _ = std::fs::remove_dir_all(out.join("search"));
-    for f in &files {
-        let path = out.join(&f.path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, &f.bytes).unwrap();
-    }
-    use specbook::search::{EXAMPLES_JS, SEARCH_CSS, SEARCH_JS};
-    std::fs::write(out.join("search.js"), SEARCH_JS).unwrap();
-    std::fs::write(out.join("search.css"), SEARCH_CSS).unwrap();
-    std::fs::write(out.join("examples.js"), EXAMPLES_JS).unwrap();
-    eprintln!("wrote {} search files into {}", files.len(), out.display());
+fn sample_js_engine_matches_rust() {
+    assert_js_engine_matches_rust(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_js_engine_matches_rust() {
+    assert_js_engine_matches_rust(corpus());
 }
 
 /// search.js's snippets escape HTML and mark matched word forms and CJK
 /// bigrams; facet counts leave each group's own filter out.
 #[test]
 fn js_snippets_and_facets() {
-    if std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("node not found: skipping");
-        return;
-    }
     let script = r#"
 const assert = require("assert");
 const S = require(process.argv[1]);
@@ -409,7 +419,7 @@ assert.strictEqual(F.label("chapter", "b"), "B");
 assert(F.html(r.counts, sel, new Set(), "x").includes('aria-pressed="true"'));
 console.log("ok");
 "#;
-    let out = std::process::Command::new("node")
+    let out = node()
         .arg("-e")
         .arg(script)
         .arg(format!("{}/static/search.js", env!("CARGO_MANIFEST_DIR")))

@@ -24,21 +24,9 @@ use serde_json::{Value, json};
 // Paths
 // ---------------------------------------------------------------------------
 
-/// The repository (the bundled sample project lives at its root).
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The real corpus, beside the repository (read-only; never copied).
-pub fn corpus_source() -> PathBuf {
-    let dir = repo().join("../shared/corpus/model-spec-2025-12-18");
-    assert!(
-        dir.join("model_spec.md").is_file(),
-        "the real corpus is missing: expected {} (a checkout of the shared corpus beside the repository)",
-        dir.display()
-    );
-    dir
-}
+// The repository (the bundled sample project lives at its root) and the
+// real corpus (optional: see `corpus` below).
+pub use crate::common::repo;
 
 /// Cargo's `target/` folder.
 pub fn target_dir() -> PathBuf {
@@ -127,14 +115,16 @@ static SAMPLE: LazyLock<Site> = LazyLock::new(|| {
         .unwrap_or_else(repo);
     Site::build("sample", &src)
 });
-static CORPUS: LazyLock<Site> = LazyLock::new(|| Site::build("corpus", &corpus_source()));
+static CORPUS: LazyLock<Site> = LazyLock::new(|| Site::build("corpus", &crate::common::corpus()));
 
 /// The bundled sample project (`book.toml`, `content/`, `evals/`).
 pub fn sample() -> &'static Site {
     &SAMPLE
 }
 
-/// The real corpus (`../shared/corpus/model-spec-2025-12-18`).
+/// The newest release of the real corpus (`../shared/corpus` or
+/// `$SPECBOOK_CORPUS`; read-only, never copied). Panics when it is absent:
+/// tests that use it are `#[ignore]`d and named `corpus_*`.
 pub fn corpus() -> &'static Site {
     &CORPUS
 }
@@ -735,11 +725,6 @@ impl Page {
         self.tab
             .call_method(NetworkSetCacheDisabled(json!({ "cacheDisabled": true })))
             .expect("Network.setCacheDisabled");
-    }
-
-    /// Also allows requests to another site of this test process.
-    pub fn allow(&mut self, site: &Site) {
-        self.allowed.push(site.origin());
     }
 
     pub fn viewport(&self, (width, height): (u32, u32)) {

@@ -9,11 +9,84 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The real Model Spec corpus beside the repository (read-only; never
-/// copied into the repo).
-pub fn corpus() -> PathBuf {
-    repo().join("../shared/corpus/model-spec-2025-12-18")
+// ---------------------------------------------------------------------------
+// The real Model Spec corpus (optional: tests that need it are `#[ignore]`d
+// with the reason below and carry `corpus` in their name; `.ci/run` runs
+// them when the corpus is there and names them as skipped when it is not).
+// ---------------------------------------------------------------------------
+
+/// Where the corpus is looked for when `$SPECBOOK_CORPUS` is not set.
+const DEFAULT_CORPUS: &str = "../shared/corpus";
+
+/// The folder holding the Model Spec releases (`model-spec-*` folders):
+/// `$SPECBOOK_CORPUS`, else `../shared/corpus` beside the repository.
+/// Read-only: tests only read it, and never copy its text into the repo.
+///
+/// Panics with a clear message when there is no release there, so a test
+/// that needs the corpus can never pass on nothing.
+pub fn corpus_root() -> PathBuf {
+    let (root, from) = match std::env::var_os("SPECBOOK_CORPUS") {
+        Some(dir) => (PathBuf::from(dir), "$SPECBOOK_CORPUS"),
+        None => (repo().join(DEFAULT_CORPUS), "the default location"),
+    };
+    if releases_in(&root).is_empty() {
+        panic!(
+            "the Model Spec corpus is missing: no `model-spec-*` folder with a model_spec.md in {} ({from}).\n\
+             This test needs it: put the corpus at ../shared/corpus beside the repository, or set \
+             SPECBOOK_CORPUS to a folder holding `model-spec-*` releases. Tests that need the corpus \
+             are #[ignore]d, and `.ci/run` lists them as skipped when it is absent.",
+            root.display()
+        );
+    }
+    root
 }
+
+/// Every release of the corpus (`model-spec-*` folders), oldest first (the
+/// names end in their date).
+pub fn corpus_releases() -> Vec<PathBuf> {
+    releases_in(&corpus_root())
+}
+
+/// The newest release of the corpus (e.g. `model-spec-2025-12-18`).
+pub fn corpus() -> PathBuf {
+    corpus_releases().pop().expect("corpus_root has a release")
+}
+
+/// A tool shipped beside the corpus (`../shared/tools/NAME`), such as
+/// `parity.py`; panics like `corpus_root` when it is absent.
+pub fn corpus_tool(name: &str) -> PathBuf {
+    let root = corpus_root();
+    let tool = root
+        .parent()
+        .map(|shared| shared.join("tools").join(name))
+        .filter(|p| p.is_file());
+    tool.unwrap_or_else(|| {
+        panic!(
+            "`tools/{name}` is missing beside the corpus folder {}",
+            root.display()
+        )
+    })
+}
+
+fn releases_in(root: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("model-spec-"))
+                && p.join("model_spec.md").is_file()
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+// ---------------------------------------------------------------------------
+// Projects of this repository
+// ---------------------------------------------------------------------------
 
 pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
