@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+use crate::authority::Scheme;
 use crate::diag::{Diagnostics, Location};
 
 pub const BOOK_TOML: &str = "book.toml";
@@ -66,6 +67,8 @@ struct SpecSection {
     eval_dir: Option<String>,
     /// Explicit order of the spec's markdown files, relative to `src`.
     files: Option<Vec<String>>,
+    /// The authority levels, highest first, and their former names.
+    authority: Option<crate::authority::SchemeToml>,
 }
 
 /// How the project was recognised.
@@ -98,6 +101,8 @@ pub struct Config {
     pub edit_url_template: Option<String>,
     /// Folder whose `templates/` and `static/` override the built-in theme.
     pub theme_dir: Option<PathBuf>,
+    /// The authority levels `authority=` may name (`[spec.authority]`).
+    pub authority: Scheme,
 }
 
 impl Config {
@@ -161,6 +166,7 @@ impl Config {
             git_repository_url: None,
             edit_url_template: None,
             theme_dir: None,
+            authority: Scheme::default(),
         }
     }
 
@@ -217,6 +223,23 @@ impl Config {
         cfg.git_repository_url = raw.output.html.git_repository_url;
         cfg.edit_url_template = raw.output.html.edit_url_template;
         cfg.theme_dir = Some(root.to_path_buf());
+        if let Some(table) = raw.spec.authority {
+            match Scheme::from_toml(table) {
+                Ok(scheme) => cfg.authority = scheme,
+                Err(e) => {
+                    let line = line_of_table(&text, "spec.authority");
+                    diags.error_at(
+                        &Location {
+                            file: BOOK_TOML.into(),
+                            line,
+                            col: usize::from(line > 0),
+                        },
+                        (line > 0).then(|| text.lines().nth(line - 1).unwrap_or("")),
+                        format!("[spec.authority]: {e}"),
+                    );
+                }
+            }
+        }
         Ok(cfg)
     }
 
@@ -231,4 +254,12 @@ impl Config {
             .collect();
         s.join("/")
     }
+}
+
+/// The 1-based line of a `[table]` header in `book.toml`, or 0.
+fn line_of_table(text: &str, table: &str) -> usize {
+    let header = format!("[{table}]");
+    text.lines()
+        .position(|l| l.trim() == header)
+        .map_or(0, |i| i + 1)
 }

@@ -5,9 +5,11 @@
 //! [`model::Spec`], which every [`outputs::Output`] reads (pages, search,
 //! `spec.json`) and writes through a [`sink::Sink`]. [`pipeline`] runs it.
 
+pub mod authority;
 pub mod cmd;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod export;
 pub mod link;
 pub mod load;

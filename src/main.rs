@@ -82,6 +82,21 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Compare two versions of a spec, rule by rule.
+    ///
+    /// Prints added, removed, renamed and changed rules (title, authority,
+    /// parent, text, examples) and eval prompts. Exits 0 whether or not
+    /// the versions differ, 2 when one cannot be read.
+    Diff {
+        /// The older version: a project folder, a Model Spec folder, or a
+        /// markdown file.
+        old: String,
+        /// The newer version, likewise.
+        new: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: specbook::cmd::diff::Format,
+    },
     /// Write the parsed spec as spec.json (see EXPORT.md).
     Export {
         /// Project folder, Model Spec folder, or a single markdown file.
@@ -99,6 +114,7 @@ fn main() -> ExitCode {
         Command::Check { dir, deny_warnings } => specbook::cmd::check::run(&dir, deny_warnings),
         Command::Build { dir, output } => specbook::cmd::build::run(&dir, output.as_deref()),
         Command::Init { dir, theme } => specbook::cmd::init::run(&dir, theme),
+        Command::Diff { old, new, format } => specbook::cmd::diff::run(&old, &new, format),
         Command::Export { dir, output } => specbook::cmd::export::run(&dir, output.as_deref()),
         Command::Serve {
             dir,
