@@ -26,6 +26,25 @@ struct BookToml {
     output: OutputSection,
     #[serde(default)]
     spec: SpecSection,
+    versions: Option<VersionsSection>,
+}
+
+/// `[versions]`: the project's own content is the current release; earlier
+/// ones come from a git revision or a folder.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct VersionsSection {
+    current: Option<String>,
+    #[serde(default)]
+    release: Vec<ReleaseToml>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleaseToml {
+    name: String,
+    rev: Option<String>,
+    dir: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -103,6 +122,37 @@ pub struct Config {
     pub theme_dir: Option<PathBuf>,
     /// The authority levels `authority=` may name (`[spec.authority]`).
     pub authority: Scheme,
+    /// The eval-prompt folder as configured, relative to the root (even
+    /// when it does not exist): what a release read with this layout uses.
+    eval_dir_name: PathBuf,
+    /// `[versions]`, if the project lists releases.
+    pub versions: Option<Versions>,
+}
+
+/// The releases of a spec (`[versions]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versions {
+    /// The label of the project's own content.
+    pub current: String,
+    /// Earlier releases, newest first, as listed.
+    pub releases: Vec<Release>,
+}
+
+/// One earlier release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    pub name: String,
+    pub source: ReleaseSource,
+    /// Where the entry is in `book.toml` (for messages about it).
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseSource {
+    /// A revision of the git repository that holds `book.toml`.
+    Rev(String),
+    /// A folder, absolute (resolved against the project root).
+    Dir(PathBuf),
 }
 
 impl Config {
@@ -121,6 +171,7 @@ impl Config {
                 layout: Layout::SingleFile,
                 files: Some(vec![path.to_path_buf()]),
                 eval_dir: examples.is_dir().then_some(examples),
+                eval_dir_name: PathBuf::from("examples"),
                 ..Config::defaults(root.clone(), root)
             });
         }
@@ -141,6 +192,7 @@ impl Config {
                 layout: Layout::ModelSpecRepo,
                 files: Some(vec![spec_file]),
                 eval_dir: examples.is_dir().then_some(examples),
+                eval_dir_name: PathBuf::from("examples"),
                 ..Config::defaults(path.to_path_buf(), path.to_path_buf())
             });
         }
@@ -167,7 +219,55 @@ impl Config {
             edit_url_template: None,
             theme_dir: None,
             authority: Scheme::default(),
+            eval_dir_name: PathBuf::from("evals"),
+            versions: None,
         }
+    }
+
+    /// This configuration for a release whose files sit under `root`: the
+    /// same layout (`src`, `files`, the eval folder) below another root,
+    /// unless `root` has a `book.toml` of its own, whose layout wins.
+    /// Everything that is not layout (title, theme, URLs, authority
+    /// levels) stays this project's: one site, one look.
+    pub fn for_release(&self, root: &Path, diags: &mut Diagnostics) -> Result<Config> {
+        let layout = if root.join(BOOK_TOML).is_file() {
+            Config::discover(root, diags)?
+        } else {
+            let rebase = |p: &Path| root.join(p.strip_prefix(&self.root).unwrap_or(p));
+            let eval_dir = root.join(&self.eval_dir_name);
+            Config {
+                root: root.to_path_buf(),
+                src: rebase(&self.src),
+                files: self
+                    .files
+                    .as_ref()
+                    .map(|fs| fs.iter().map(|f| rebase(f)).collect()),
+                eval_dir: eval_dir.is_dir().then_some(eval_dir),
+                ..self.clone()
+            }
+        };
+        Ok(Config {
+            layout: layout.layout,
+            root: layout.root,
+            src: layout.src,
+            files: layout.files,
+            eval_dir: layout.eval_dir,
+            eval_dir_name: layout.eval_dir_name,
+            versions: None,
+            ..self.clone()
+        })
+    }
+
+    /// The layout's paths relative to the root: what a git revision must
+    /// hold for a release read with this layout (`book.toml` included).
+    pub fn layout_paths(&self) -> Vec<PathBuf> {
+        let rel = |p: &Path| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf();
+        let mut out = vec![PathBuf::from(BOOK_TOML), self.eval_dir_name.clone()];
+        match &self.files {
+            Some(files) => out.extend(files.iter().map(|f| rel(f))),
+            None => out.push(rel(&self.src)),
+        }
+        out
     }
 
     fn from_book_toml(root: &Path, toml_path: &Path, diags: &mut Diagnostics) -> Result<Config> {
@@ -206,6 +306,8 @@ impl Config {
             .files
             .map(|fs| fs.into_iter().map(|f| src.join(f)).collect());
         cfg.eval_dir = eval_dir.is_dir().then_some(eval_dir);
+        cfg.eval_dir_name = PathBuf::from(raw.spec.eval_dir.as_deref().unwrap_or("evals"));
+        cfg.versions = raw.versions.map(|v| versions(v, root, &text, diags));
         cfg.title = raw.book.title;
         cfg.authors = raw.book.authors;
         cfg.description = raw.book.description;
@@ -262,4 +364,69 @@ fn line_of_table(text: &str, table: &str) -> usize {
     text.lines()
         .position(|l| l.trim() == header)
         .map_or(0, |i| i + 1)
+}
+
+/// `[versions]` resolved: each release with its source and its line. A
+/// release with neither or both of `rev` and `dir`, or a repeated name, is
+/// an error at its line (and left out).
+fn versions(raw: VersionsSection, root: &Path, text: &str, diags: &mut Diagnostics) -> Versions {
+    let current = raw.current.unwrap_or_else(|| "latest".into());
+    let mut releases: Vec<Release> = Vec::new();
+    let name_lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[versions.release]]")
+        .map(|(i, _)| i + 1)
+        .collect();
+    for (k, r) in raw.release.into_iter().enumerate() {
+        let line = name_lines.get(k).copied().unwrap_or(0);
+        let at = Location {
+            file: BOOK_TOML.into(),
+            line,
+            col: usize::from(line > 0),
+        };
+        let shown = (line > 0).then(|| text.lines().nth(line - 1).unwrap_or(""));
+        let source = match (r.rev, r.dir) {
+            (Some(rev), None) => ReleaseSource::Rev(rev),
+            (None, Some(dir)) => ReleaseSource::Dir(root.join(dir)),
+            _ => {
+                diags.error_at(
+                    &at,
+                    shown,
+                    format!(
+                        "release `{}` needs exactly one of `rev` (a git revision) and `dir` (a folder)",
+                        r.name
+                    ),
+                );
+                continue;
+            }
+        };
+        let bad_name = r.name.is_empty()
+            || r.name.starts_with('.')
+            || r.name.contains(['/', '\\'])
+            || r.name.chars().any(char::is_control)
+            || crate::site::RESERVED_DIRS.contains(&r.name.as_str());
+        if bad_name {
+            diags.error_at(
+                &at,
+                shown,
+                format!(
+                    "release name `{}` cannot be a folder of the site (not empty, no `/`, not one of {})",
+                    r.name.escape_debug(),
+                    crate::site::RESERVED_DIRS.join(", ")
+                ),
+            );
+            continue;
+        }
+        if r.name == current || releases.iter().any(|x| x.name == r.name) {
+            diags.error_at(&at, shown, format!("release `{}` is named twice", r.name));
+            continue;
+        }
+        releases.push(Release {
+            name: r.name,
+            source,
+            at,
+        });
+    }
+    Versions { current, releases }
 }

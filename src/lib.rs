@@ -23,3 +23,4 @@ pub mod search;
 pub mod serve;
 pub mod sink;
 pub mod site;
+pub mod versions;

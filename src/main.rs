@@ -88,11 +88,16 @@ enum Command {
     /// parent, text, examples) and eval prompts. Exits 0 whether or not
     /// the versions differ, 2 when one cannot be read.
     Diff {
-        /// The older version: a project folder, a Model Spec folder, or a
-        /// markdown file.
+        /// The older version: a folder (project, Model Spec folder) or a
+        /// markdown file; a release named in the project's `[versions]`; or
+        /// `git:REV`, a revision of the project's repository.
         old: String,
         /// The newer version, likewise.
         new: String,
+        /// The project whose `[versions]` and git repository OLD and NEW
+        /// may refer to.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        project: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: specbook::cmd::diff::Format,
@@ -114,7 +119,12 @@ fn main() -> ExitCode {
         Command::Check { dir, deny_warnings } => specbook::cmd::check::run(&dir, deny_warnings),
         Command::Build { dir, output } => specbook::cmd::build::run(&dir, output.as_deref()),
         Command::Init { dir, theme } => specbook::cmd::init::run(&dir, theme),
-        Command::Diff { old, new, format } => specbook::cmd::diff::run(&old, &new, format),
+        Command::Diff {
+            old,
+            new,
+            format,
+            project,
+        } => specbook::cmd::diff::run(&old, &new, format, &project),
         Command::Export { dir, output } => specbook::cmd::export::run(&dir, output.as_deref()),
         Command::Serve {
             dir,

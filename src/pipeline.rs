@@ -74,6 +74,12 @@ impl Loader {
     pub fn load(&mut self) -> Result<Loaded> {
         let mut diags = Diagnostics::new();
         let config = Config::discover(&self.path, &mut diags)?;
+        self.load_as(config, diags)
+    }
+
+    /// Loads with a configuration made elsewhere (a release's: the current
+    /// layout below another root), adding to `diags`.
+    pub fn load_as(&mut self, config: Config, mut diags: Diagnostics) -> Result<Loaded> {
         let sources = load_sources(&config, &mut diags)?;
         let spec = link_sources(&config, &sources, self.cache.as_mut(), &mut diags);
         Ok(Loaded {

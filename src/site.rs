@@ -11,6 +11,9 @@ pub const NOT_FOUND_PAGE: &str = "404.html";
 pub const SPEC_JSON: &str = "spec.json";
 pub const EVALS_DIR: &str = "evals";
 
+/// Folders of a site that a release or a language may not be named after.
+pub const RESERVED_DIRS: &[&str] = &[EVALS_DIR, "static", "search", "changes", "downloads"];
+
 /// The page of a top-level section (chapter): `chapter_id.html`.
 pub fn chapter_page(chapter_id: &str) -> String {
     format!("{chapter_id}.html")
