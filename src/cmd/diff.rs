@@ -81,7 +81,7 @@ impl Project {
                     col: 0,
                 },
             };
-            return Ok(self.release(config, &release, arg)?);
+            return self.release(config, &release, arg);
         }
         if let (Some(config), Some(v)) = (&self.config, versions) {
             if arg == v.current {
