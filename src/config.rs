@@ -10,9 +10,12 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use crate::diag::{Diagnostics, Location};
+use crate::render::markdown::safe_url;
 
 pub const BOOK_TOML: &str = "book.toml";
 pub const MODEL_SPEC_FILE: &str = "model_spec.md";
+/// Replaced by a section's source path in `edit-url-template`.
+pub const EDIT_URL_PLACEHOLDER: &str = "{path}";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -174,17 +177,7 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("{BOOK_TOML}: {e}"))?;
         for key in unknown {
             let leaf = key.rsplit('.').next().unwrap_or(&key);
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(leaf))
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            let at = Location {
-                file: BOOK_TOML.into(),
-                line,
-                col: usize::from(line > 0),
-            };
-            let shown = (line > 0).then(|| text.lines().nth(line - 1).unwrap_or(""));
+            let (at, shown) = key_location(&text, leaf);
             diags.warning_at(
                 &at,
                 shown,
@@ -209,13 +202,18 @@ impl Config {
         if let Some(dir) = raw.build.build_dir {
             cfg.build_dir = root.join(dir);
         }
-        cfg.site_url = raw
-            .output
-            .html
-            .site_url
-            .map(|u| u.trim_end_matches('/').to_owned() + "/");
-        cfg.git_repository_url = raw.output.html.git_repository_url;
-        cfg.edit_url_template = raw.output.html.edit_url_template;
+        let html = raw.output.html;
+        let mut url = |key, value| checked_url(&text, key, value, safe_url::is_allowed, diags);
+        cfg.site_url =
+            url("site-url", html.site_url).map(|u| u.trim_end_matches('/').to_owned() + "/");
+        cfg.git_repository_url = url("git-repository-url", html.git_repository_url);
+        cfg.edit_url_template = checked_url(
+            &text,
+            "edit-url-template",
+            html.edit_url_template,
+            |t| safe_url::template_is_allowed(t, EDIT_URL_PLACEHOLDER),
+            diags,
+        );
         cfg.theme_dir = Some(root.to_path_buf());
         Ok(cfg)
     }
@@ -232,3 +230,51 @@ impl Config {
         s.join("/")
     }
 }
+
+/// Where `key` is set in `book.toml` (its first line starting with it),
+/// and that line; line 0 when it cannot be found.
+fn key_location<'t>(text: &'t str, key: &str) -> (Location, Option<&'t str>) {
+    let found = text.lines().enumerate().find(|(_, l)| {
+        l.trim_start()
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with([' ', '\t', '=']) || rest.is_empty())
+    });
+    let (line, col, shown) = match found {
+        Some((i, l)) => (i + 1, l.len() - l.trim_start().len() + 1, Some(l)),
+        None => (0, 0, None),
+    };
+    let at = Location {
+        file: BOOK_TOML.into(),
+        line,
+        col,
+    };
+    (at, shown)
+}
+
+/// `value` if `allowed` accepts it; otherwise `None` and a warning at its
+/// line: a `book.toml` URL is written into every page as a link, and a
+/// `javascript:` one would run when clicked.
+fn checked_url(
+    text: &str,
+    key: &str,
+    value: Option<String>,
+    allowed: impl Fn(&str) -> bool,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let value = value?;
+    if allowed(&value) {
+        return Some(value);
+    }
+    let (at, shown) = key_location(text, key);
+    diags.warning_at(
+        &at,
+        shown,
+        format!(
+            "`{key}` = {value:?} is ignored: links may only use http, https, mailto or a relative URL"
+        ),
+    );
+    None
+}
+
+#[cfg(test)]
+mod tests;
