@@ -23,8 +23,7 @@ const QUOTE_CHARS: usize = 60;
 /// one raw-HTML finding per line (`<b>x</b>` is one problem, not two).
 pub fn prose_findings(src: &str) -> Vec<ProseFinding> {
     let mut out = Vec::new();
-    // Nothing can be a link or HTML without one of these.
-    if !src.contains(['<', ']']) {
+    if !may_have_findings(src) {
         return out;
     }
     let mut block: Option<(usize, String)> = None;
@@ -80,6 +79,30 @@ pub fn prose_findings(src: &str) -> Vec<ProseFinding> {
         }
     }
     out
+}
+
+/// A cheap, conservative test run before the markdown parse (most prose
+/// blocks have links, nearly all to `#id` or to the web): raw HTML and
+/// autolinks need a `<`; an inline link or image needs `](`, a reference
+/// definition `]:`, and the target after them decides. Only targets that
+/// plainly start with `#`, `http://`, `https://` or `mailto:` are passed;
+/// anything else (entities, escapes, control characters) is parsed.
+fn may_have_findings(src: &str) -> bool {
+    if src.contains('<') {
+        return true;
+    }
+    let plainly_allowed = |rest: &str| {
+        let rest = rest.trim_start_matches([' ', '\t', '\n', '\r']);
+        rest.starts_with('#')
+            || ["http://", "https://", "mailto:"].iter().any(|p| {
+                rest.get(..p.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(p))
+            })
+    };
+    ["](", "]:"].iter().any(|opener| {
+        src.match_indices(opener)
+            .any(|(i, _)| !plainly_allowed(&src[i + opener.len()..]))
+    })
 }
 
 /// `s` shortened for a one-line message, control characters made visible.

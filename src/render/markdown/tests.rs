@@ -182,3 +182,25 @@ fn check_reports_raw_html_and_refused_links_in_prose() {
     let ctl = prose_findings("[c](&#1;javascript:x)");
     assert!(ctl[0].message.contains("\\u{1}javascript:x"), "{ctl:#?}");
 }
+
+#[test]
+fn the_check_prefilter_never_skips_a_block_the_parser_would_warn_about() {
+    for src in [
+        "[a](#x) then [b](javascript:alert(1))",
+        "[a](\n  JAVASCRIPT:alert(1))",
+        "[a](javascript&#58;alert(1))",
+        "[a](javascript\\:alert(1))",
+        "[r]\n\n[r]:\n javascript:alert(1)",
+        "<javascript:alert(1)>",
+        "[x](https://ok.org) <b>bold</b>",
+    ] {
+        assert!(!prose_findings(src).is_empty(), "no finding for {src:?}");
+    }
+    for src in [
+        "[?](#x), [b](https://x.org) and [c](HTTP://y) and [m](mailto:a@b.c)",
+        "[r][k]\n\n[k]: https://x.org",
+        "A sentence: no links [^f00d].",
+    ] {
+        assert!(prose_findings(src).is_empty(), "{src:?}");
+    }
+}
