@@ -111,23 +111,68 @@ fn render_message_markdown(md: &str, link: &Linker<'_>) -> String {
     let (md, file_card) = file_card(md);
     out.push_str(&file_card);
     // Math first: typeset formulas become placeholders the markdown pass
-    // cannot touch, then are swapped back in.
+    // cannot touch, then are swapped back in. The placeholder characters
+    // are taken out of the text itself, so only ours are swapped.
     let mut formulas = Vec::new();
     let mut src = String::with_capacity(md.len());
     for piece in split_math(md) {
         match piece {
-            Piece::Text(t) => src.push_str(t),
+            Piece::Text(t) => src.extend(t.chars().map(|c| match c {
+                FORMULA_OPEN | FORMULA_CLOSE => char::REPLACEMENT_CHARACTER,
+                c => c,
+            })),
             Piece::Math { tex, display } => {
-                src.push_str(&format!("\u{E000}{}\u{E001}", formulas.len()));
+                src.push(FORMULA_OPEN);
+                src.push_str(&formulas.len().to_string());
+                src.push(FORMULA_CLOSE);
                 formulas.push(to_mathml(&unescape_markdown(tex), display));
             }
         }
     }
-    let mut html = render(&src, link, Flavor::Message);
-    for (i, f) in formulas.iter().enumerate() {
-        html = html.replace(&format!("\u{E000}{i}\u{E001}"), f);
+    let html = render(&src, link, Flavor::Message);
+    out.push_str(&put_back_formulas(&html, &formulas));
+    out
+}
+
+/// Private-use characters marking formula `N` as `\u{E000}N\u{E001}`.
+const FORMULA_OPEN: char = '\u{E000}';
+const FORMULA_CLOSE: char = '\u{E001}';
+
+/// Swaps each placeholder in `html` for its formula, but only in text: a
+/// placeholder inside a tag (a link title, an image's alt text, written
+/// from math the text put there) is dropped, since MathML in an attribute
+/// would end it and write markup of its own.
+fn put_back_formulas(html: &str, formulas: &[String]) -> String {
+    if formulas.is_empty() {
+        return html.to_owned();
     }
-    out.push_str(&html);
+    let mut out =
+        String::with_capacity(html.len() + formulas.iter().map(String::len).sum::<usize>());
+    let mut in_tag = false;
+    let mut rest = html;
+    while let Some(at) = rest.find([FORMULA_OPEN, '<', '>']) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let c = from.chars().next().unwrap_or(FORMULA_OPEN);
+        rest = &from[c.len_utf8()..];
+        if c != FORMULA_OPEN {
+            in_tag = c == '<';
+            out.push(c);
+            continue;
+        }
+        let Some(end) = rest.find(FORMULA_CLOSE) else {
+            continue;
+        };
+        let formula = rest[..end]
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| formulas.get(i));
+        rest = &rest[end + FORMULA_CLOSE.len_utf8()..];
+        if let (Some(f), false) = (formula, in_tag) {
+            out.push_str(f);
+        }
+    }
+    out.push_str(rest);
     out
 }
 

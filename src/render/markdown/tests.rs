@@ -204,3 +204,17 @@ fn the_check_prefilter_never_skips_a_block_the_parser_would_warn_about() {
         assert!(prose_findings(src).is_empty(), "{src:?}");
     }
 }
+
+#[test]
+fn formulas_are_put_back_in_text_only() {
+    let html = message(
+        "[x](https://a.org \"t \\\\( y \\\\)\") ![\\\\( z \\\\)](a.png) \\\\( w \\\\) and \u{E000}0\u{E001}",
+    );
+    // No MathML inside an attribute, where it would end it.
+    assert!(html.contains("title=\"t \">x</a>"), "{html}");
+    assert!(html.contains("alt=\"\""), "{html}");
+    assert_eq!(html.matches("<math").count(), 1, "{html}");
+    assert!(html.contains("<mi>w</mi>"), "{html}");
+    // The text's own placeholder characters are not ours.
+    assert!(html.contains("\u{FFFD}0\u{FFFD}"), "{html}");
+}
