@@ -269,18 +269,24 @@ fn hostile_payloads_stay_text_in_the_live_preview_overlay() {
     std::fs::write(
         &file,
         format!(
-            "{good}\n## Broken <script>alert(90)</script> {{#<img/src=x/onerror=alert(91)>}}\n\nSee [?](#<svg/onload=alert(92)>).\n"
+            "{good}\n## Broken <script>alert(90)</script> {{#<img src=x onerror=alert(91)>}}\n\nSee [?](#x<img/src/onerror=alert(92)>).\n"
         ),
     )
     .unwrap();
     b.page.wait_for_within(
-        "const box = $$('[role=alert]').find(b => vis(b) && b.textContent.includes('onerror=alert(91)'));
+        "const box = $$('[role=alert]').find(b => vis(b) && b.textContent.includes('01-hostile.md:'));
          return box ? box.textContent : false;",
-        "the error overlay quoting the broken heading",
+        "the error overlay naming content/01-hostile.md",
         Duration::from_secs(60),
     );
     b.assert_clean("the live-preview overlay");
-    b.assert_shows("the overlay", &["<img/src=x/onerror=alert(91)>"]);
+    b.assert_shows(
+        "the overlay",
+        &[
+            "<img src=x onerror=alert(91)>",
+            "#x<img/src/onerror=alert(92)>",
+        ],
+    );
     b.page.assert_only_local_requests();
 }
 
