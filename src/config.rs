@@ -11,9 +11,16 @@ use serde::Deserialize;
 
 use crate::authority::Scheme;
 use crate::diag::{Diagnostics, Location};
+use crate::render::markdown::safe_url;
+
+mod versions;
+
+pub use versions::{Release, ReleaseSource, Versions};
 
 pub const BOOK_TOML: &str = "book.toml";
 const MODEL_SPEC_FILE: &str = "model_spec.md";
+/// Replaced by a section's source path in `edit-url-template`.
+pub const EDIT_URL_PLACEHOLDER: &str = "{path}";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -26,25 +33,7 @@ struct BookToml {
     output: OutputSection,
     #[serde(default)]
     spec: SpecSection,
-    versions: Option<VersionsSection>,
-}
-
-/// `[versions]`: the project's own content is the current release; earlier
-/// ones come from a git revision or a folder.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-struct VersionsSection {
-    current: Option<String>,
-    #[serde(default)]
-    release: Vec<ReleaseToml>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReleaseToml {
-    name: String,
-    rev: Option<String>,
-    dir: Option<String>,
+    versions: Option<versions::VersionsSection>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -127,32 +116,6 @@ pub struct Config {
     eval_dir_name: PathBuf,
     /// `[versions]`, if the project lists releases.
     pub versions: Option<Versions>,
-}
-
-/// The releases of a spec (`[versions]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Versions {
-    /// The label of the project's own content.
-    pub current: String,
-    /// Earlier releases, newest first, as listed.
-    pub releases: Vec<Release>,
-}
-
-/// One earlier release.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Release {
-    pub name: String,
-    pub source: ReleaseSource,
-    /// Where the entry is in `book.toml` (for messages about it).
-    pub at: Location,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReleaseSource {
-    /// A revision of the git repository that holds `book.toml`.
-    Rev(String),
-    /// A folder, absolute (resolved against the project root).
-    Dir(PathBuf),
 }
 
 impl Config {
@@ -280,17 +243,7 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("{BOOK_TOML}: {e}"))?;
         for key in unknown {
             let leaf = key.rsplit('.').next().unwrap_or(&key);
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(leaf))
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            let at = Location {
-                file: BOOK_TOML.into(),
-                line,
-                col: usize::from(line > 0),
-            };
-            let shown = (line > 0).then(|| text.lines().nth(line - 1).unwrap_or(""));
+            let (at, shown) = key_location(&text, leaf);
             diags.warning_at(
                 &at,
                 shown,
@@ -307,7 +260,9 @@ impl Config {
             .map(|fs| fs.into_iter().map(|f| src.join(f)).collect());
         cfg.eval_dir = eval_dir.is_dir().then_some(eval_dir);
         cfg.eval_dir_name = PathBuf::from(raw.spec.eval_dir.as_deref().unwrap_or("evals"));
-        cfg.versions = raw.versions.map(|v| versions(v, root, &text, diags));
+        cfg.versions = raw
+            .versions
+            .map(|v| versions::versions(v, root, &text, diags));
         cfg.title = raw.book.title;
         cfg.authors = raw.book.authors;
         cfg.description = raw.book.description;
@@ -317,13 +272,18 @@ impl Config {
         if let Some(dir) = raw.build.build_dir {
             cfg.build_dir = root.join(dir);
         }
-        cfg.site_url = raw
-            .output
-            .html
-            .site_url
-            .map(|u| u.trim_end_matches('/').to_owned() + "/");
-        cfg.git_repository_url = raw.output.html.git_repository_url;
-        cfg.edit_url_template = raw.output.html.edit_url_template;
+        let html = raw.output.html;
+        let mut url = |key, value| checked_url(&text, key, value, safe_url::is_allowed, diags);
+        cfg.site_url =
+            url("site-url", html.site_url).map(|u| u.trim_end_matches('/').to_owned() + "/");
+        cfg.git_repository_url = url("git-repository-url", html.git_repository_url);
+        cfg.edit_url_template = checked_url(
+            &text,
+            "edit-url-template",
+            html.edit_url_template,
+            |t| safe_url::template_is_allowed(t, EDIT_URL_PLACEHOLDER),
+            diags,
+        );
         cfg.theme_dir = Some(root.to_path_buf());
         if let Some(table) = raw.spec.authority {
             match Scheme::from_toml(table) {
@@ -366,67 +326,50 @@ fn line_of_table(text: &str, table: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-/// `[versions]` resolved: each release with its source and its line. A
-/// release with neither or both of `rev` and `dir`, or a repeated name, is
-/// an error at its line (and left out).
-fn versions(raw: VersionsSection, root: &Path, text: &str, diags: &mut Diagnostics) -> Versions {
-    let current = raw.current.unwrap_or_else(|| "latest".into());
-    let mut releases: Vec<Release> = Vec::new();
-    let name_lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == "[[versions.release]]")
-        .map(|(i, _)| i + 1)
-        .collect();
-    for (k, r) in raw.release.into_iter().enumerate() {
-        let line = name_lines.get(k).copied().unwrap_or(0);
-        let at = Location {
-            file: BOOK_TOML.into(),
-            line,
-            col: usize::from(line > 0),
-        };
-        let shown = (line > 0).then(|| text.lines().nth(line - 1).unwrap_or(""));
-        let source = match (r.rev, r.dir) {
-            (Some(rev), None) => ReleaseSource::Rev(rev),
-            (None, Some(dir)) => ReleaseSource::Dir(root.join(dir)),
-            _ => {
-                diags.error_at(
-                    &at,
-                    shown,
-                    format!(
-                        "release `{}` needs exactly one of `rev` (a git revision) and `dir` (a folder)",
-                        r.name
-                    ),
-                );
-                continue;
-            }
-        };
-        let bad_name = r.name.is_empty()
-            || r.name.starts_with('.')
-            || r.name.contains(['/', '\\'])
-            || r.name.chars().any(char::is_control)
-            || crate::site::RESERVED_DIRS.contains(&r.name.as_str());
-        if bad_name {
-            diags.error_at(
-                &at,
-                shown,
-                format!(
-                    "release name `{}` cannot be a folder of the site (not empty, no `/`, not one of {})",
-                    r.name.escape_debug(),
-                    crate::site::RESERVED_DIRS.join(", ")
-                ),
-            );
-            continue;
-        }
-        if r.name == current || releases.iter().any(|x| x.name == r.name) {
-            diags.error_at(&at, shown, format!("release `{}` is named twice", r.name));
-            continue;
-        }
-        releases.push(Release {
-            name: r.name,
-            source,
-            at,
-        });
-    }
-    Versions { current, releases }
+/// Where `key` is set in `book.toml` (its first line starting with it),
+/// and that line; line 0 when it cannot be found.
+fn key_location<'t>(text: &'t str, key: &str) -> (Location, Option<&'t str>) {
+    let found = text.lines().enumerate().find(|(_, l)| {
+        l.trim_start()
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with([' ', '\t', '=']) || rest.is_empty())
+    });
+    let (line, col, shown) = match found {
+        Some((i, l)) => (i + 1, l.len() - l.trim_start().len() + 1, Some(l)),
+        None => (0, 0, None),
+    };
+    let at = Location {
+        file: BOOK_TOML.into(),
+        line,
+        col,
+    };
+    (at, shown)
 }
+
+/// `value` if `allowed` accepts it; otherwise `None` and a warning at its
+/// line: a `book.toml` URL is written into every page as a link, and a
+/// `javascript:` one would run when clicked.
+fn checked_url(
+    text: &str,
+    key: &str,
+    value: Option<String>,
+    allowed: impl Fn(&str) -> bool,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let value = value?;
+    if allowed(&value) {
+        return Some(value);
+    }
+    let (at, shown) = key_location(text, key);
+    diags.warning_at(
+        &at,
+        shown,
+        format!(
+            "`{key}` = {value:?} is ignored: links may only use http, https, mailto or a relative URL"
+        ),
+    );
+    None
+}
+
+#[cfg(test)]
+mod tests;

@@ -13,6 +13,7 @@ use crate::model::{
 };
 use crate::parse::ParsedFile;
 use crate::parse::inline::{InternalLink, plain_text, scan};
+use crate::render::markdown::prose_findings;
 
 /// Source lines for caret displays, by file path.
 pub struct SourceLines<'a> {
@@ -59,6 +60,7 @@ pub fn link(
         .unwrap_or_else(|| "Untitled spec".into());
     assign_example_ids(&mut spec);
     collect_references(&mut spec, lines, diags);
+    lint_prose_markup(&spec, lines, diags);
     link_evals(&mut spec, eval_files, lines, diags);
     spec
 }
@@ -346,6 +348,40 @@ fn section_references(
         }
     }
     (refs, cites)
+}
+
+/// Raw HTML and refused link targets in author prose: the page shows them
+/// as text (see `render::markdown`), `check` says where they are.
+fn lint_prose_markup(spec: &Spec, lines: &SourceLines<'_>, diags: &mut Diagnostics) {
+    let first = first_file(spec);
+    let blocks: Vec<(&str, &Span)> = spec
+        .preamble
+        .iter()
+        .map(|b| (first, b))
+        .chain(
+            spec.sections
+                .iter()
+                .flat_map(|s| s.blocks.iter().map(|b| (s.source.file.as_str(), b))),
+        )
+        .filter_map(|(file, b)| match b {
+            Block::Prose(span) | Block::Commentary(crate::model::Commentary { body: span, .. }) => {
+                Some((file, span))
+            }
+            Block::Example(_) => None,
+        })
+        .collect();
+    let found: Vec<Vec<(Location, String)>> = blocks
+        .par_iter()
+        .map(|&(file, span)| {
+            prose_findings(&span.text)
+                .into_iter()
+                .map(|f| (locate(file, span, f.offset), f.message))
+                .collect()
+        })
+        .collect();
+    for (at, message) in found.into_iter().flatten() {
+        diags.warning_at(&at, lines.line(&at), message);
+    }
 }
 
 fn first_file(spec: &Spec) -> &str {

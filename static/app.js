@@ -30,7 +30,14 @@
      static/toc.js (page size must not grow with the number of chapters),
      or, on the single page, drawn from the page's own sections; links are
      made relative to this page, the current chapter expanded ---- */
-  function esc(t) { return t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;"); }
+  /* Every string put into markup goes through esc: ids, titles and
+     badge classes come from the spec, which is data (an unknown
+     authority value may hold quotes and tags). */
+  function esc(t) {
+    return String(t).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
   function tocFromPage() {
     var root = { kids: [] }, stack = [{ level: 0, node: root }];
     $$("main section.section[id]").forEach(function (s) {
@@ -39,7 +46,7 @@
       var level = +h.tagName.charAt(1), own = $(".section-badges .badge.auth", s), badge = "";
       if (own) {
         var label = own.lastChild.textContent;
-        badge = '<span class="' + own.className + '" title="This section has ' + esc(label) + ' authority">' + esc(label) + "</span>";
+        badge = '<span class="' + esc(own.className) + '" title="This section has ' + esc(label) + ' authority">' + esc(label) + "</span>";
       } else if (s.getAttribute("data-agg")) {
         var agg = s.getAttribute("data-agg"), extra = +s.getAttribute("data-agg-extra") || 0;
         badge = '<span class="badge agg auth-' + esc(agg.toLowerCase()) + '" title="The highest authority principle in this section is ' + esc(agg) + '">' + esc(agg) +
@@ -83,7 +90,7 @@
         }
       }
     } else {
-      mount.innerHTML = '<p><a href="' + base + 'index.html">Table of contents</a></p>';
+      mount.innerHTML = '<p><a href="' + esc(base) + 'index.html">Table of contents</a></p>';
     }
   }
 

@@ -127,9 +127,10 @@
     }
 
     function badges(doc) {
-      var v = facets.values(doc), out = '<span class="sb-kind sb-kind-' + v.kind[0] + '">' + esc(L.kind[v.kind[0]]) + "</span>";
-      if (v.authority[0]) out += '<span class="badge auth-' + v.authority[0] + '">' + esc(facets.label("authority", v.authority[0])) + "</span>";
-      v.verdict.forEach(function (x) { out += '<span class="sb-verdict sb-v-' + x + '">' + esc(L.verdict[x]) + "</span>"; });
+      // Index values are data: escaped like text, also inside class names.
+      var v = facets.values(doc), out = '<span class="sb-kind sb-kind-' + esc(v.kind[0]) + '">' + esc(L.kind[v.kind[0]] || v.kind[0]) + "</span>";
+      if (v.authority[0]) out += '<span class="badge auth-' + esc(v.authority[0]) + '">' + esc(facets.label("authority", v.authority[0])) + "</span>";
+      v.verdict.forEach(function (x) { out += '<span class="sb-verdict sb-v-' + esc(x) + '">' + esc(L.verdict[x] || x) + "</span>"; });
       if (v.tag.length) out += '<span class="badge u18">U18</span>';
       return out;
     }

@@ -643,12 +643,12 @@
         '-glabel">' + esc(g[1]) + "</span>";
       vals.forEach(function (v) {
         var on = sel.has(v), n = counts[key].get(v) || 0;
-        out += '<button type="button" class="sb-chip sb-chip-' + key + " sb-v-" + esc(v) + '" data-g="' + key +
+        out += '<button type="button" class="sb-chip sb-chip-' + esc(key) + " sb-v-" + esc(v) + '" data-g="' + esc(key) +
           '" data-v="' + esc(v) + '" aria-pressed="' + on + '">' + esc(self.label(key, v)) +
           ' <span class="sb-count">' + n + "</span></button>";
       });
       var total = self.order(key).filter(function (v) { return counts[key].get(v) || sel.has(v); }).length;
-      if (total > vals.length) out += '<button type="button" class="sb-chip sb-chip-more" data-more="' + key + '">+' + (total - vals.length) + " more</button>";
+      if (total > vals.length) out += '<button type="button" class="sb-chip sb-chip-more" data-more="' + esc(key) + '">+' + (total - vals.length) + " more</button>";
       out += "</div>";
     });
     return out;
@@ -871,9 +871,10 @@
         var li = d.createElement("li");
         li.setAttribute("role", "none");
         li.className = "sb-hit sb-hit-" + v.kind[0];
-        var badges = '<span class="sb-kind sb-kind-' + v.kind[0] + '">' + esc(KIND_LABEL[v.kind[0]]) + "</span>";
-        if (v.authority[0]) badges += '<span class="badge auth-' + v.authority[0] + '">' + esc(st.facets.label("authority", v.authority[0])) + "</span>";
-        v.verdict.forEach(function (x) { badges += '<span class="sb-verdict sb-v-' + x + '">' + esc(VERDICT_LABEL[x]) + "</span>"; });
+        // Index values are data: escaped like text, also inside class names.
+        var badges = '<span class="sb-kind sb-kind-' + esc(v.kind[0]) + '">' + esc(KIND_LABEL[v.kind[0]] || v.kind[0]) + "</span>";
+        if (v.authority[0]) badges += '<span class="badge auth-' + esc(v.authority[0]) + '">' + esc(st.facets.label("authority", v.authority[0])) + "</span>";
+        v.verdict.forEach(function (x) { badges += '<span class="sb-verdict sb-v-' + esc(x) + '">' + esc(VERDICT_LABEL[x] || x) + "</span>"; });
         if (v.tag.length) badges += '<span class="badge u18">U18</span>';
         li.innerHTML = '<a class="sb-link" id="sb-opt-' + idx + '" role="option" aria-selected="false" tabindex="-1" href="' +
           esc(base + meta[1]) + '">' +

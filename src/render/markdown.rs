@@ -2,15 +2,50 @@
 //! bodies: one pulldown-cmark pass whose events are rewritten on the way
 //! (internal links resolved to their page, `[?]` titled, footnotes turned
 //! into eval-prompt links, code highlighted, math typeset).
+//!
+//! # What may reach the page as markup
+//!
+//! Nothing a spec contains runs in the built site. Two kinds of text:
+//!
+//! * **Author prose** (section text, the preamble, `!!! meta` commentary)
+//!   is markdown without raw HTML. The dialect's body text never holds any
+//!   (FORMAT.md 8), and a spec is reviewed like code but read like a
+//!   document: so raw HTML is *shown as text*, exactly as written, and
+//!   `specbook check` warns with its `file:line:col`. HTML comments alone
+//!   (`<!-- a note to other authors -->`) are dropped silently. An author
+//!   who wants markup writes markdown; a theme that wants widgets writes
+//!   templates.
+//! * **Data** (message bodies, verdict notes, example titles, eval
+//!   prompts, attributes, ids, footnote labels, headings, elision lines,
+//!   `book.toml` values) quotes what someone typed or configured. Markdown
+//!   in message bodies, notes and titles is rendered (the dialect relies on
+//!   it), but raw HTML, comments included, is always shown as text, never
+//!   dropped; everything else is escaped by the templates.
+//!
+//! In both, a link or image whose target is not on the allow-list of
+//! [`safe_url`] (http, https, mailto, relative) is not written as a link:
+//! its markdown source is shown as text. That covers inline links,
+//! autolinks and reference definitions, since the parser resolves all three
+//! to the same event (with character references already decoded).
 
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd, html};
+mod lint;
+mod message;
+pub mod safe_url;
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd, html};
 
 use super::highlight::highlight;
-use super::math::{Piece, split_math, to_mathml};
 use super::typography::smarten;
-use crate::model::{Message, Spec};
+use crate::model::Spec;
 use crate::parse::inline::markdown_options;
 use crate::site;
+
+pub use lint::{ProseFinding, prose_findings};
+pub use message::{decode_entities, render_message_body};
 
 /// How internal links are written on the page being rendered.
 #[derive(Debug, Clone, Copy)]
@@ -74,11 +109,14 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Whether raw HTML in the source is passed through (author prose) or
-/// shown as text (conversation content, which quotes what someone typed).
+/// Author prose, or one kind of data (see the module documentation).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Flavor {
+    /// Section text and commentary: HTML comments are dropped.
     Prose,
+    /// Example titles and verdict notes.
+    Data,
+    /// Message bodies: data whose code also holds entities (FORMAT.md 5.5).
     Message,
 }
 
@@ -87,9 +125,9 @@ pub fn render_prose(src: &str, link: &Linker<'_>) -> String {
     render(src, link, Flavor::Prose)
 }
 
-/// Inline HTML (no surrounding `<p>`) for titles and notes.
+/// Inline HTML (no surrounding `<p>`) for titles and notes, which are data.
 pub fn render_inline(src: &str, link: &Linker<'_>) -> String {
-    let html = render(src, link, Flavor::Prose);
+    let html = render(src, link, Flavor::Data);
     let t = html.trim_end();
     match t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_owned(),
@@ -98,32 +136,96 @@ pub fn render_inline(src: &str, link: &Linker<'_>) -> String {
 }
 
 fn render(src: &str, link: &Linker<'_>, flavor: Flavor) -> String {
-    let parser = Parser::new_ext(src, markdown_options());
-    let events = rewrite(parser, link, flavor);
+    let events = rewrite(src, link, flavor);
     let mut out = String::with_capacity(src.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
 }
 
+/// Raw HTML as the reader will see it: `None` when it is dropped (a whole
+/// comment in prose), else the text to show in its place.
+fn raw_html_as_text(html: &str, flavor: Flavor) -> Option<&str> {
+    (!(flavor == Flavor::Prose && is_comment(html))).then_some(html)
+}
+
+/// Whether `html` is one HTML comment and nothing else. Dropping it is safe
+/// either way (nothing dropped reaches the page); this only decides that
+/// text around or after a comment is never hidden.
+fn is_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.ends_with("-->") && t.find("-->") == Some(t.len() - 3)
+}
+
+/// A link or image target the page may not hold (see [`safe_url`]).
+fn refused_target(tag: &Tag<'_>) -> bool {
+    match tag {
+        Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => !safe_url::is_allowed(dest_url),
+        _ => false,
+    }
+}
+
 /// The event rewrite shared by every flavour.
-fn rewrite<'e>(parser: Parser<'e>, link: &Linker<'_>, flavor: Flavor) -> Vec<Event<'e>> {
+fn rewrite<'e>(src: &'e str, link: &Linker<'_>, flavor: Flavor) -> Vec<Event<'e>> {
     let mut out: Vec<Event<'e>> = Vec::new();
     // Pending internal link: its new href and the events inside it.
     let mut pending: Option<(String, Vec<Event<'e>>)> = None;
     let mut code: Option<(String, String)> = None;
-    for event in parser {
+    let mut html_block: Option<String> = None;
+    // Depth inside a refused link or image, whose events are replaced by
+    // its source text.
+    let mut refused = 0usize;
+    let parser = Parser::new_ext(src, markdown_options()).into_offset_iter();
+    for (event, range) in parser {
+        if refused > 0 {
+            match event {
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => refused += 1,
+                Event::End(TagEnd::Link | TagEnd::Image) => refused -= 1,
+                _ => {}
+            }
+            continue;
+        }
         if let Some((_, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    let (lang, text) = code.take().unwrap();
+                    let (lang, text) = code.take().unwrap_or_default();
                     out.push(Event::Html(code_block(&lang, &text, flavor).into()));
                 }
                 _ => {}
             }
             continue;
         }
+        if let Some(block) = &mut html_block {
+            match event {
+                Event::Html(t) | Event::Text(t) => block.push_str(&t),
+                Event::End(TagEnd::HtmlBlock) => {
+                    let block = html_block.take().unwrap_or_default();
+                    if let Some(text) = raw_html_as_text(&block, flavor) {
+                        let text = text.trim_end().to_owned();
+                        out.extend([
+                            Event::Start(Tag::Paragraph),
+                            Event::Text(text.into()),
+                            Event::End(TagEnd::Paragraph),
+                        ]);
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
         let event = match event {
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(String::new());
+                continue;
+            }
+            Event::Html(t) | Event::InlineHtml(t) => match raw_html_as_text(&t, flavor) {
+                Some(_) => Event::Text(t),
+                None => continue,
+            },
+            Event::Start(tag) if refused_target(&tag) => {
+                refused = 1;
+                Event::Text(source_text(src, range))
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -157,7 +259,9 @@ fn rewrite<'e>(parser: Parser<'e>, link: &Linker<'_>, flavor: Flavor) -> Vec<Eve
                 continue;
             }
             Event::End(TagEnd::Link) if pending.is_some() => {
-                let (href, mut inner) = pending.take().unwrap();
+                let Some((href, mut inner)) = pending.take() else {
+                    continue;
+                };
                 let label: String = inner
                     .iter()
                     .filter_map(|e| match e {
@@ -184,7 +288,6 @@ fn rewrite<'e>(parser: Parser<'e>, link: &Linker<'_>, flavor: Flavor) -> Vec<Eve
             }
             Event::FootnoteReference(label) => Event::Html(eval_ref(&label, link).into()),
             Event::Code(t) if flavor == Flavor::Message => Event::Code(decode_entities(&t).into()),
-            Event::Html(t) | Event::InlineHtml(t) if flavor == Flavor::Message => Event::Text(t),
             other => other,
         };
         match &mut pending {
@@ -196,6 +299,11 @@ fn rewrite<'e>(parser: Parser<'e>, link: &Linker<'_>, flavor: Flavor) -> Vec<Eve
         out.extend(inner);
     }
     out
+}
+
+/// A construct's markdown source, shown as text in its place.
+fn source_text(src: &str, range: Range<usize>) -> CowStr<'_> {
+    CowStr::Borrowed(src.get(range).unwrap_or_default())
 }
 
 /// A footnote citation: a small link to the eval-prompt page, or a muted
@@ -226,207 +334,4 @@ fn code_block(lang: &str, text: &str, flavor: Flavor) -> String {
     };
     let body = highlight(&text, lang).unwrap_or_else(|| escape(&text));
     format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
-}
-
-/// The dialect writes entities inside conversations (`&lt;`, `&quot;`) and
-/// means the characters, in code too (FORMAT.md 5.5).
-pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&apos;", "'")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
-}
-
-/// The body of a message, drawn by its kind (FORMAT.md 5.4, 5.5).
-pub fn render_message_body(msg: &Message, link: &Linker<'_>) -> String {
-    let text = msg.content.text.as_str();
-    if msg.attr("recipient").is_some() {
-        return format!(
-            "<pre class=\"tool-call\"><code>{}</code></pre>",
-            escape(&decode_entities(text))
-        );
-    }
-    if msg.role == "tool" {
-        return format!(
-            "<pre class=\"tool-output\">{}</pre>",
-            escape(&decode_entities(text))
-        );
-    }
-    let mut out = String::new();
-    for segment in split_segments(text) {
-        match segment {
-            Segment::Markdown(md) => out.push_str(&render_message_markdown(md, link)),
-            Segment::Untrusted(body) => out.push_str(&format!(
-                "<div class=\"untrusted\"><div class=\"untrusted-label\">Untrusted content</div><pre>{}</pre></div>",
-                escape(&decode_entities(body.trim_matches('\n')))
-            )),
-            Segment::Settings(body) => {
-                out.push_str("<div class=\"settings\"><div class=\"settings-label\">Settings</div><dl>");
-                for line in body.lines().filter(|l| !l.trim().is_empty()) {
-                    let (k, v) = line.split_once(':').unwrap_or((line, ""));
-                    out.push_str(&format!("<dt>{}</dt><dd>{}</dd>", escape(k.trim()), escape(v.trim())));
-                }
-                out.push_str("</dl></div>");
-            }
-        }
-    }
-    out
-}
-
-enum Segment<'a> {
-    Markdown(&'a str),
-    Untrusted(&'a str),
-    Settings(&'a str),
-}
-
-/// Splits out `<untrusted>` and `<settings>` blocks (tags on their own lines).
-fn split_segments(text: &str) -> Vec<Segment<'_>> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    loop {
-        let next = [
-            ("<untrusted>", "</untrusted>"),
-            ("<settings>", "</settings>"),
-        ]
-        .into_iter()
-        .filter_map(|(o, c)| rest.find(o).map(|i| (i, o, c)))
-        .min_by_key(|(i, _, _)| *i);
-        let Some((start, open, close)) = next else {
-            break;
-        };
-        let Some(end) = rest[start..].find(close) else {
-            break;
-        };
-        if !rest[..start].trim().is_empty() {
-            out.push(Segment::Markdown(&rest[..start]));
-        }
-        let body = &rest[start + open.len()..start + end];
-        out.push(if open == "<untrusted>" {
-            Segment::Untrusted(body)
-        } else {
-            Segment::Settings(body)
-        });
-        rest = &rest[start + end + close.len()..];
-    }
-    if !rest.trim().is_empty() {
-        out.push(Segment::Markdown(rest));
-    }
-    out
-}
-
-fn render_message_markdown(md: &str, link: &Linker<'_>) -> String {
-    let md = md.trim_matches('\n');
-    if is_verbatim(md) {
-        return format!(
-            "<pre class=\"verbatim\">{}</pre>",
-            escape(&decode_entities(md))
-        );
-    }
-    let mut out = String::new();
-    let (md, file_card) = file_card(md);
-    out.push_str(&file_card);
-    // Math first: typeset formulas become placeholders the markdown pass
-    // cannot touch, then are swapped back in.
-    let mut formulas = Vec::new();
-    let mut src = String::with_capacity(md.len());
-    for piece in split_math(md) {
-        match piece {
-            Piece::Text(t) => src.push_str(t),
-            Piece::Math { tex, display } => {
-                src.push_str(&format!("\u{E000}{}\u{E001}", formulas.len()));
-                formulas.push(to_mathml(&unescape_markdown(tex), display));
-            }
-        }
-    }
-    let mut html = render(&src, link, Flavor::Message);
-    for (i, f) in formulas.iter().enumerate() {
-        html = html.replace(&format!("\u{E000}{i}\u{E001}"), f);
-    }
-    out.push_str(&html);
-    out
-}
-
-/// Markdown backslash escapes inside math (`\\frac` → `\frac`, `\{` → `{`),
-/// as the markdown pass before MathJax would have applied them.
-fn unescape_markdown(tex: &str) -> String {
-    let mut out = String::with_capacity(tex.len());
-    let mut chars = tex.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
-            out.push(chars.next().unwrap());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A body of raw code (lines indented by four spaces outside any fence and
-/// no list that would explain them) is drawn verbatim, as the official page
-/// does (FORMAT.md 5.5).
-fn is_verbatim(md: &str) -> bool {
-    let mut in_fence = false;
-    let mut indented = false;
-    let mut has_list = false;
-    for line in md.lines() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        let indent = line.len() - t.len();
-        if indent < 4 && is_list_item(t) {
-            has_list = true;
-        }
-        if indent >= 4 && !t.is_empty() {
-            indented = true;
-        }
-    }
-    indented && !has_list
-}
-
-fn is_list_item(t: &str) -> bool {
-    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ") || {
-        let digits = t.chars().take_while(char::is_ascii_digit).count();
-        digits > 0 && t[digits..].starts_with(['.', ')'])
-    }
-}
-
-/// `[file: name.pdf caption]` as the first line becomes a file card.
-fn file_card(md: &str) -> (&str, String) {
-    let first = md.lines().next().unwrap_or("");
-    let Some(inner) = first
-        .strip_prefix("[file:")
-        .and_then(|r| r.trim_end().strip_suffix(']'))
-    else {
-        return (md, String::new());
-    };
-    let inner = inner.trim();
-    let (name, caption) = inner.split_once(' ').unwrap_or((inner, ""));
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    let (kind, label) = match ext.as_str() {
-        "pdf" => ("pdf", "PDF"),
-        "csv" | "xlsx" | "xls" | "tsv" => ("csv", "Spreadsheet"),
-        "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" => ("image", "Image"),
-        _ => ("file", "File"),
-    };
-    let caption_html = if caption.is_empty() {
-        String::new()
-    } else {
-        format!("<span class=\"file-caption\">({})</span>", escape(caption))
-    };
-    let card = format!(
-        "<div class=\"file-card file-{kind}\"><span class=\"file-name\">{}</span><span class=\"file-type\">{label}</span>{caption_html}</div>",
-        escape(name)
-    );
-    (md[first.len()..].trim_start_matches('\n'), card)
 }

@@ -9,13 +9,16 @@ use pulldown_latex::{Parser, RenderConfig, Storage, push_mathml};
 pub fn to_mathml(tex: &str, display: bool) -> String {
     let storage = Storage::new();
     let parser = Parser::new(tex, &storage);
+    // pulldown-latex writes the annotation as it is given: unescaped, the
+    // source's `<img ...>` would leave the <math> element and run.
+    let annotation = pulldown_cmark_escape_html(tex);
     let config = RenderConfig {
         display_mode: if display {
             DisplayMode::Block
         } else {
             DisplayMode::Inline
         },
-        annotation: Some(tex),
+        annotation: Some(&annotation),
         ..RenderConfig::default()
     };
     let mut out = String::new();
@@ -136,6 +139,27 @@ mod tests {
     #[test]
     fn multibyte_text_is_safe() {
         assert_eq!(split_math("can’t 🐰 \\\\(x\\\\)").len(), 2);
+    }
+
+    #[test]
+    fn tex_source_is_escaped_in_the_annotation_and_the_formula() {
+        for tex in [
+            "\\text{<img src=x onerror=alert(1)>}",
+            "x<y \\href{javascript:alert(2)}{z}",
+            "\\href{javascript:alert(3)}{z}",
+            "</annotation></semantics></math><img src=x onerror=alert(4)>",
+        ] {
+            for display in [false, true] {
+                let m = to_mathml(tex, display);
+                assert!(!m.contains("<img"), "{m}");
+                assert!(!m.contains("</math><"), "{m}");
+                assert!(
+                    !m.to_ascii_lowercase().contains("javascript:alert(2)\""),
+                    "{m}"
+                );
+                assert!(!m.contains("href="), "{m}");
+            }
+        }
     }
 
     #[test]

@@ -3,8 +3,14 @@
 /// Upper-cases the first letter of a title or note, and within its first
 /// word the first letter after each `/` or `-` (`root/developer` →
 /// `Root/Developer`, `nit-picking` → `Nit-Picking`). Operates on HTML
-/// text: characters inside tags are skipped.
+/// text: characters inside tags are skipped. Text that starts with code or
+/// with a quoted tag (`&lt;img ...`) is left as written: it quotes
+/// something exact.
 pub fn capitalize_first_word(html: &str) -> String {
+    let t = html.trim_start();
+    if t.starts_with("<code") || t.starts_with("&lt;") {
+        return html.to_owned();
+    }
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     let mut in_entity = false;
@@ -116,6 +122,17 @@ mod tests {
             capitalize_first_word("&quot;quoted&quot; text"),
             "&quot;Quoted&quot; text"
         );
+    }
+
+    #[test]
+    fn quoted_markup_and_code_keep_their_case() {
+        for html in [
+            "&lt;img src=x onerror=alert(1)&gt; hostile",
+            "&lt;script&gt;alert(2)&lt;/script&gt;",
+            "<code>snake_case</code> is wrong",
+        ] {
+            assert_eq!(capitalize_first_word(html), html);
+        }
     }
 
     #[test]

@@ -164,7 +164,9 @@ fn pid_dir_is_ours(name: &str) -> bool {
 }
 
 impl Site {
-    fn build(name: &'static str, src: &Path) -> Site {
+    /// Builds `src` with `specbook build` and serves it (also used by
+    /// `tests/hostile_browser.rs` for its own project).
+    pub fn build(name: &'static str, src: &Path) -> Site {
         let out = sites_root().join(name);
         let started = Instant::now();
         let res = Command::new(env!("CARGO_BIN_EXE_specbook"))
