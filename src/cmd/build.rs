@@ -19,6 +19,7 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
     let out = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| loaded.config.build_dir.clone());
+    output::check_output_folder(&out, &loaded)?;
     let staging = output::Staging::begin(&out)?;
     render_site_into(&loaded, &RenderOptions::default(), &staging)?;
     let files = staging.commit()?;

@@ -1,5 +1,7 @@
 //! The only place that writes files.
 
+mod guard;
+
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{Context, Result};
 
 use crate::render::Sink;
+
+pub use guard::check_output_folder;
 
 /// Writes a file through a temporary sibling and a rename, so a reader
 /// never sees it half-written and a failure leaves the old file intact.
