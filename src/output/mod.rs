@@ -1,18 +1,29 @@
-//! The only place that writes files.
+//! The only place that writes the site to disk.
+//!
+//! A build writes into a staging folder beside `OUT` and swaps it in only
+//! when every file is written ([`Staging`]), so a failed or killed build
+//! leaves the previous site as it was. The site's `.specbook-site` lists
+//! the files specbook wrote (its manifest): the next build replaces exactly
+//! those and keeps everything else the folder holds, such as a `CNAME`, a
+//! `downloads/` folder or a gh-pages worktree's `.git`.
 
+mod carry;
 mod guard;
+mod manifest;
+mod swap;
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::render::Sink;
+use manifest::Manifest;
 
 pub use guard::check_output_folder;
+pub use manifest::SITE_MARKER;
 
 /// Writes a file through a temporary sibling and a rename, so a reader
 /// never sees it half-written and a failure leaves the old file intact.
@@ -21,7 +32,13 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    // A temporary file is made private (0600); the file it becomes is not:
+    // the usual mode, less the umask, as any other file the build writes.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
     tmp.write_all(bytes)?;
     tmp.persist(path)
@@ -30,53 +47,40 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Marks a folder as a site specbook wrote, so a later build may replace it.
-pub const SITE_MARKER: &str = ".specbook-site";
-
 /// A site being written: files go into a temporary folder beside `out` as
 /// they are rendered ([`Sink`]), and [`Staging::commit`] swaps the folder in
-/// only when every file is written, so a failed build leaves the previous
-/// site intact. Dropping an uncommitted `Staging` removes the temporary
-/// folder. A non-empty `out` that specbook did not create is never replaced.
+/// only when every file is written, carrying over the files of the old
+/// site that specbook did not write. Dropping an uncommitted `Staging`
+/// removes the temporary folder. A non-empty `out` that specbook did not
+/// write is never replaced.
 pub struct Staging {
     out: PathBuf,
-    parent: PathBuf,
-    name: String,
+    beside: swap::Beside,
     tmp: tempfile::TempDir,
     /// Folders already created inside `tmp` (creating one costs a
     /// filesystem round trip; a site has hundreds of files in a dozen).
     dirs: Mutex<HashSet<PathBuf>>,
-    files: AtomicUsize,
+    /// Every file written so far: the manifest.
+    written: Mutex<BTreeSet<String>>,
 }
 
 impl Staging {
     /// Checks that `out` may be replaced and creates the temporary folder.
     pub fn begin(out: &Path) -> Result<Self> {
-        if out.exists() {
-            if !out.is_dir() {
-                anyhow::bail!("output `{}` exists and is not a folder", out.display());
-            }
-            let empty = std::fs::read_dir(out)?.next().is_none();
-            if !empty && !out.join(SITE_MARKER).is_file() {
-                anyhow::bail!(
-                    "refusing to replace `{}`: it is not empty and was not written by specbook (no `{SITE_MARKER}` file); choose another output folder or empty it",
-                    out.display()
-                );
-            }
-        }
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+        let out = guard::resolve(out);
+        let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+            bail!("cannot build into `{}`", out.display());
         };
-        std::fs::create_dir_all(&parent)
+        let beside = swap::Beside {
+            parent: parent.to_path_buf(),
+            name: name.to_string_lossy().into_owned(),
+        };
+        previous_site(&out)?;
+        std::fs::create_dir_all(parent)
             .with_context(|| format!("failed to create `{}`", parent.display()))?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "site".into());
         let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.specbook-tmp-"))
-            .tempdir_in(&parent)
+            .prefix(&beside.staging_prefix())
+            .tempdir_in(parent)
             .with_context(|| {
                 format!(
                     "failed to create a temporary folder in `{}`",
@@ -84,61 +88,96 @@ impl Staging {
                 )
             })?;
         Ok(Staging {
-            out: out.to_path_buf(),
-            parent,
-            name,
+            out,
+            beside,
             tmp,
             dirs: Mutex::new(HashSet::new()),
-            files: AtomicUsize::new(0),
+            written: Mutex::new(BTreeSet::new()),
         })
     }
 
     /// Swaps the written site in for `out`; returns how many files it has.
     pub fn commit(self) -> Result<usize> {
-        std::fs::write(
-            self.tmp.path().join(SITE_MARKER),
-            "This folder was written by specbook; `specbook build` may replace it.\n",
+        let written = std::mem::take(&mut *self.written.lock().map_err(poisoned)?);
+        let staged = self.tmp.path();
+        write_file_atomic(
+            &staged.join(SITE_MARKER),
+            manifest::render(&written).as_bytes(),
         )?;
+        let old = previous_site(&self.out)?;
+        if let Some(ours) = &old {
+            if *ours == Manifest::Unknown && self.out.join(SITE_MARKER).is_file() {
+                warn(&format!(
+                    "`{}` was written by an older specbook, whose `{SITE_MARKER}` lists no files: every file there that this build does not write is kept (delete stale pages by hand)",
+                    self.out.display()
+                ));
+            }
+            carry::link_user_files(&self.out, ours, staged, &written)?
+                .iter()
+                .for_each(warn);
+        }
         let Staging {
-            out,
-            parent,
-            name,
-            tmp,
-            files,
-            ..
+            out, beside, tmp, ..
         } = self;
         let staged = tmp.keep();
-        if out.exists() {
-            let old = parent.join(format!(".{name}.specbook-old-{}", std::process::id()));
-            std::fs::rename(&out, &old)
-                .with_context(|| format!("failed to move the old `{}` aside", out.display()))?;
-            if let Err(e) = std::fs::rename(&staged, &out) {
-                let _ = std::fs::rename(&old, &out);
+        let aside = match swap::swap_in(&staged, &out, &beside) {
+            Ok(aside) => aside,
+            Err(e) => {
                 let _ = std::fs::remove_dir_all(&staged);
-                return Err(e).with_context(|| {
-                    format!("failed to move the new site into `{}`", out.display())
-                });
+                return Err(e);
             }
-            std::fs::remove_dir_all(&old)
-                .with_context(|| format!("failed to remove the old site at `{}`", old.display()))?;
-        } else if let Err(e) = std::fs::rename(&staged, &out) {
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e)
-                .with_context(|| format!("failed to move the new site into `{}`", out.display()));
+        };
+        if let Some(aside) = aside {
+            let ours = old.unwrap_or(Manifest::Unknown);
+            swap::retire(&aside, &out, &ours, &beside)
+                .iter()
+                .for_each(warn);
         }
-        Ok(files.into_inner())
+        Ok(written.len())
     }
+}
+
+/// What `out` holds now: `None` for nothing (missing or empty), else what
+/// its manifest says is specbook's. Refuses a folder specbook did not
+/// write.
+fn previous_site(out: &Path) -> Result<Option<Manifest>> {
+    let meta = match std::fs::symlink_metadata(out) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("failed to inspect `{}`", out.display())),
+    };
+    if !meta.is_dir() {
+        bail!("output `{}` exists and is not a folder", out.display());
+    }
+    if let Some(manifest) = Manifest::read(out)? {
+        return Ok(Some(manifest));
+    }
+    let empty = std::fs::read_dir(out)
+        .with_context(|| format!("failed to list `{}`", out.display()))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(None);
+    }
+    bail!(
+        "refusing to replace `{}`: it is not empty and was not written by specbook (no `{SITE_MARKER}` file); choose another output folder or empty it",
+        out.display()
+    )
+}
+
+fn warn(message: &String) {
+    eprintln!("warning: {message}");
+}
+
+fn poisoned<T>(_: T) -> anyhow::Error {
+    anyhow::anyhow!("a writing thread panicked")
 }
 
 impl Sink for Staging {
     fn put(&self, rel: String, bytes: Vec<u8>) -> Result<()> {
         let path = self.tmp.path().join(&rel);
         if let Some(dir) = path.parent() {
-            let known = self
-                .dirs
-                .lock()
-                .map_err(|_| anyhow::anyhow!("a writing thread panicked"))?
-                .contains(dir);
+            let known = self.dirs.lock().map_err(poisoned)?.contains(dir);
             if !known {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("failed to create `{}`", dir.display()))?;
@@ -149,7 +188,7 @@ impl Sink for Staging {
         }
         std::fs::write(&path, bytes)
             .with_context(|| format!("failed to write `{}`", path.display()))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
+        self.written.lock().map_err(poisoned)?.insert(rel);
         Ok(())
     }
 }

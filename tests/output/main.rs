@@ -3,6 +3,7 @@
 //! sources or foreign files are refused, and an interrupted build (even one
 //! killed with SIGKILL) leaves the previous site intact.
 
+mod carry;
 #[path = "../common/mod.rs"]
 mod common;
 mod refusals;
@@ -12,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::*;
+
+const MARKER: &str = ".specbook-site";
 
 /// Every file and symlink under `root` (hidden ones and `.git` included), by
 /// relative path; a symlink reads as `-> target`, an empty folder as `/`.
@@ -49,7 +52,36 @@ fn assert_built(run: &Output) {
     assert!(run.status.success(), "build failed:\n{}", text(&run.stderr));
 }
 
+/// The relative paths the site's manifest names.
+fn manifest(out: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(out.join(MARKER)).unwrap();
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Entries of `dir` whose names look like specbook's temporary folders.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("specbook-"))
+        .collect()
+}
+
 fn write(path: &Path, bytes: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
+}
+
+/// A temporary folder holding a copy of the sample project (`proj/`) and
+/// its site built into `site/`.
+fn sample_site() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("proj");
+    copy_sample_project(&proj);
+    let out = tmp.path().join("site");
+    assert_built(&build_to(&proj, &out));
+    (tmp, proj, out)
 }

@@ -67,9 +67,11 @@ fn a_build_folder_inside_the_sources_is_never_read_as_source() {
     let check = specbook(&["check", proj.to_str().unwrap()]);
     assert!(check.status.success(), "{}", text(&check.stderr));
     assert_built(&specbook(&["build", proj.to_str().unwrap()]));
+    assert_eq!(std::fs::read(book.join("downloads/notes.md")).unwrap(), dup);
     // Nor is another specbook site under the sources, given with -o.
     let site = proj.join("site2");
     assert_built(&build_to(&proj, &site));
     write(&site.join("notes.md"), dup);
     assert_built(&build_to(&proj, &site));
+    assert!(site.join("notes.md").is_file());
 }
