@@ -56,7 +56,10 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub struct Staging {
     out: PathBuf,
     beside: swap::Beside,
+    /// Declared before the lock: the folder is removed before the lock,
+    /// which keeps other builds from clearing it, is released.
     tmp: tempfile::TempDir,
+    _lock: swap::FolderLock,
     /// Folders already created inside `tmp` (creating one costs a
     /// filesystem round trip; a site has hundreds of files in a dozen).
     dirs: Mutex<HashSet<PathBuf>>,
@@ -66,6 +69,8 @@ pub struct Staging {
 
 impl Staging {
     /// Checks that `out` may be replaced and creates the temporary folder.
+    /// Clears first what builds into the same folder that were killed left
+    /// beside it.
     pub fn begin(out: &Path) -> Result<Self> {
         let out = guard::resolve(out);
         let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
@@ -75,6 +80,9 @@ impl Staging {
             parent: parent.to_path_buf(),
             name: name.to_string_lossy().into_owned(),
         };
+        if parent.is_dir() {
+            swap::recover(&beside, &out)?.iter().for_each(warn);
+        }
         previous_site(&out)?;
         std::fs::create_dir_all(parent)
             .with_context(|| format!("failed to create `{}`", parent.display()))?;
@@ -87,10 +95,12 @@ impl Staging {
                     parent.display()
                 )
             })?;
+        let lock = swap::lock(tmp.path());
         Ok(Staging {
             out,
             beside,
             tmp,
+            _lock: lock,
             dirs: Mutex::new(HashSet::new()),
             written: Mutex::new(BTreeSet::new()),
         })
@@ -117,7 +127,11 @@ impl Staging {
                 .for_each(warn);
         }
         let Staging {
-            out, beside, tmp, ..
+            out,
+            beside,
+            tmp,
+            _lock,
+            ..
         } = self;
         let staged = tmp.keep();
         let aside = match swap::swap_in(&staged, &out, &beside) {

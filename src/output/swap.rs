@@ -1,11 +1,13 @@
-//! Swapping the staged site in for the output folder.
+//! Swapping the staged site in for the output folder, and clearing up what
+//! builds that were killed half-way left beside it.
 //!
 //! Beside `OUT` specbook only ever makes `.OUT.specbook-tmp-*` (a site
-//! being written) and, for a moment,
+//! being written, locked by its build while it runs) and, for a moment,
 //! `.OUT.specbook-old-*` (the previous site on its way out, whose user
 //! files are moved into the new site before it is removed).
 
 use std::collections::BTreeSet;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -47,6 +49,21 @@ impl Beside {
             .find(|p| std::fs::symlink_metadata(p).is_err())
             .unwrap_or_else(|| self.parent.join(format!("{}.specbook-kept", self.name)))
     }
+}
+
+/// A lock on a folder, held while the value lives: a build holds its
+/// staging folder's, so that no other build clears it as stale. Where the
+/// file system has no locks, there is none (and no stale folder is cleared).
+pub struct FolderLock(#[allow(dead_code)] Option<File>);
+
+pub fn lock(dir: &Path) -> FolderLock {
+    FolderLock(try_lock(dir))
+}
+
+fn try_lock(dir: &Path) -> Option<File> {
+    let file = File::open(dir).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
 }
 
 /// Puts `staged` where `out` is. Returns where the previous folder went,
@@ -122,6 +139,12 @@ fn keep_aside(old: &Path, stuck: &[PathBuf], beside: &Beside) -> Option<String> 
         Ok(()) => kept,
         Err(_) => old.to_path_buf(),
     };
+    if stuck.is_empty() {
+        return Some(format!(
+            "the site an interrupted build moved aside is kept in `{}`: the output folder is no longer a specbook site, so its files were not moved back",
+            at.display()
+        ));
+    }
     Some(format!(
         "{} file(s) of the previous site could not be moved into the new one, as something the build wrote is in their way ({}{}); they are kept in `{}`",
         stuck.len(),
@@ -133,4 +156,62 @@ fn keep_aside(old: &Path, stuck: &[PathBuf], beside: &Beside) -> Option<String> 
         },
         at.display()
     ))
+}
+
+/// Clears what killed builds into `out` left beside it: a previous site
+/// moved aside goes back when `out` is missing, else its user files move
+/// into `out`; an unfinished staging folder (only ever specbook's files
+/// and links to files `out` still holds) is removed. Folders still locked
+/// belong to a running build and are left alone. Returns warnings.
+pub fn recover(beside: &Beside, out: &Path) -> Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&beside.parent) else {
+        return Ok(warnings);
+    };
+    let (staging, old) = (beside.staging_prefix(), beside.old_prefix());
+    let mut found: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let is_old = name.starts_with(&old);
+            (is_old || name.starts_with(&staging)).then(|| (e.path(), is_old))
+        })
+        .collect();
+    found.sort();
+    for (path, is_old) in found {
+        let Some(_lock) = try_lock(&path) else {
+            continue;
+        };
+        if !is_old {
+            if let Err(e) = std::fs::remove_dir_all(&path) {
+                warnings.push(format!(
+                    "could not remove `{}`, left by an interrupted build: {e}",
+                    path.display()
+                ));
+            }
+            continue;
+        }
+        if std::fs::symlink_metadata(out).is_err() {
+            std::fs::rename(&path, out).with_context(|| {
+                format!(
+                    "failed to restore the previous site into `{}`",
+                    out.display()
+                )
+            })?;
+            warnings.push(format!(
+                "restored the previous site into `{}` (a build was interrupted while swapping it out)",
+                out.display()
+            ));
+            continue;
+        }
+        let ours = Manifest::read(&path)?.unwrap_or(Manifest::Unknown);
+        if Manifest::read(out)?.is_some() {
+            warnings.extend(retire(&path, out, &ours, beside));
+        } else {
+            // `out` is no site of ours any more: leave its contents alone.
+            warnings.extend(keep_aside(&path, &[], beside));
+        }
+    }
+    Ok(warnings)
 }

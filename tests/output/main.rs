@@ -6,9 +6,10 @@
 mod carry;
 #[path = "../common/mod.rs"]
 mod common;
+mod interrupted;
 mod refusals;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
