@@ -20,7 +20,10 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| loaded.config.build_dir.clone());
     output::check_output_folder(&out, &loaded)?;
-    let staging = output::Staging::begin(&out)?;
+    let options = output::StagingOptions {
+        root_files: loaded.config.root_files_dir(),
+    };
+    let staging = output::Staging::begin_with(&out, &options)?;
     render_site_into(&loaded, &RenderOptions::default(), &staging)?;
     let files = staging.commit()?;
     eprintln!(

@@ -10,6 +10,7 @@
 mod carry;
 mod guard;
 mod manifest;
+mod root_files;
 mod swap;
 
 use std::collections::{BTreeSet, HashSet};
@@ -21,9 +22,11 @@ use anyhow::{Context, Result, bail};
 
 use crate::render::Sink;
 use manifest::Manifest;
+use root_files::RootFile;
 
 pub use guard::check_output_folder;
 pub use manifest::SITE_MARKER;
+pub use root_files::ROOT_FILES_DIR;
 
 /// Writes a file through a temporary sibling and a rename, so a reader
 /// never sees it half-written and a failure leaves the old file intact.
@@ -47,6 +50,13 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// How a build treats its output folder.
+#[derive(Debug, Clone, Default)]
+pub struct StagingOptions {
+    /// The project's `static/root/`, whose files go to the site's root.
+    pub root_files: Option<PathBuf>,
+}
+
 /// A site being written: files go into a temporary folder beside `out` as
 /// they are rendered ([`Sink`]), and [`Staging::commit`] swaps the folder in
 /// only when every file is written, carrying over the files of the old
@@ -56,6 +66,7 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub struct Staging {
     out: PathBuf,
     beside: swap::Beside,
+    root_files: Vec<RootFile>,
     /// Declared before the lock: the folder is removed before the lock,
     /// which keeps other builds from clearing it, is released.
     tmp: tempfile::TempDir,
@@ -69,9 +80,13 @@ pub struct Staging {
 
 impl Staging {
     /// Checks that `out` may be replaced and creates the temporary folder.
-    /// Clears first what builds into the same folder that were killed left
-    /// beside it.
     pub fn begin(out: &Path) -> Result<Self> {
+        Staging::begin_with(out, &StagingOptions::default())
+    }
+
+    /// [`Staging::begin`] with options. Clears first what builds into the
+    /// same folder that were killed left beside it.
+    pub fn begin_with(out: &Path, opts: &StagingOptions) -> Result<Self> {
         let out = guard::resolve(out);
         let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
             bail!("cannot build into `{}`", out.display());
@@ -79,6 +94,10 @@ impl Staging {
         let beside = swap::Beside {
             parent: parent.to_path_buf(),
             name: name.to_string_lossy().into_owned(),
+        };
+        let root_files = match &opts.root_files {
+            Some(dir) => root_files::collect(dir)?,
+            None => Vec::new(),
         };
         if parent.is_dir() {
             swap::recover(&beside, &out)?.iter().for_each(warn);
@@ -99,6 +118,7 @@ impl Staging {
         Ok(Staging {
             out,
             beside,
+            root_files,
             tmp,
             _lock: lock,
             dirs: Mutex::new(HashSet::new()),
@@ -108,6 +128,7 @@ impl Staging {
 
     /// Swaps the written site in for `out`; returns how many files it has.
     pub fn commit(self) -> Result<usize> {
+        self.copy_root_files()?;
         let written = std::mem::take(&mut *self.written.lock().map_err(poisoned)?);
         let staged = self.tmp.path();
         write_file_atomic(
@@ -148,6 +169,31 @@ impl Staging {
                 .for_each(warn);
         }
         Ok(written.len())
+    }
+
+    /// Copies `static/root/` into the site; a file there may not stand in
+    /// for one the build generates.
+    fn copy_root_files(&self) -> Result<()> {
+        let clashes: Vec<String> = {
+            let written = self.written.lock().map_err(poisoned)?;
+            self.root_files
+                .iter()
+                .filter(|f| written.contains(&f.rel))
+                .map(|f| format!("`{ROOT_FILES_DIR}/{}`", f.rel))
+                .collect()
+        };
+        if !clashes.is_empty() {
+            bail!(
+                "{} would replace what specbook generates at that path in the site; remove it (pages and assets are customised through `templates/` and `static/`)",
+                clashes.join(", ")
+            );
+        }
+        for file in &self.root_files {
+            let bytes = std::fs::read(&file.path)
+                .with_context(|| format!("failed to read `{}`", file.path.display()))?;
+            self.put(file.rel.clone(), bytes)?;
+        }
+        Ok(())
     }
 }
 

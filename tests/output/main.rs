@@ -8,6 +8,7 @@ mod carry;
 mod common;
 mod interrupted;
 mod refusals;
+mod root_files;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
