@@ -9,7 +9,7 @@ use super::{EXIT_CONTENT_ERRORS, load_or_report};
 use crate::output;
 use crate::render::{RenderOptions, render_site_into};
 
-pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
+pub fn run(dir: &Path, out: Option<&Path>, force: bool) -> Result<i32> {
     let start = Instant::now();
     crate::render::highlight::warm_up();
     let outcome = "the previous site (if any) is left as it was";
@@ -21,6 +21,7 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
         .unwrap_or_else(|| loaded.config.build_dir.clone());
     output::check_output_folder(&out, &loaded)?;
     let options = output::StagingOptions {
+        force,
         root_files: loaded.config.root_files_dir(),
     };
     let staging = output::Staging::begin_with(&out, &options)?;

@@ -53,6 +53,9 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// How a build treats its output folder.
 #[derive(Debug, Clone, Default)]
 pub struct StagingOptions {
+    /// Build into a non-empty folder specbook did not write: it is adopted,
+    /// its files kept like any user file of a specbook site.
+    pub force: bool,
     /// The project's `static/root/`, whose files go to the site's root.
     pub root_files: Option<PathBuf>,
 }
@@ -62,10 +65,11 @@ pub struct StagingOptions {
 /// only when every file is written, carrying over the files of the old
 /// site that specbook did not write. Dropping an uncommitted `Staging`
 /// removes the temporary folder. A non-empty `out` that specbook did not
-/// write is never replaced.
+/// write is never replaced (unless adopted with `force`).
 pub struct Staging {
     out: PathBuf,
     beside: swap::Beside,
+    force: bool,
     root_files: Vec<RootFile>,
     /// Declared before the lock: the folder is removed before the lock,
     /// which keeps other builds from clearing it, is released.
@@ -102,7 +106,7 @@ impl Staging {
         if parent.is_dir() {
             swap::recover(&beside, &out)?.iter().for_each(warn);
         }
-        previous_site(&out)?;
+        previous_site(&out, opts.force)?;
         std::fs::create_dir_all(parent)
             .with_context(|| format!("failed to create `{}`", parent.display()))?;
         let tmp = tempfile::Builder::new()
@@ -118,6 +122,7 @@ impl Staging {
         Ok(Staging {
             out,
             beside,
+            force: opts.force,
             root_files,
             tmp,
             _lock: lock,
@@ -135,7 +140,7 @@ impl Staging {
             &staged.join(SITE_MARKER),
             manifest::render(&written).as_bytes(),
         )?;
-        let old = previous_site(&self.out)?;
+        let old = previous_site(&self.out, self.force)?;
         if let Some(ours) = &old {
             if *ours == Manifest::Unknown && self.out.join(SITE_MARKER).is_file() {
                 warn(&format!(
@@ -198,9 +203,9 @@ impl Staging {
 }
 
 /// What `out` holds now: `None` for nothing (missing or empty), else what
-/// its manifest says is specbook's. Refuses a folder specbook did not
-/// write.
-fn previous_site(out: &Path) -> Result<Option<Manifest>> {
+/// its manifest says is specbook's (nothing, for a folder adopted with
+/// `force`). Refuses a folder specbook did not write.
+fn previous_site(out: &Path, force: bool) -> Result<Option<Manifest>> {
     let meta = match std::fs::symlink_metadata(out) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -219,8 +224,11 @@ fn previous_site(out: &Path) -> Result<Option<Manifest>> {
     if empty {
         return Ok(None);
     }
+    if force {
+        return Ok(Some(Manifest::Unknown));
+    }
     bail!(
-        "refusing to replace `{}`: it is not empty and was not written by specbook (no `{SITE_MARKER}` file); choose another output folder or empty it",
+        "refusing to replace `{}`: it is not empty and was not written by specbook (no `{SITE_MARKER}` file); choose another output folder, or pass `--force` to build into it (its files are kept, except any at a path the site itself uses)",
         out.display()
     )
 }

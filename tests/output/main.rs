@@ -50,6 +50,12 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+fn build_args(src: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["build", src.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    specbook(&args)
+}
+
 fn assert_built(run: &Output) {
     assert!(run.status.success(), "build failed:\n{}", text(&run.stderr));
 }

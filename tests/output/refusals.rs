@@ -75,3 +75,40 @@ fn a_build_folder_inside_the_sources_is_never_read_as_source() {
     assert_built(&build_to(&proj, &site));
     assert!(site.join("notes.md").is_file());
 }
+
+#[test]
+fn a_foreign_folder_needs_force_and_force_keeps_its_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("precious");
+    write(&out.join("thesis.txt"), b"do not delete");
+    write(&out.join("notes/a.txt"), b"mine too");
+    write(&out.join("index.html"), b"<p>my old homepage</p>");
+    let before = tree(&out);
+    let run = build_to(&repo(), &out);
+    assert_eq!(run.status.code(), Some(2));
+    let err = text(&run.stderr);
+    assert!(err.contains("refusing") && err.contains("--force"), "{err}");
+    assert_eq!(tree(&out), before);
+    let run = build_args(&repo(), &out, &["--force"]);
+    assert_built(&run);
+    let err = text(&run.stderr);
+    assert!(
+        err.contains("warning:") && err.contains("`index.html`"),
+        "{err}"
+    );
+    let after = tree(&out);
+    assert_eq!(after["thesis.txt"], b"do not delete");
+    assert_eq!(after["notes/a.txt"], b"mine too");
+    assert_ne!(after["index.html"], b"<p>my old homepage</p>");
+    let listed = manifest(&out);
+    assert!(listed.contains(&"index.html".to_owned()));
+    assert!(
+        !listed
+            .iter()
+            .any(|p| p == "thesis.txt" || p.starts_with("notes"))
+    );
+    // Adopted: later builds need no --force and still keep the user's files.
+    assert_built(&build_to(&repo(), &out));
+    assert_eq!(tree(&out)["thesis.txt"], b"do not delete");
+    assert!(leftovers(tmp.path()).is_empty());
+}
