@@ -305,6 +305,14 @@ impl Config {
         Ok(cfg)
     }
 
+    /// The project's `static/root/`, whose files go to the site's root
+    /// (only a project with a theme folder, i.e. a `book.toml`, has one).
+    pub fn root_files_dir(&self) -> Option<PathBuf> {
+        self.theme_dir
+            .as_ref()
+            .map(|d| d.join(crate::output::ROOT_FILES_DIR))
+    }
+
     /// A path as shown in diagnostics and exports: relative to the root,
     /// with `/` separators.
     pub fn display_path(&self, path: &Path) -> String {

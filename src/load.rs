@@ -11,6 +11,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diag::{Diagnostics, LineIndex, Location};
 use crate::model::SourceFile;
+use crate::output::SITE_MARKER;
 
 /// Everything the parser needs, read once.
 #[derive(Debug, Clone, Default)]
@@ -52,8 +53,8 @@ pub fn load_sources(cfg: &Config, diags: &mut Diagnostics) -> Result<Sources> {
     })
 }
 
-/// Every `.md` file below `dir`, sorted by path; hidden entries and the
-/// eval folder (when it sits inside `src`) are skipped.
+/// Every `.md` file below `dir`, sorted by path; hidden entries, the eval
+/// folder (when it sits inside `src`) and sites are skipped.
 fn markdown_under(cfg: &Config, dir: &Path, diags: &mut Diagnostics) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
@@ -63,7 +64,9 @@ fn markdown_under(cfg: &Config, dir: &Path, diags: &mut Diagnostics) -> Result<V
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0 || !(e.file_name().to_string_lossy().starts_with('.') || is_site(e))
+        });
     for entry in walker {
         let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
         let path = entry.path();
@@ -98,6 +101,14 @@ fn markdown_under(cfg: &Config, dir: &Path, diags: &mut Diagnostics) -> Result<V
         }
     }
     Ok(out)
+}
+
+/// A site specbook wrote inside the sources (such as the default `book/`
+/// of a project with `src = "."`) is output, never read as source. (The
+/// build folder is not skipped by name: until a site is built into it,
+/// whatever it holds may well be sources, and the build refuses it.)
+fn is_site(entry: &walkdir::DirEntry) -> bool {
+    entry.file_type().is_dir() && entry.path().join(SITE_MARKER).is_file()
 }
 
 fn symlink_stays_inside(root: &Path, path: &Path) -> bool {

@@ -38,8 +38,11 @@ enum Command {
     /// Render the spec into a static website.
     ///
     /// The site is written into a temporary folder and swapped in only when
-    /// everything succeeded; a non-empty OUT that specbook did not create is
-    /// never replaced.
+    /// everything succeeded. OUT's `.specbook-site` lists the files specbook
+    /// wrote; every other file there (a CNAME, downloads/, .git) is kept by
+    /// the next build. Files of the project's static/root/ are copied to the
+    /// site's root. A non-empty OUT that specbook did not write is refused
+    /// (see --force), as is one that holds the project's sources.
     Build {
         /// Project folder, Model Spec folder, or a single markdown file.
         #[arg(default_value = ".")]
@@ -47,6 +50,10 @@ enum Command {
         /// Output folder; default: `[build] build-dir` of book.toml, else `book`.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+        /// Build into OUT although specbook did not write it: its files are
+        /// kept, except any at a path the site itself uses (with a warning).
+        #[arg(long)]
+        force: bool,
     },
     /// Create a new spec project: book.toml, a starter spec and eval prompts.
     ///
@@ -117,7 +124,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { dir, deny_warnings } => specbook::cmd::check::run(&dir, deny_warnings),
-        Command::Build { dir, output } => specbook::cmd::build::run(&dir, output.as_deref()),
+        Command::Build { dir, output, force } => {
+            specbook::cmd::build::run(&dir, output.as_deref(), force)
+        }
         Command::Init { dir, theme } => specbook::cmd::init::run(&dir, theme),
         Command::Diff {
             old,

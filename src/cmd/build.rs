@@ -8,13 +8,13 @@ use anyhow::Result;
 
 use super::{EXIT_CONTENT_ERRORS, refused, report};
 use crate::export::SpecJson;
-use crate::output::Staging;
+use crate::output;
 use crate::outputs::Output;
 use crate::pipeline::{self, Loader, Run};
 use crate::render::Pages;
 use crate::search::SearchIndex;
 
-pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
+pub fn run(dir: &Path, out: Option<&Path>, force: bool) -> Result<i32> {
     let start = Instant::now();
     crate::render::highlight::warm_up();
     let pages = Pages::new();
@@ -25,7 +25,13 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<i32> {
     };
     let run = pipeline::run(&mut Loader::new(dir), &outputs, |loaded| {
         report(&loaded.diagnostics);
-        Staging::begin(&out_of(loaded))
+        let out = out_of(loaded);
+        output::check_output_folder(&out, loaded)?;
+        let options = output::StagingOptions {
+            force,
+            root_files: loaded.config.root_files_dir(),
+        };
+        output::Staging::begin_with(&out, &options)
     })?;
     match run {
         Run::Refused { loaded, .. } => {

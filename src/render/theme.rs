@@ -93,9 +93,13 @@ pub fn static_files(theme_dir: Option<&Path>) -> Result<Vec<StaticFile>> {
         })
         .collect();
     if let Some(dir) = theme_dir.map(|d| d.join("static")).filter(|d| d.is_dir()) {
+        // `static/root/` goes to the site's root instead (see `output`).
+        let root_files = dir.join("root");
         for entry in walkdir::WalkDir::new(&dir)
             .follow_links(false)
             .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.path() != root_files)
         {
             let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
             if !entry.file_type().is_file() {
