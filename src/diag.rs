@@ -4,6 +4,7 @@
 //! carries on, so a single run reports every problem at once. Environment
 //! failures (I/O, bad `book.toml` syntax) are `anyhow` errors instead.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -37,10 +38,23 @@ pub struct Diagnostic {
     /// 1-based column in characters; 0 when the problem concerns the whole file.
     pub col: usize,
     pub message: String,
-    /// The offending source line, for the caret display.
+    /// The offending source line (or, when it is long, the part of it
+    /// around the column), for the caret display.
     #[serde(skip)]
-    pub source_line: Option<String>,
+    pub source_line: Option<SourceExcerpt>,
 }
+
+/// The part of a source line a diagnostic shows, at most
+/// [`EXCERPT_WIDTH`] characters (`...` marking cuts; tabs shown as
+/// spaces), and the 1-based column of the caret inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceExcerpt {
+    pub text: String,
+    pub caret: usize,
+}
+
+/// Widest part of a source line a diagnostic shows.
+pub const EXCERPT_WIDTH: usize = 100;
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -78,6 +92,9 @@ pub struct Location {
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Character positions of the long lines diagnostics pointed into, so
+    /// that thousands of problems on one long line cost linear time.
+    long_lines: HashMap<LongLineKey, CharStarts>,
 }
 
 impl Diagnostics {
@@ -98,18 +115,38 @@ impl Diagnostics {
     }
 
     fn add(&mut self, severity: Severity, at: &Location, line_text: Option<&str>, message: String) {
+        let source_line = line_text.map(|text| self.excerpt(at, text));
         self.items.push(Diagnostic {
             severity,
             file: at.file.clone(),
             line: at.line,
             col: at.col,
             message,
-            source_line: line_text.map(str::to_owned),
+            source_line,
         });
+    }
+
+    /// The excerpt of `text` (the source line of `at`) around `at.col`.
+    fn excerpt(&mut self, at: &Location, text: &str) -> SourceExcerpt {
+        if text.len() <= SHORT_LINE {
+            let starts = CharStarts::new(text);
+            return starts.excerpt(text, at.col);
+        }
+        // The same line may come back with other columns: index it once.
+        let key = LongLineKey {
+            file: at.file.clone(),
+            line: at.line,
+            len: text.len(),
+        };
+        self.long_lines
+            .entry(key)
+            .or_insert_with(|| CharStarts::new(text))
+            .excerpt(text, at.col)
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.long_lines.extend(other.long_lines);
     }
 
     pub fn has_errors(&self) -> bool {
@@ -163,6 +200,8 @@ impl Diagnostics {
 /// line, then the source line with a caret under the column. Colour is
 /// decided by the stream (anstream strips it when piped).
 pub fn print_diagnostics(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
+    // Thousands of diagnostics must not cost a write call per line.
+    let mut out = io::BufWriter::new(out);
     let bold = Style::new().bold();
     let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
     for d in diags {
@@ -181,46 +220,89 @@ pub fn print_diagnostics(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Resul
             d.severity.as_str(),
             d.message
         )?;
-        if let (Some(text), true) = (&d.source_line, d.line > 0) {
+        if let (Some(shown), true) = (&d.source_line, d.line > 0) {
             let gutter = d.line.to_string();
             let pad = " ".repeat(gutter.len());
-            let (shown, caret_col) = excerpt(text, d.col);
             writeln!(out, "{blue}{pad} |{blue:#}")?;
-            writeln!(out, "{blue}{gutter} |{blue:#} {shown}")?;
-            let caret_pad = " ".repeat(caret_col.saturating_sub(1));
+            writeln!(out, "{blue}{gutter} |{blue:#} {}", shown.text)?;
+            let caret_pad = " ".repeat(shown.caret.saturating_sub(1));
             writeln!(out, "{blue}{pad} |{blue:#} {caret_pad}{sev}^{sev:#}")?;
         }
     }
-    Ok(())
+    out.flush()
 }
 
-/// The part of a long source line around `col` (at most `EXCERPT_WIDTH`
-/// characters, `...` marking cuts) and the caret's column inside it. Tabs
-/// are shown as single spaces so the caret stays aligned.
-fn excerpt(text: &str, col: usize) -> (String, usize) {
-    const EXCERPT_WIDTH: usize = 100;
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    if chars.len() <= EXCERPT_WIDTH {
-        return (chars.into_iter().collect(), col);
+/// Lines up to this many bytes are cut without an index.
+const SHORT_LINE: usize = 4 * 1024;
+
+/// Identifies a source line a diagnostic points into.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct LongLineKey {
+    file: String,
+    line: usize,
+    len: usize,
+}
+
+/// Byte offset of every `STEP`th character of a line, and its length in
+/// characters: finds any column in at most `STEP` steps.
+#[derive(Debug, Clone)]
+struct CharStarts {
+    every: Vec<usize>,
+    chars: usize,
+}
+
+impl CharStarts {
+    const STEP: usize = 64;
+
+    fn new(text: &str) -> Self {
+        let mut every = Vec::with_capacity(text.len() / Self::STEP + 1);
+        let mut chars = 0;
+        for (i, (b, _)) in text.char_indices().enumerate() {
+            if i % Self::STEP == 0 {
+                every.push(b);
+            }
+            chars = i + 1;
+        }
+        Self { every, chars }
     }
-    let col0 = col.saturating_sub(1).min(chars.len());
-    let start = col0.saturating_sub(EXCERPT_WIDTH / 2);
-    let end = (start + EXCERPT_WIDTH).min(chars.len());
-    let start = end.saturating_sub(EXCERPT_WIDTH);
-    let mut shown = String::new();
-    let mut caret = col0 - start + 1;
-    if start > 0 {
-        shown.push_str("...");
-        caret += 3;
+
+    /// Byte offset of the 0-based character `n` (the line's end past it).
+    fn byte_of(&self, text: &str, n: usize) -> usize {
+        if n >= self.chars {
+            return text.len();
+        }
+        let from = self.every[n / Self::STEP];
+        text.get(from..)
+            .and_then(|rest| rest.char_indices().nth(n % Self::STEP))
+            .map_or(text.len(), |(b, _)| from + b)
     }
-    shown.extend(&chars[start..end]);
-    if end < chars.len() {
-        shown.push_str("...");
+
+    /// At most [`EXCERPT_WIDTH`] characters around `col` (1-based), with
+    /// `...` marking cuts, and the caret's column inside them.
+    fn excerpt(&self, text: &str, col: usize) -> SourceExcerpt {
+        let col0 = col.saturating_sub(1).min(self.chars);
+        let (start, end) = if self.chars <= EXCERPT_WIDTH {
+            (0, self.chars)
+        } else {
+            let start = col0.saturating_sub(EXCERPT_WIDTH / 2);
+            let end = (start + EXCERPT_WIDTH).min(self.chars);
+            (end.saturating_sub(EXCERPT_WIDTH), end)
+        };
+        let part = text
+            .get(self.byte_of(text, start)..self.byte_of(text, end))
+            .unwrap_or("");
+        let mut shown = String::with_capacity(part.len() + 6);
+        let mut caret = col0 - start + 1;
+        if start > 0 {
+            shown.push_str("...");
+            caret += 3;
+        }
+        shown.extend(part.chars().map(|c| if c == '\t' { ' ' } else { c }));
+        if end < self.chars {
+            shown.push_str("...");
+        }
+        SourceExcerpt { text: shown, caret }
     }
-    (shown, caret)
 }
 
 /// Maps byte offsets of one file to 1-based line and character column.
@@ -320,8 +402,47 @@ mod tests {
     #[test]
     fn long_lines_are_cut_around_the_column() {
         let line = format!("{}[^x]{}", "a".repeat(300), "b".repeat(300));
-        let (shown, caret) = excerpt(&line, 301);
-        assert!(shown.starts_with("...") && shown.ends_with("..."));
-        assert_eq!(&shown[caret - 1..caret + 3], "[^x]");
+        let SourceExcerpt { text, caret } = CharStarts::new(&line).excerpt(&line, 301);
+        assert!(text.starts_with("...") && text.ends_with("..."));
+        assert_eq!(text.chars().count(), EXCERPT_WIDTH + 6);
+        assert_eq!(&text[caret - 1..caret + 3], "[^x]");
+    }
+
+    /// Columns far into a long line with multi-byte characters: the
+    /// indexed excerpt equals the one counted character by character.
+    #[test]
+    fn long_line_excerpts_match_a_character_count() {
+        let line: String = (0..20_000).map(|i| ['a', 'é', '\t', '𝄞'][i % 4]).collect();
+        let mut d = Diagnostics::new();
+        for col in [1, 2, 63, 64, 65, 130, 9_999, 19_950, 20_000, 20_001, 30_000] {
+            let at = Location {
+                file: "a.md".into(),
+                line: 7,
+                col,
+            };
+            d.warning_at(&at, Some(&line), "here");
+            let got = d.items.last().unwrap().source_line.clone().unwrap();
+            let chars: Vec<char> = line
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            let col0 = (col - 1).min(chars.len());
+            let start = col0.saturating_sub(50).min(chars.len() - 100);
+            let end = (start + 100).min(chars.len());
+            let mut want: String = chars[start..end].iter().collect();
+            if start > 0 {
+                want.insert_str(0, "...");
+            }
+            if end < chars.len() {
+                want.push_str("...");
+            }
+            assert_eq!(got.text, want, "col {col}");
+            assert_eq!(
+                got.caret,
+                col0 - start + 1 + if start > 0 { 3 } else { 0 },
+                "col {col}"
+            );
+        }
+        assert_eq!(d.long_lines.len(), 1, "one index for one line");
     }
 }

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::text::col_of;
 use crate::diag::{Diagnostics, Location};
 use crate::model::{Item, KNOWN_ROLES, Message, Span, Verdict};
 
@@ -104,11 +105,7 @@ impl ConversationParser<'_> {
         let indent = text.chars().take_while(|c| c.is_whitespace()).count();
         if let Some(open) = &mut self.open {
             let role = &open.msg.role;
-            if t.len() == role.len() + 3
-                && t.starts_with("</")
-                && &t[2..t.len() - 1] == role
-                && t.ends_with('>')
-            {
+            if t.strip_prefix("</").and_then(|r| r.strip_suffix('>')) == Some(role.as_str()) {
                 let open = self.open.take().unwrap();
                 self.finish(open);
                 return;
@@ -221,7 +218,8 @@ impl ConversationParser<'_> {
                     )
                 })
                 .collect();
-            let after = t[caps.get(0).unwrap().end()..].trim_start();
+            let tag_end = caps.get(0).map_or(0, |m| m.end());
+            let after = t.get(tag_end..).unwrap_or("").trim_start();
             self.open_message(n, text, indent, role, attrs, after);
             return;
         }
@@ -265,7 +263,7 @@ impl ConversationParser<'_> {
         };
         let mut rest = after;
         if let Some(inner) = rest.strip_prefix("<!--") {
-            let Some(end) = inner.find("-->") else {
+            let Some((raw, after_comment)) = inner.split_once("-->") else {
                 self.diags.error_at(
                     &at,
                     Some(text),
@@ -278,18 +276,16 @@ impl ConversationParser<'_> {
                 });
                 return;
             };
-            let comment_col = text
-                .find("<!--")
-                .map_or(1, |b| text[..b].chars().count() + 1);
-            let raw = &inner[..end];
-            let raw_start = text.find("<!--").map_or(0, |b| b + 4);
-            self.verdict(&mut msg, raw, raw_start, n, text, comment_col);
-            rest = inner[end + 3..].trim_start();
+            // The comment after the tag, not a `<!--` inside an attribute.
+            let comment_col = col_of(text, rest);
+            self.verdict(&mut msg, raw, n, text, comment_col);
+            rest = after_comment.trim_start();
         }
         if !rest.is_empty() {
             let close = format!("</{role}>");
             if let Some(body) = rest.strip_suffix(close.as_str()) {
-                msg.content = Span::new(body.trim(), n, text.len() - rest.len());
+                let body = body.trim();
+                msg.content = Span::new(body, n, col_of(text, body) - 1);
                 self.push_message(msg);
                 return;
             }
@@ -308,18 +304,9 @@ impl ConversationParser<'_> {
     }
 
     /// `GOOD`, `BAD: note`, `GOOD, note`, `BAD[#id]: note`.
-    fn verdict(
-        &mut self,
-        msg: &mut Message,
-        raw: &str,
-        raw_start: usize,
-        n: usize,
-        text: &str,
-        col: usize,
-    ) {
+    fn verdict(&mut self, msg: &mut Message, raw: &str, n: usize, text: &str, col: usize) {
         let at = self.loc(n, col);
         let trimmed = raw.trim();
-        let lead = raw.len() - raw.trim_start().len();
         let Some(c) = VERDICT.captures(trimmed) else {
             self.diags.warning_at(
                 &at,
@@ -335,11 +322,7 @@ impl ConversationParser<'_> {
                 Some(text),
                 format!("unknown verdict `{word}` (expected GOOD, BAD or OK); kept as a comment"),
             );
-            msg.comment = Some(Span::new(
-                trimmed,
-                n,
-                text[..raw_start + lead].chars().count(),
-            ));
+            msg.comment = Some(Span::new(trimmed, n, col_of(text, trimmed) - 1));
             return;
         };
         if msg.role != "assistant" {
@@ -369,10 +352,9 @@ impl ConversationParser<'_> {
             }
         }
         if let Some(note) = c.get(3) {
-            let note_text = note.as_str().trim();
-            if !note_text.is_empty() {
-                let start_byte = raw_start + lead + note.start();
-                msg.comment = Some(Span::new(note_text, n, text[..start_byte].chars().count()));
+            let note = note.as_str().trim();
+            if !note.is_empty() {
+                msg.comment = Some(Span::new(note, n, col_of(text, note) - 1));
             }
         }
     }

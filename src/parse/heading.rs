@@ -1,5 +1,6 @@
 //! Headings: `## Title {#id authority=root tags=under_18}`.
 
+use super::text::col_of;
 use crate::diag::{Diagnostics, Location};
 use crate::model::{Authority, KNOWN_TAGS, Section};
 
@@ -9,35 +10,30 @@ pub(super) fn is_heading(line: &str) -> bool {
     if line.len() - t.len() > 3 {
         return false;
     }
-    let hashes = t.chars().take_while(|&c| c == '#').count();
-    (1..=6).contains(&hashes)
-        && t[hashes..]
-            .chars()
-            .next()
-            .is_none_or(|c| c == ' ' || c == '\t')
+    let after = t.trim_start_matches('#');
+    let hashes = t.len() - after.len();
+    (1..=6).contains(&hashes) && after.chars().next().is_none_or(|c| c == ' ' || c == '\t')
 }
 
 /// Parses a heading line (known to satisfy [`is_heading`]). Problems are
 /// reported with the column of the offending token; the section is kept
 /// whenever a title exists, with an id derived from the title if needed.
 pub(super) fn parse_heading(line: &str, at: Location, diags: &mut Diagnostics) -> Option<Section> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let t = &line[indent..];
-    let level = t.chars().take_while(|&c| c == '#').count();
-    let rest = t[level..].trim_end();
-    let rest_start = indent + level + (t[level..].len() - t[level..].trim_start().len());
-    let rest = rest.trim_start();
-    let col_of = |byte: usize| line[..byte.min(line.len())].chars().count() + 1;
-
-    let (title, attrs) = match (rest.rfind('{'), rest.ends_with('}')) {
-        (Some(open), true) => (
-            rest[..open].trim_end(),
-            Some((&rest[open + 1..rest.len() - 1], rest_start + open + 1)),
-        ),
-        _ => (rest, None),
+    let t = line.trim_start_matches(' ');
+    let after_hashes = t.trim_start_matches('#');
+    let level = t.len() - after_hashes.len();
+    let rest = after_hashes.trim();
+    let (title, attrs) = match rest.strip_suffix('}').and_then(|r| r.rsplit_once('{')) {
+        Some((title, attrs)) => (title.trim_end(), Some(attrs)),
+        None => (rest, None),
     };
-    // Optional closing hashes, as CommonMark allows.
-    let title = title.trim_end_matches('#').trim_end();
+    // An optional closing run of `#`, as CommonMark reads it: after a
+    // space or tab (`# C#` keeps its `#`), or the whole title.
+    let title = match title.trim_end_matches('#') {
+        "" => "",
+        open if open.ends_with([' ', '\t']) => open.trim_end(),
+        _ => title,
+    };
     if title.is_empty() {
         diags.warning_at(&at, Some(line), "heading has no title; skipped");
         return None;
@@ -53,7 +49,7 @@ pub(super) fn parse_heading(line: &str, at: Location, diags: &mut Diagnostics) -
         source: at.clone(),
         blocks: Vec::new(),
     };
-    let Some((attrs, attrs_start)) = attrs else {
+    let Some(attrs) = attrs else {
         section.id = slugify(title);
         diags.warning_at(
             &at,
@@ -65,13 +61,11 @@ pub(super) fn parse_heading(line: &str, at: Location, diags: &mut Diagnostics) -
         );
         return Some(section);
     };
-    let mut pos = attrs_start;
+    // Columns advance token by token (one pass, however many tokens).
+    let mut col = col_of(line, attrs);
     for token in attrs.split(' ') {
-        let token_at = Location {
-            col: col_of(pos),
-            ..at.clone()
-        };
-        pos += token.len() + 1;
+        let token_at = Location { col, ..at.clone() };
+        col += token.chars().count() + 1;
         if token.is_empty() {
             continue;
         }

@@ -3,16 +3,25 @@
 //! The dialect's block structure is line-oriented (FORMAT.md 1, 2, 5, 6):
 //! headings with `{#id ...}`, `!!! meta` admonitions, `**Example**:` lines
 //! each followed by a `~~~xml` conversation, and markdown prose in between.
-//! A small line scanner finds those, tracking code fences so that `#` lines
-//! inside code never become headings; prose stays as source spans that the
-//! renderer and the reference scanner read with pulldown-cmark.
+//! A small line scanner finds those, claiming a line only where CommonMark
+//! has it at top level ([`blocks`]: never inside a list item, block quote,
+//! code or HTML block), so prose stays CommonMark; prose stays as source
+//! spans that the renderer and the reference scanner read with pulldown-cmark.
 
+mod blocks;
 mod conversation;
 mod heading;
 pub mod inline;
+pub(crate) mod text;
 
 #[cfg(test)]
+mod container_tests;
+#[cfg(test)]
+mod hostile_tests;
+#[cfg(test)]
 mod tests;
+
+use blocks::LineContext;
 
 use crate::diag::{Diagnostics, Location};
 use crate::model::{Block, Commentary, Example, Section, SourceFile, Span};
@@ -42,11 +51,12 @@ fn fence_open(line: &str) -> Option<(Fence, &str)> {
     if ch != '`' && ch != '~' {
         return None;
     }
-    let len = trimmed.chars().take_while(|&c| c == ch).count();
+    let after = trimmed.trim_start_matches(ch);
+    let len = trimmed.len() - after.len();
     if len < 3 {
         return None;
     }
-    let info = trimmed[len..].trim();
+    let info = after.trim();
     if ch == '`' && info.contains('`') {
         return None;
     }
@@ -64,6 +74,8 @@ pub fn parse_file(file: &SourceFile, diags: &mut Diagnostics) -> ParsedFile {
     let mut p = FileParser {
         file,
         lines: file.text.split('\n').collect(),
+        contexts: blocks::line_contexts(&file.text, 0),
+        resyncs: 0,
         out: ParsedFile {
             path: file.path.clone(),
             ..Default::default()
@@ -76,9 +88,18 @@ pub fn parse_file(file: &SourceFile, diags: &mut Diagnostics) -> ParsedFile {
     p.out
 }
 
+/// How often the CommonMark view is computed again after a conversation
+/// the dialect ends elsewhere than CommonMark does (an unclosed `~~~xml`
+/// recovered at the next heading): each is an error already, and beyond
+/// this many the rest of the file keeps the first view.
+const MAX_RESYNCS: usize = 32;
+
 struct FileParser<'a> {
     file: &'a SourceFile,
     lines: Vec<&'a str>,
+    /// What CommonMark sees at each line (see [`blocks`]).
+    contexts: Vec<LineContext>,
+    resyncs: usize,
     out: ParsedFile,
     /// Pending prose lines (indices into `lines`).
     prose: Vec<usize>,
@@ -95,78 +116,101 @@ impl<'a> FileParser<'a> {
         }
     }
 
+    fn context(&self, i: usize) -> LineContext {
+        self.contexts.get(i).copied().unwrap_or(LineContext::Inside)
+    }
+
+    /// Dialect constructs are claimed only where CommonMark has the line
+    /// at top level; everything else is prose, as CommonMark reads it.
     fn run(&mut self) {
         let mut i = 0;
-        let mut fence: Option<(Fence, usize)> = None;
         while i < self.lines.len() {
             let line = self.lines[i];
-            if let Some((f, _)) = &fence {
-                if fence_closes(f, line) {
-                    fence = None;
+            match self.context(i) {
+                LineContext::Inside => {}
+                LineContext::FenceOpen { close } => {
+                    if let Some((f, "xml")) = fence_open(line)
+                        && f.ch == '~'
+                        && !line.starts_with(' ')
+                    {
+                        self.diags.warning_at(
+                            &self.at(i, 1),
+                            Some(line),
+                            "`~~~xml` conversation without an `**Example**:` title line before it",
+                        );
+                        i = self.conversation(None, i);
+                        continue;
+                    }
+                    if close.is_none() {
+                        self.diags.error_at(
+                            &self.at(i, 1),
+                            Some(line),
+                            "code fence is never closed",
+                        );
+                    }
                 }
-                self.push_prose(i);
-                i += 1;
-                continue;
-            }
-            if let Some((f, info)) = fence_open(line) {
-                if f.ch == '~' && info == "xml" && !line.starts_with(' ') {
-                    self.diags.warning_at(
-                        &self.at(i, 1),
-                        Some(line),
-                        "`~~~xml` conversation without an `**Example**:` title line before it",
-                    );
-                    i = self.example(None, i);
-                    continue;
+                LineContext::TopLevel => {
+                    if heading::is_heading(line) {
+                        self.flush_prose();
+                        if let Some(section) =
+                            heading::parse_heading(line, self.at(i, 1), self.diags)
+                        {
+                            self.out.sections.push(section);
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    if let Some(rest) = line.strip_prefix("!!!") {
+                        self.flush_prose();
+                        i = self.admonition(i, rest);
+                        continue;
+                    }
+                    if let Some(title) = line.strip_prefix(EXAMPLE_MARKER) {
+                        if let Some(fence) = self.conversation_fence_after(i) {
+                            self.flush_prose();
+                            let title = title.trim();
+                            let span = Span::new(title, i + 1, text::col_of(line, title) - 1);
+                            i = self.conversation(Some((span, i)), fence);
+                            continue;
+                        }
+                        self.diags.warning_at(
+                            &self.at(i, 1),
+                            Some(line),
+                            "`**Example**:` line is not followed by a `~~~xml` conversation; kept as text",
+                        );
+                    }
                 }
-                fence = Some((f, i));
-                self.push_prose(i);
-                i += 1;
-                continue;
-            }
-            if heading::is_heading(line) {
-                self.flush_prose();
-                if let Some(section) = heading::parse_heading(line, self.at(i, 1), self.diags) {
-                    self.out.sections.push(section);
-                }
-                i += 1;
-                continue;
-            }
-            if let Some(rest) = line.strip_prefix("!!!") {
-                self.flush_prose();
-                i = self.admonition(i, rest);
-                continue;
-            }
-            if let Some(title) = line.strip_prefix(EXAMPLE_MARKER) {
-                let mut j = i + 1;
-                while j < self.lines.len() && self.lines[j].trim().is_empty() {
-                    j += 1;
-                }
-                let opens = self.lines.get(j).and_then(|l| fence_open(l));
-                if matches!(opens, Some((ref f, "xml")) if f.ch == '~') {
-                    self.flush_prose();
-                    let shift =
-                        EXAMPLE_MARKER.chars().count() + (title.len() - title.trim_start().len());
-                    let span = Span::new(title.trim(), i + 1, shift);
-                    i = self.example(Some((span, i)), j);
-                    continue;
-                }
-                self.diags.warning_at(
-                    &self.at(i, 1),
-                    Some(line),
-                    "`**Example**:` line is not followed by a `~~~xml` conversation; kept as text",
-                );
             }
             self.push_prose(i);
             i += 1;
         }
-        if let Some((_, start)) = fence {
-            self.diags.error_at(
-                &self.at(start, 1),
-                Some(self.lines[start]),
-                "code fence is never closed",
-            );
-        }
         self.flush_prose();
+    }
+
+    /// The `~~~xml` fence after an `**Example**:` line (and blank lines),
+    /// if CommonMark opens a fenced block there.
+    fn conversation_fence_after(&self, i: usize) -> Option<usize> {
+        let j = (i + 1..self.lines.len()).find(|&j| !self.lines[j].trim().is_empty())?;
+        let opens = fence_open(self.lines[j]).is_some_and(|(f, info)| f.ch == '~' && info == "xml");
+        (opens && matches!(self.context(j), LineContext::FenceOpen { .. })).then_some(j)
+    }
+
+    /// A conversation, and the CommonMark view made to agree again when
+    /// the dialect ended it elsewhere than CommonMark's fence does.
+    fn conversation(&mut self, title: Option<(Span, usize)>, fence_line: usize) -> usize {
+        let next = self.example(title, fence_line);
+        let agrees = matches!(
+            self.context(fence_line),
+            LineContext::FenceOpen { close: Some(c) } if c + 1 == next
+        );
+        if !agrees && next < self.lines.len() && self.resyncs < MAX_RESYNCS {
+            self.resyncs += 1;
+            let start: usize = self.lines[..next].iter().map(|l| l.len() + 1).sum();
+            let rest = self.file.text.get(start..).unwrap_or("");
+            self.contexts.truncate(next);
+            self.contexts.extend(blocks::line_contexts(rest, next));
+        }
+        next
     }
 
     fn push_prose(&mut self, i: usize) {
@@ -191,9 +235,21 @@ impl<'a> FileParser<'a> {
         if text.trim().is_empty() {
             return;
         }
-        // Drop leading blank lines but keep line numbers exact.
-        let lead = text.len() - text.trim_start_matches('\n').len();
-        let span = Span::new(text[lead..].trim_end(), start + 1 + lead, 0);
+        // Drop leading and trailing blank lines, keeping line numbers exact
+        // and the last line whole (trailing spaces matter in code blocks);
+        // every line ends with its newline, as in the source.
+        let body = text.trim_start_matches('\n');
+        let blank_lines = text.len() - body.len();
+        let pieces: Vec<&str> = body.split_inclusive('\n').collect();
+        let last_line = pieces
+            .iter()
+            .rposition(|l| !l.trim().is_empty())
+            .unwrap_or(0);
+        let mut kept: String = body.split_inclusive('\n').take(last_line + 1).collect();
+        if !kept.ends_with('\n') {
+            kept.push('\n');
+        }
+        let span = Span::new(kept, start + 1 + blank_lines, 0);
         self.push_block(Block::Prose(span));
     }
 

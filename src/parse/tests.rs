@@ -111,7 +111,7 @@ fn admonitions_one_line_two_lines_and_blank_first() {
         ]
     );
     assert!(
-        matches!(p.sections[0].blocks.last(), Some(Block::Prose(s)) if s.text == "Back to prose." && s.line == 13)
+        matches!(p.sections[0].blocks.last(), Some(Block::Prose(s)) if s.text == "Back to prose.\n" && s.line == 13)
     );
     match &p.sections[0].blocks[0] {
         Block::Commentary(c) => assert_eq!(
@@ -384,5 +384,5 @@ fn example_marker_without_fence_is_kept_as_text() {
 #[test]
 fn preamble_before_first_heading() {
     let (p, _) = parse("Intro text.\n\n# A {#a}\n");
-    assert!(matches!(&p.preamble[0], Block::Prose(s) if s.text == "Intro text." && s.line == 1));
+    assert!(matches!(&p.preamble[0], Block::Prose(s) if s.text == "Intro text.\n" && s.line == 1));
 }
