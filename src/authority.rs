@@ -151,6 +151,13 @@ pub fn label(written: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The CSS classes of a level's badge: its current name (an alias is
+/// styled as its level) and its rank (so a spec with levels of its own
+/// still gets the theme's colours, highest first).
+pub fn badge_class(name: &str, rank: Level) -> String {
+    format!("auth-{name} auth-rank-{}", rank.0)
+}
+
 fn is_word(s: &str) -> bool {
     !s.is_empty()
         && s.chars()

@@ -117,7 +117,7 @@ fn title_lookup(spec: &Spec) -> impl Fn(&str) -> Option<String> + '_ {
 
 fn message_json<'a>(spec: &'a Spec, m: &'a Message) -> MessageJson<'a> {
     MessageJson {
-        role: &m.role,
+        role: m.role.as_str(),
         attrs: Attrs(&m.attrs),
         content: &m.content.text,
         comparison: m.comparison,
@@ -164,7 +164,7 @@ pub fn to_json(spec: &Spec) -> String {
             title: &s.title,
             level: s.level,
             parent: s.parent.map(|p| spec.sections[p].id.as_str()),
-            authority: s.authority.as_deref(),
+            authority: s.authority_written(),
             tags: &s.tags,
             source: SourceJson {
                 file: &s.source.file,

@@ -8,49 +8,25 @@ use serde::Serialize;
 
 use crate::diag::Location;
 
-/// Authority levels in rank order: a lower discriminant outranks a higher one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Authority {
-    Root,
-    System,
-    Developer,
-    User,
-    Guideline,
+pub use crate::authority::Level;
+
+/// A heading's `authority=` value. Kept as written: badges and
+/// `spec.json` show the word the spec uses (`platform` in an older
+/// release), while `level`, its rank in the spec's scheme
+/// (`[spec.authority]`, resolved by `link`), orders and aggregates it.
+/// An unknown value has no level: a warning, never a failed build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authority {
+    pub written: String,
+    pub level: Option<Level>,
+    /// Where the value is written (`authority=` in the heading).
+    pub at: Location,
 }
 
 impl Authority {
-    pub const ALL: [Authority; 5] = [
-        Authority::Root,
-        Authority::System,
-        Authority::Developer,
-        Authority::User,
-        Authority::Guideline,
-    ];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Authority::Root => "root",
-            Authority::System => "system",
-            Authority::Developer => "developer",
-            Authority::User => "user",
-            Authority::Guideline => "guideline",
-        }
-    }
-
-    /// Capitalised, as badges print it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Authority::Root => "Root",
-            Authority::System => "System",
-            Authority::Developer => "Developer",
-            Authority::User => "User",
-            Authority::Guideline => "Guideline",
-        }
+    /// Capitalised, as written (`platform` → `Platform`), as badges print it.
+    pub fn label(&self) -> String {
+        crate::authority::label(&self.written)
     }
 }
 
@@ -58,8 +34,69 @@ impl Authority {
 /// written and warned about.
 pub const KNOWN_TAGS: &[&str] = &["under_18"];
 
-/// Roles the dialect defines; others are kept as written and warned about.
-pub const KNOWN_ROLES: &[&str] = &["system", "developer", "user", "assistant", "tool"];
+/// Who speaks a message: a role the dialect defines, or another name kept
+/// as written (warned about by the parser, never a failed build).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Role {
+    System,
+    Developer,
+    User,
+    Assistant,
+    Tool,
+    Other(String),
+}
+
+impl Role {
+    /// The roles the dialect defines, in the order facets list them.
+    pub const KNOWN: [Role; 5] = [
+        Role::System,
+        Role::Developer,
+        Role::User,
+        Role::Assistant,
+        Role::Tool,
+    ];
+
+    /// The role a tag names (`<user>` → `User`).
+    pub fn parse(tag: &str) -> Self {
+        Self::KNOWN
+            .into_iter()
+            .find(|r| r.as_str() == tag)
+            .unwrap_or_else(|| Role::Other(tag.to_owned()))
+    }
+
+    /// The tag name, as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Role::System => "system",
+            Role::Developer => "developer",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+            Role::Tool => "tool",
+            Role::Other(name) => name,
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Role::Other(_))
+    }
+
+    /// Whether a tag name is one of the dialect's roles.
+    pub fn is_known_tag(tag: &str) -> bool {
+        Self::KNOWN.iter().any(|r| r.as_str() == tag)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -155,8 +192,8 @@ pub struct Section {
     /// Index of the enclosing section in `Spec::sections`.
     pub parent: Option<usize>,
     pub children: Vec<usize>,
-    /// The heading's own `authority=` value as written (unknown values kept).
-    pub authority: Option<String>,
+    /// The heading's own `authority=` value (unknown values kept).
+    pub authority: Option<Authority>,
     pub tags: Vec<String>,
     pub source: Location,
     /// The section's own text, in order.
@@ -164,8 +201,14 @@ pub struct Section {
 }
 
 impl Section {
-    pub fn authority_level(&self) -> Option<Authority> {
-        self.authority.as_deref().and_then(Authority::parse)
+    /// The section's own `authority=` value as written.
+    pub fn authority_written(&self) -> Option<&str> {
+        self.authority.as_ref().map(|a| a.written.as_str())
+    }
+
+    /// The rank of the section's own authority, if it has a known one.
+    pub fn authority_level(&self) -> Option<Level> {
+        self.authority.as_ref().and_then(|a| a.level)
     }
 
     pub fn is_under_18(&self) -> bool {
@@ -223,7 +266,7 @@ pub enum Item {
 
 #[derive(Debug, Clone)]
 pub struct Message {
-    pub role: String,
+    pub role: Role,
     /// Attributes of the opening tag, in source order.
     pub attrs: Vec<(String, String)>,
     /// The body as written (markdown), trimmed of surrounding blank lines.
@@ -361,10 +404,25 @@ pub struct Meta {
     pub language: String,
 }
 
+/// An authority level as the spec shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelName {
+    /// The scheme's current name of the level (`root`): stable across
+    /// releases, used in CSS classes and search filters.
+    pub name: String,
+    /// The label badges show: the first value written at this rank, else
+    /// the scheme's name, capitalised (`Platform` in a release that says
+    /// `platform`).
+    pub label: String,
+}
+
 /// The whole spec, parsed and linked.
 #[derive(Debug, Clone, Default)]
 pub struct Spec {
     pub meta: Meta,
+    /// The spec's authority levels, highest first, each named as the spec
+    /// writes it (legends and search facets list these).
+    pub levels: Vec<LevelName>,
     /// Prose before the first heading of the first file: the home page intro.
     pub preamble: Vec<Block>,
     /// Every section in document order.
@@ -404,16 +462,21 @@ impl Spec {
         out
     }
 
-    /// The highest authority among a section's descendants and the number
-    /// of distinct levels they use (FORMAT.md: "aggregated authority").
-    pub fn aggregated_authority(&self, i: usize) -> Option<(Authority, usize)> {
-        let mut levels: Vec<Authority> = self
+    /// The highest authority among a section's descendants (the first
+    /// one written at that rank) and the number of distinct levels they
+    /// use (FORMAT.md: "aggregated authority"). Ranked by level, so an
+    /// alias counts as the level it stands for.
+    pub fn aggregated_authority(&self, i: usize) -> Option<(&Authority, usize)> {
+        let known: Vec<&Authority> = self
             .descendants(i)
             .into_iter()
-            .filter_map(|j| self.sections[j].authority_level())
+            .filter_map(|j| self.sections[j].authority.as_ref())
+            .filter(|a| a.level.is_some())
             .collect();
+        let mut levels: Vec<Level> = known.iter().filter_map(|a| a.level).collect();
         levels.sort();
         levels.dedup();
-        levels.first().map(|&top| (top, levels.len()))
+        let top = known.iter().min_by_key(|a| a.level)?;
+        Some((top, levels.len()))
     }
 }

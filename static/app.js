@@ -49,7 +49,7 @@
         badge = '<span class="' + esc(own.className) + '" title="This section has ' + esc(label) + ' authority">' + esc(label) + "</span>";
       } else if (s.getAttribute("data-agg")) {
         var agg = s.getAttribute("data-agg"), extra = +s.getAttribute("data-agg-extra") || 0;
-        badge = '<span class="badge agg auth-' + esc(agg.toLowerCase()) + '" title="The highest authority principle in this section is ' + esc(agg) + '">' + esc(agg) +
+        badge = '<span class="badge agg ' + esc(s.getAttribute("data-agg-class") || "") + '" title="The highest authority principle in this section is ' + esc(agg) + '">' + esc(agg) +
           (extra ? '<span class="agg-extra" title="This section also includes ' + extra + " lower authorit" + (extra > 1 ? "ies" : "y") + '">+' + extra + "</span>" : "") + "</span>";
       }
       while (stack[stack.length - 1].level >= level) stack.pop();

@@ -589,3 +589,59 @@ fn golden_pages_of_the_sample_content() {
         String::from_utf8(all["static/toc.js"].clone()).unwrap()
     );
 }
+
+/// FORMAT.md §11: a release that still says `platform` shows the word it
+/// uses, styled and ranked as the top level; a spec can name levels of its
+/// own in `[spec.authority]`, and the legend lists them.
+#[test]
+fn authority_badges_follow_the_configured_levels() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("model_spec.md"),
+        "# Rules {#rules}\n\n## Old top {#old authority=platform}\n\nText.\n\n\
+         ## Low {#low authority=guideline}\n\nText.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("site");
+    let run = build_to(tmp.path(), &out);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("<span class=\"badge auth auth-root auth-rank-0\">Platform</span>"),
+        "legend names the top level as the spec writes it"
+    );
+    assert!(index.contains(
+        "<span class=\"badge agg auth-root auth-rank-0\" title=\"The highest authority principle in this section is Platform\">Platform<span class=\"agg-extra\""
+    ));
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(out.join("spec.json")).unwrap()).unwrap();
+    let old = json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "old")
+        .unwrap();
+    assert_eq!(old["authority"], "platform", "spec.json keeps the word");
+
+    // Levels of its own: ranked, styled by rank, listed in the legend.
+    std::fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \".\"\n\n[spec.authority]\nlevels = [\"law\", \"policy\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("model_spec.md"),
+        "# Rules {#rules}\n\n## A law {#a authority=law}\n\nText.\n\n## A policy {#p authority=policy}\n\nText.\n",
+    )
+    .unwrap();
+    let run = build_to(tmp.path(), &out);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains(
+        "<span class=\"badge auth auth-law auth-rank-0\">Law</span> <span class=\"badge auth auth-policy auth-rank-1\">Policy</span>."
+    ));
+    assert!(
+        !index.contains(">Guideline<"),
+        "the default levels are gone"
+    );
+}

@@ -130,7 +130,7 @@ impl Levels<'_> {
         let used = |spec: &Spec| -> BTreeSet<String> {
             spec.sections
                 .iter()
-                .filter_map(|s| s.authority.clone())
+                .filter_map(|s| s.authority_written().map(str::to_owned))
                 .collect()
         };
         let (in_old, in_new) = (used(old), used(new));
@@ -155,7 +155,7 @@ fn added_or_removed(v: &Version<'_>, i: usize, status: Status) -> RuleChange {
         status,
         from_id: None,
         title: TitleField::Title(s.title.clone()),
-        authority: AuthorityField::Level(s.authority.clone()),
+        authority: AuthorityField::Level(s.authority_written().map(str::to_owned)),
         parent: None,
         text_changed: None,
         examples: None,
@@ -189,14 +189,14 @@ fn compare_pair(
         from: os.title.clone(),
         to: ns.title.clone(),
     });
-    let same_level = match (&os.authority, &ns.authority) {
+    let same_level = match (os.authority_written(), ns.authority_written()) {
         (Some(a), Some(b)) => levels.canonical(a) == levels.canonical(b),
         (None, None) => true,
         _ => false,
     };
     let authority = (!same_level).then(|| Change {
-        from: os.authority.clone(),
-        to: ns.authority.clone(),
+        from: os.authority_written().map(str::to_owned),
+        to: ns.authority_written().map(str::to_owned),
     });
     // The old parent, named as the newer version names it.
     let old_parent = os.parent.map(|p| match to_new.get(&p) {

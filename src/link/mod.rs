@@ -10,9 +10,10 @@ mod tests;
 
 use std::collections::{HashMap, HashSet};
 
+use crate::authority::{self, Scheme};
 use crate::config::Config;
 use crate::diag::{Diagnostics, LineIndex, Location};
-use crate::model::{Block, Meta, SourceFile, Spec};
+use crate::model::{Block, LevelName, Meta, SourceFile, Spec};
 use crate::parse::ParsedFile;
 use crate::parse::inline::plain_text;
 use crate::parse::text::chars_before;
@@ -55,6 +56,7 @@ pub fn link(
         ..Spec::default()
     };
     merge_sections(&mut spec, parsed, lines, diags);
+    rank_authorities(&mut spec, &cfg.authority, lines, diags);
     spec.meta.title = cfg
         .title
         .clone()
@@ -65,6 +67,59 @@ pub fn link(
     lint::lint_prose_markup(&spec, lines, diags);
     evals::link_evals(&mut spec, eval_files, lines, diags);
     spec
+}
+
+/// Gives each `authority=` value its rank in the spec's scheme; a value
+/// the scheme does not know keeps no rank and is warned about.
+fn rank_authorities(
+    spec: &mut Spec,
+    scheme: &Scheme,
+    lines: &SourceLines<'_>,
+    diags: &mut Diagnostics,
+) {
+    for a in spec
+        .sections
+        .iter_mut()
+        .filter_map(|s| s.authority.as_mut())
+    {
+        a.level = scheme.rank(&a.written);
+        if a.level.is_none() {
+            diags.warning_at(
+                &a.at,
+                lines.line(&a.at),
+                format!(
+                    "unknown authority `{}` (expected {})",
+                    a.written,
+                    expected_list(&scheme.known())
+                ),
+            );
+        }
+    }
+    spec.levels = scheme
+        .levels()
+        .iter()
+        .enumerate()
+        .map(|(rank, name)| {
+            let written = spec
+                .sections
+                .iter()
+                .filter_map(|s| s.authority.as_ref())
+                .find(|a| a.level.is_some_and(|l| usize::from(l.0) == rank));
+            LevelName {
+                name: name.clone(),
+                label: authority::label(written.map_or(name.as_str(), |a| a.written.as_str())),
+            }
+        })
+        .collect();
+}
+
+/// `a, b or c`.
+fn expected_list(values: &[&str]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }
 
 /// Concatenates files in order; parents come from heading levels, across

@@ -3,7 +3,7 @@
 
 use super::references::{SpanCursor, VerdictTargets};
 use super::*;
-use crate::model::Span;
+use crate::model::{Level, Span};
 
 /// The forward-only cursor gives exactly what `Span::line_col` computes
 /// from the start, for offsets in order, out of order, and inside
@@ -51,4 +51,99 @@ fn example_ids_count_up_per_title() {
     assert_eq!(ids.unique("ex", "Same s 5", "t"), "ex-same-s-5");
     assert_eq!(ids.unique("ex", "Same", "s"), "ex-same--s-5");
     assert_eq!(ids.unique("ex", "Same", "s"), "ex-same--s-6");
+}
+
+/// Links one file with `cfg`, returning the spec and the warnings.
+fn link_text(cfg: &Config, text: &str) -> (Spec, Vec<String>) {
+    let file = SourceFile {
+        path: "spec.md".into(),
+        text: text.into(),
+    };
+    let mut diags = Diagnostics::new();
+    let parsed = crate::parse::parse_file(&file, &mut diags);
+    let lines = SourceLines::new([&file]);
+    let spec = link(cfg, vec![parsed], Vec::new(), &lines, &mut diags);
+    let messages = diags.sorted().iter().map(|d| d.to_string()).collect();
+    (spec, messages)
+}
+
+fn single_file_config() -> (tempfile::TempDir, Config) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.md");
+    std::fs::write(&file, "").unwrap();
+    let cfg = Config::discover(&file, &mut Diagnostics::new()).unwrap();
+    (dir, cfg)
+}
+
+const LEVELS_SPEC: &str = "# A {#a}\n\n## B {#b authority=platform}\n\n## C {#c authority=user}\n\n\
+                           ## D {#d authority=supreme}\n\n# E {#e authority=root}\n";
+
+#[test]
+fn authorities_are_ranked_by_the_default_scheme() {
+    let (_dir, cfg) = single_file_config();
+    let (spec, warnings) = link_text(&cfg, LEVELS_SPEC);
+    let level = |id: &str| spec.section(id).unwrap().authority_level();
+    // `platform`, the former name of `root`, ranks as root; shown as written.
+    assert_eq!(level("b"), Some(Level(0)));
+    assert_eq!(level("e"), Some(Level(0)));
+    assert_eq!(level("c"), Some(Level(3)));
+    assert_eq!(level("d"), None);
+    assert_eq!(
+        spec.section("b").unwrap().authority_written(),
+        Some("platform")
+    );
+    // Aggregation ranks by level: the platform child is the top one.
+    let (top, distinct) = spec.aggregated_authority(0).unwrap();
+    assert_eq!(
+        (top.written.as_str(), top.label().as_str(), distinct),
+        ("platform", "Platform", 2)
+    );
+    // The legend names each level as the spec first writes it.
+    let labels: Vec<(&str, &str)> = spec
+        .levels
+        .iter()
+        .map(|l| (l.name.as_str(), l.label.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("root", "Platform"),
+            ("system", "System"),
+            ("developer", "Developer"),
+            ("user", "User"),
+            ("guideline", "Guideline")
+        ]
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with(
+            "spec.md:7:10: warning: unknown authority `supreme` (expected root, system, developer, user, guideline or platform)"
+        ),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_configured_scheme_ranks_its_own_levels_and_aliases() {
+    let (_dir, mut cfg) = single_file_config();
+    let table: crate::authority::SchemeToml =
+        toml::from_str("levels = [\"law\", \"policy\"]\naliases = { rule = \"policy\" }\n")
+            .unwrap();
+    cfg.authority = Scheme::from_toml(table).unwrap();
+    let (spec, warnings) = link_text(
+        &cfg,
+        "# A {#a authority=rule}\n\n# B {#b authority=law}\n\n# C {#c authority=root}\n",
+    );
+    let level = |id: &str| spec.section(id).unwrap().authority_level();
+    assert_eq!(
+        (level("a"), level("b"), level("c")),
+        (Some(Level(1)), Some(Level(0)), None)
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with(
+            "spec.md:5:9: warning: unknown authority `root` (expected law, policy or rule)"
+        ),
+        "{warnings:?}"
+    );
 }

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::text::col_of;
 use crate::diag::{Diagnostics, Location};
-use crate::model::{Item, KNOWN_ROLES, Message, Span, Verdict};
+use crate::model::{Item, Message, Role, Span, Verdict};
 
 /// `<role a="b" c='d'>` optionally followed by `<!-- verdict -->` and,
 /// rarely, by body text on the same line.
@@ -114,13 +114,11 @@ impl ConversationParser<'_> {
             let structural_close = CLOSE_TAG
                 .captures(t)
                 .map(|c| c[1].to_owned())
-                .filter(|name| name == COMPARISON || KNOWN_ROLES.contains(&name.as_str()));
+                .filter(|name| name == COMPARISON || Role::is_known_tag(name));
             let structural_open = OPEN_TAG
                 .captures(t)
                 .map(|c| c[1].to_owned())
-                .filter(|name| {
-                    (name == COMPARISON || KNOWN_ROLES.contains(&name.as_str())) && indent == 0
-                });
+                .filter(|name| (name == COMPARISON || Role::is_known_tag(name)) && indent == 0);
             if let Some(name) = structural_close {
                 let opened = open.line;
                 let role = role.clone();
@@ -131,7 +129,7 @@ impl ConversationParser<'_> {
                 );
                 let open = self.open.take().unwrap();
                 self.finish(open);
-                if name == role {
+                if name == role.as_str() {
                     return;
                 }
             } else if let Some(name) = structural_open {
@@ -208,7 +206,7 @@ impl ConversationParser<'_> {
             return;
         }
         if let Some(caps) = OPEN_TAG.captures(t) {
-            let role = caps[1].to_owned();
+            let role = &caps[1];
             let attrs: Vec<(String, String)> = ATTR
                 .captures_iter(caps.get(2).map_or("", |m| m.as_str()))
                 .map(|a| {
@@ -239,12 +237,13 @@ impl ConversationParser<'_> {
         n: usize,
         text: &str,
         indent: usize,
-        role: String,
+        role: &str,
         attrs: Vec<(String, String)>,
         after: &str,
     ) {
         let at = self.loc(n, indent + 1);
-        if !KNOWN_ROLES.contains(&role.as_str()) {
+        let role = Role::parse(role);
+        if !role.is_known() {
             self.diags.warning_at(
                 &at,
                 Some(text),
@@ -252,7 +251,7 @@ impl ConversationParser<'_> {
             );
         }
         let mut msg = Message {
-            role: role.clone(),
+            role,
             attrs,
             content: Span::new("", n + 1, 0),
             comparison: self.comparison.as_ref().map(|c| c.index),
@@ -282,7 +281,7 @@ impl ConversationParser<'_> {
             rest = after_comment.trim_start();
         }
         if !rest.is_empty() {
-            let close = format!("</{role}>");
+            let close = format!("</{}>", msg.role);
             if let Some(body) = rest.strip_suffix(close.as_str()) {
                 let body = body.trim();
                 msg.content = Span::new(body, n, col_of(text, body) - 1);
@@ -325,7 +324,7 @@ impl ConversationParser<'_> {
             msg.comment = Some(Span::new(trimmed, n, col_of(text, trimmed) - 1));
             return;
         };
-        if msg.role != "assistant" {
+        if msg.role != Role::Assistant {
             self.diags.error_at(
                 &at,
                 Some(text),
@@ -335,7 +334,7 @@ impl ConversationParser<'_> {
                 ),
             );
         }
-        if msg.comparison.is_none() && msg.role == "assistant" {
+        if msg.comparison.is_none() && msg.role == Role::Assistant {
             self.diags.warning_at(
                 &at,
                 Some(text),

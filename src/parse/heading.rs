@@ -61,6 +61,30 @@ pub(super) fn parse_heading(line: &str, at: Location, diags: &mut Diagnostics) -
         );
         return Some(section);
     };
+    read_attributes(&mut section, line, attrs, &at, diags);
+    if section.id.is_empty() {
+        section.id = slugify(title);
+        diags.warning_at(
+            &at,
+            Some(line),
+            format!(
+                "heading has no `#id` in its attributes (using `{}` for now)",
+                section.id
+            ),
+        );
+    }
+    Some(section)
+}
+
+/// Reads `{#id authority=… tags=…}` into the section, one token at a time;
+/// each problem is reported at its token's column.
+fn read_attributes(
+    section: &mut Section,
+    line: &str,
+    attrs: &str,
+    at: &Location,
+    diags: &mut Diagnostics,
+) {
     // Columns advance token by token (one pass, however many tokens).
     let mut col = col_of(line, attrs);
     for token in attrs.split(' ') {
@@ -89,17 +113,13 @@ pub(super) fn parse_heading(line: &str, at: Location, diags: &mut Diagnostics) -
         }
         match token.split_once('=') {
             Some(("authority", value)) => {
-                let value = value.trim_matches('"');
-                if Authority::parse(value).is_none() {
-                    diags.warning_at(
-                        &token_at,
-                        Some(line),
-                        format!(
-                            "unknown authority `{value}` (expected root, system, developer, user or guideline)"
-                        ),
-                    );
-                }
-                section.authority = Some(value.to_owned());
+                // Ranked (and an unknown value warned about) by `link`,
+                // which knows the spec's levels.
+                section.authority = Some(Authority {
+                    written: value.trim_matches('"').to_owned(),
+                    level: None,
+                    at: token_at,
+                });
             }
             Some(("tags", value)) => {
                 for tag in value.trim_matches('"').split(',').filter(|t| !t.is_empty()) {
@@ -120,18 +140,6 @@ pub(super) fn parse_heading(line: &str, at: Location, diags: &mut Diagnostics) -
             ),
         }
     }
-    if section.id.is_empty() {
-        section.id = slugify(title);
-        diags.warning_at(
-            &at,
-            Some(line),
-            format!(
-                "heading has no `#id` in its attributes (using `{}` for now)",
-                section.id
-            ),
-        );
-    }
-    Some(section)
 }
 
 /// snake_case id from a title: lowercase ASCII letters and digits, other

@@ -38,7 +38,9 @@ pub struct PageCtx {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Aggregated {
-    pub label: &'static str,
+    pub label: String,
+    /// CSS classes of the badge (`auth-root auth-rank-0`).
+    pub class: String,
     pub extra: usize,
     pub title: String,
 }
@@ -49,8 +51,11 @@ pub struct TocItem {
     pub title: String,
     pub level: u8,
     pub href: String,
+    /// The `authority=` value as written.
     pub authority: Option<String>,
     pub authority_label: Option<String>,
+    /// CSS classes of the badge (`auth-root auth-rank-0`; `auth-unknown`).
+    pub authority_class: Option<String>,
     pub aggregated: Option<Aggregated>,
     pub u18: bool,
     pub current: bool,
@@ -75,8 +80,11 @@ pub struct SectionCtx {
     pub id: String,
     pub title: String,
     pub level: u8,
+    /// The `authority=` value as written.
     pub authority: Option<String>,
     pub authority_label: Option<String>,
+    /// CSS classes of the badge (`auth-root auth-rank-0`; `auth-unknown`).
+    pub authority_class: Option<String>,
     pub u18: bool,
     pub aggregated: Option<Aggregated>,
     pub edit_url: Option<String>,
@@ -170,6 +178,16 @@ pub struct EvalCtx {
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeCtx {
     pub intro_html: Option<String>,
+    /// The spec's authority levels, highest first, for the legend.
+    pub levels: Vec<LevelCtx>,
+}
+
+/// An authority level as a badge shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelCtx {
+    pub label: String,
+    /// CSS classes of its badge (`auth-root auth-rank-0`).
+    pub class: String,
 }
 
 /// Everything any page template may read; page-specific parts are `None`

@@ -5,7 +5,7 @@ use super::context::{Attr, ExampleCtx, ItemCtx, MessageCtx};
 use super::markdown::{Linker, escape, render_inline, render_message_body};
 use super::renderer::SiteRenderer;
 use super::typography::{capitalize_first_word, smarten};
-use crate::model::{Example, Item, Message};
+use crate::model::{Example, Item, Message, Role};
 
 impl SiteRenderer<'_> {
     pub(super) fn example_ctx(&self, ex: &Example, link: &Linker<'_>) -> ExampleCtx {
@@ -84,7 +84,7 @@ impl SiteRenderer<'_> {
             });
         }
         MessageCtx {
-            role: m.role.clone(),
+            role: m.role.to_string(),
             role_label,
             attrs,
             verdict: m.verdict.map(|v| v.as_str()),
@@ -103,7 +103,7 @@ impl SiteRenderer<'_> {
 /// "Assistant to Python", "Assistant to Function Call ask_question"; also
 /// returns the attributes already shown in the label.
 fn role_label(m: &Message) -> (String, Vec<&'static str>) {
-    let mut label = capitalize(&m.role);
+    let mut label = capitalize(m.role.as_str());
     let mut shown = vec!["comment"];
     if let Some(r) = m.attr("recipient") {
         let target = match r.strip_prefix("functions.") {
@@ -113,7 +113,7 @@ fn role_label(m: &Message) -> (String, Vec<&'static str>) {
         label = format!("{label} to {target}");
         shown.push("recipient");
     }
-    if let (true, Some(n)) = (m.role == "tool", m.attr("name")) {
+    if let (true, Some(n)) = (m.role == Role::Tool, m.attr("name")) {
         label = format!("Tool: {n}");
         shown.push("name");
     }

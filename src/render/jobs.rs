@@ -4,10 +4,11 @@
 
 use anyhow::{Context as _, Result};
 
-use super::context::{ChapterCtx, EvalCtx, HomeCtx, Link, PageContext, PageKind};
+use super::context::{ChapterCtx, EvalCtx, HomeCtx, LevelCtx, Link, PageContext, PageKind};
 use super::markdown::{LinkMode, Linker};
 use super::renderer::SiteRenderer;
 use super::sections::block_html;
+use crate::authority::{self, Level};
 use crate::model::{Block, Spec};
 use crate::parse::inline::plain_text;
 use crate::site;
@@ -81,7 +82,19 @@ impl SiteRenderer<'_> {
         });
         let mut c = self.page_ctx(PageKind::Home, &self.site.title, site::INDEX_PAGE, "");
         c.toc = Some(&self.toc);
-        c.home = Some(HomeCtx { intro_html: intro });
+        let levels = spec
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(rank, l)| LevelCtx {
+                label: l.label.clone(),
+                class: authority::badge_class(&l.name, Level(rank as u8)),
+            })
+            .collect();
+        c.home = Some(HomeCtx {
+            intro_html: intro,
+            levels,
+        });
         self.finish_page("index.html", site::INDEX_PAGE.to_owned(), c)
     }
 

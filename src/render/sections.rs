@@ -7,7 +7,8 @@ use rayon::prelude::*;
 use super::context::{Aggregated, BlockCtx, RefBy, SectionCtx, SectionHtml, TocItem};
 use super::markdown::{LinkMode, Linker, render_prose};
 use super::renderer::SiteRenderer;
-use crate::model::Block;
+use crate::authority;
+use crate::model::{Authority, Block};
 use crate::parse::inline::plain_text;
 use crate::site;
 
@@ -22,8 +23,9 @@ impl SiteRenderer<'_> {
             title: s.title.clone(),
             level: s.level,
             href: site::section_href(self.spec, i),
-            authority: s.authority.clone(),
-            authority_label: s.authority_level().map(|a| a.label().to_owned()),
+            authority: s.authority_written().map(str::to_owned),
+            authority_label: s.authority.as_ref().map(Authority::label),
+            authority_class: s.authority.as_ref().map(|a| self.authority_class(a)),
             aggregated: self.aggregated(i),
             u18: s.is_under_18(),
             current: false,
@@ -38,12 +40,25 @@ impl SiteRenderer<'_> {
         let (top, distinct) = self.spec.aggregated_authority(i)?;
         Some(Aggregated {
             label: top.label(),
+            class: self.authority_class(top),
             extra: distinct - 1,
             title: format!(
                 "The highest authority principle in this section is {}",
                 top.label()
             ),
         })
+    }
+
+    /// A badge's classes (`authority::badge_class`; `auth-unknown` for a
+    /// value the scheme does not know).
+    fn authority_class(&self, a: &Authority) -> String {
+        match a
+            .level
+            .and_then(|l| Some((l, self.spec.levels.get(usize::from(l.0))?)))
+        {
+            Some((l, level)) => authority::badge_class(&level.name, l),
+            None => "auth-unknown".to_owned(),
+        }
     }
 
     /// The sections `ids`, each rendered on its own with `section.html`
@@ -114,8 +129,9 @@ impl SiteRenderer<'_> {
             id: s.id.clone(),
             title: s.title.clone(),
             level: s.level,
-            authority: s.authority.clone(),
-            authority_label: s.authority_level().map(|a| a.label().to_owned()),
+            authority: s.authority_written().map(str::to_owned),
+            authority_label: s.authority.as_ref().map(Authority::label),
+            authority_class: s.authority.as_ref().map(|a| self.authority_class(a)),
             u18: s.is_under_18(),
             aggregated: self.aggregated(i),
             edit_url,

@@ -12,7 +12,7 @@ use super::query;
 use super::terms::{TermIndex, TermRow, index_terms};
 use super::tokenize::STOP_WORDS;
 use super::{SearchFile, wrap_data};
-use crate::model::{Authority, KNOWN_TAGS, Spec};
+use crate::model::{KNOWN_TAGS, Spec};
 
 /// Format version, in the manifest (`v`).
 const FORMAT_VERSION: u32 = 1;
@@ -67,7 +67,7 @@ pub fn build_into(spec: &Spec, emit: Emit<'_>) -> anyhow::Result<()> {
     };
     write_metadata(&docs, emit)?;
     write_examples(&docs, emit)?;
-    write_manifest(&docs, &chapters, chunks, emit)
+    write_manifest(spec, &docs, &chapters, chunks, emit)
 }
 
 /// What the manifest says of the chunked files.
@@ -172,7 +172,7 @@ fn write_facets(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<Vec<[i64; 5]>> {
     for d in docs {
         let key = [
             d.kind as i64,
-            d.authority.map(|a| a as i64).unwrap_or(-1),
+            d.authority.map(|a| i64::from(a.0)).unwrap_or(-1),
             i64::from(d.verdicts),
             i64::from(d.roles),
             i64::from(d.tags),
@@ -258,14 +258,16 @@ fn write_examples(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<()> {
 /// facet vocabularies, and the query rules (ranking constants and stop
 /// words), so that the browser engine and the Rust one share one source.
 fn write_manifest(
+    spec: &Spec,
     docs: &[Doc],
     chapters: &[Chapter],
     chunks: Chunks,
     emit: Emit<'_>,
 ) -> anyhow::Result<()> {
-    let authorities: Vec<[&str; 2]> = Authority::ALL
+    let authorities: Vec<[&str; 2]> = spec
+        .levels
         .iter()
-        .map(|a| [a.as_str(), a.label()])
+        .map(|l| [l.name.as_str(), l.label.as_str()])
         .collect();
     let chapters: Vec<Value> = chapters
         .iter()

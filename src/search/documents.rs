@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Authority, Block, Example, Item, KNOWN_TAGS, Spec};
+use crate::model::{Block, Example, Item, KNOWN_TAGS, Level, Spec};
 use crate::parse::inline::plain_text;
 use crate::site::{eval_example_href, example_href, section_href};
 
@@ -38,7 +38,8 @@ pub struct Doc {
     pub href: String,
     /// `Chapter › Section`: where the document stands.
     pub crumb: String,
-    pub authority: Option<Authority>,
+    /// The rank of the authority in force (own or inherited).
+    pub authority: Option<Level>,
     pub verdicts: u8,
     pub roles: u8,
     pub tags: u8,
@@ -77,7 +78,7 @@ pub fn documents(spec: &Spec) -> (Vec<Doc>, Vec<Chapter>) {
     for i in 0..spec.sections.len() {
         chapter_of_section[i] = chapter_of_section[spec.chapter_of(i)];
     }
-    let authority_of = |mut i: usize| -> Option<Authority> {
+    let authority_of = |mut i: usize| -> Option<Level> {
         loop {
             if let Some(a) = spec.sections[i].authority_level() {
                 return Some(a);
@@ -201,7 +202,7 @@ fn example_doc(ex: &Example, plain: &dyn Fn(&str) -> String, kind: Kind) -> Doc 
         if let Some(v) = m.verdict {
             verdicts |= 1 << VERDICTS.iter().position(|&x| x == v.as_str()).unwrap_or(0);
         }
-        if let Some(r) = ROLES.iter().position(|&r| r == m.role) {
+        if let Some(r) = ROLES.iter().position(|&r| r == m.role.as_str()) {
             roles |= 1 << r;
         }
         body.push(plain(&m.content.text));
@@ -209,7 +210,7 @@ fn example_doc(ex: &Example, plain: &dyn Fn(&str) -> String, kind: Kind) -> Doc 
             body.push(note.clone());
         }
         msgs.push(Msg(
-            m.role.clone(),
+            m.role.to_string(),
             verdict.to_owned(),
             text,
             note,

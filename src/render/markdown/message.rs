@@ -4,7 +4,7 @@
 //! raw HTML shown as text, link targets on the allow-list).
 
 use super::{Flavor, Linker, escape, render};
-use crate::model::Message;
+use crate::model::{Message, Role};
 use crate::render::math::{Piece, split_math, to_mathml};
 
 /// The dialect writes entities inside conversations (`&lt;`, `&quot;`) and
@@ -31,7 +31,7 @@ pub fn render_message_body(msg: &Message, link: &Linker<'_>) -> String {
             escape(&decode_entities(text))
         );
     }
-    if msg.role == "tool" {
+    if msg.role == Role::Tool {
         return format!(
             "<pre class=\"tool-output\">{}</pre>",
             escape(&decode_entities(text))

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::diag::Location;
-use crate::model::{Message, Span};
+use crate::model::{Message, Role, Span};
 
 fn with_linker<T>(f: impl FnOnce(&Linker<'_>) -> T) -> T {
     let spec = Spec::default();
@@ -23,7 +23,7 @@ fn inline(src: &str) -> String {
 
 fn message(body: &str) -> String {
     let msg = Message {
-        role: "user".into(),
+        role: Role::User,
         attrs: Vec::new(),
         content: Span::new(body, 1, 0),
         comparison: None,
