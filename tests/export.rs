@@ -335,3 +335,67 @@ fn corpus_example_ids_are_stable_when_other_examples_change() {
         ),
     );
 }
+
+/// FORMAT.md §11, on a fixture of our own: `authority=platform` is kept as
+/// written in spec.json, and conversation tags after a stray `*` are read
+/// (with a warning each), so the example exports whole.
+#[test]
+fn historical_forms_export_as_the_official_page_reads_them() {
+    let dir = fixture("historical");
+    let check = specbook(&["check", dir.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    let stderr = text(&check.stderr);
+    assert_eq!(
+        stderr
+            .matches("warning: stray `*` before a conversation tag")
+            .count(),
+        4,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("unknown authority"), "{stderr}");
+    let (_, spec) = export(&dir);
+    let authorities: Vec<(&str, &str)> = spec["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| Some((s["id"].as_str()?, s["authority"].as_str()?)))
+        .collect();
+    assert_eq!(
+        authorities,
+        [
+            ("follow_settings", "platform"),
+            ("keep_short", "user"),
+            ("plain_words", "guideline")
+        ]
+    );
+    let ex = example(&spec, "follow_settings", 0);
+    // (role, comparison, verdict, comment)
+    type Msg<'a> = (&'a str, Option<u64>, Option<&'a str>, Option<&'a str>);
+    let messages: Vec<Msg<'_>> = ex["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["role"].as_str().unwrap(),
+                m["comparison"].as_u64(),
+                m["verdict"].as_str(),
+                m["comment"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            ("system", None, None, None),
+            ("user", None, None, None),
+            (
+                "assistant",
+                Some(0),
+                Some("good"),
+                Some("explains the limit")
+            ),
+            ("assistant", Some(0), Some("bad"), None),
+        ]
+    );
+}

@@ -91,6 +91,24 @@ pub(super) fn parse_conversation(
     (p.messages, p.items)
 }
 
+/// The tag of a line that is `*` and a structural tag (a known role or
+/// `comparison`, opening or closing, alone or with its verdict comment) at
+/// the very start of the line.
+fn stray_star(text: &str) -> Option<&str> {
+    let tag = text.strip_prefix('*')?;
+    let t = tag.trim_end();
+    let caps = CLOSE_TAG.captures(t).or_else(|| OPEN_TAG.captures(t))?;
+    let name = caps.get(1).map_or("", |m| m.as_str());
+    // Only the tag, or the tag and its verdict comment: `*<user>* says`
+    // is body text.
+    let after = t
+        .get(caps.get(0).map_or(0, |m| m.end())..)
+        .unwrap_or("")
+        .trim();
+    let tag_only = after.is_empty() || (after.starts_with("<!--") && after.ends_with("-->"));
+    (tag_only && (name == COMPARISON || Role::is_known_tag(name))).then_some(tag)
+}
+
 impl ConversationParser<'_> {
     fn loc(&self, line: usize, col: usize) -> Location {
         Location {
@@ -101,8 +119,24 @@ impl ConversationParser<'_> {
     }
 
     fn line(&mut self, n: usize, text: &str) {
-        let t = text.trim();
+        if let Some(tag) = stray_star(text) {
+            // FORMAT.md §11: older releases have `*</comparison>`,
+            // `*<assistant> <!-- GOOD -->`; the official page reads the tag.
+            self.diags.warning_at(
+                &self.loc(n, 1),
+                Some(text),
+                "stray `*` before a conversation tag: read as the tag (remove the `*`)",
+            );
+            // A space where the `*` was keeps every later column exact.
+            let shown = format!(" {tag}");
+            return self.read_line(n, &shown, 0);
+        }
         let indent = text.chars().take_while(|c| c.is_whitespace()).count();
+        self.read_line(n, text, indent);
+    }
+
+    fn read_line(&mut self, n: usize, text: &str, indent: usize) {
+        let t = text.trim();
         if let Some(open) = &mut self.open {
             let role = &open.msg.role;
             if t.strip_prefix("</").and_then(|r| r.strip_suffix('>')) == Some(role.as_str()) {

@@ -387,3 +387,45 @@ fn preamble_before_first_heading() {
     let (p, _) = parse("Intro text.\n\n# A {#a}\n");
     assert!(matches!(&p.preamble[0], Block::Prose(s) if s.text == "Intro text.\n" && s.line == 1));
 }
+
+/// FORMAT.md §11: a `*` before a conversation tag at the start of a line
+/// (older releases) is dropped with a warning at the `*`; the tag is read.
+#[test]
+fn stray_star_before_a_conversation_tag_is_read_as_the_tag() {
+    let body = "<user>\nHi\n</user>\n*<comparison>\n*<assistant> <!-- GOOD -->\nYes.\n*</assistant>\n\
+                <assistant> <!-- BAD: curt -->\nNo.\n</assistant>\n*</comparison>";
+    let (p, d) = parse(&format!(
+        "# A {{#a}}\n\n**Example**: t\n\n~~~xml\n{body}\n~~~\n"
+    ));
+    let m = messages_of(&d);
+    let stray = "warning: stray `*` before a conversation tag: read as the tag (remove the `*`)";
+    assert_eq!(
+        m,
+        [9, 10, 12, 16].map(|line| format!("spec.md:{line}:1: {stray}")),
+        "one warning per starred line, at the `*`, and nothing else"
+    );
+    let ex = only_example(&p);
+    let got: Vec<(&str, Option<Verdict>, &str)> = ex
+        .messages
+        .iter()
+        .map(|m| (m.role.as_str(), m.verdict, m.content.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("user", None, "Hi"),
+            ("assistant", Some(Verdict::Good), "Yes."),
+            ("assistant", Some(Verdict::Bad), "No."),
+        ]
+    );
+    assert!(ex.messages[1].comparison.is_some() && ex.messages[2].comparison.is_some());
+    // A `*` that does not stand before a tag stays body text.
+    let (p, d) = parse(
+        "# A {#a}\n\n**Example**: t\n\n~~~xml\n<user>\n*<b>bold?</b>\n*<user>* is a tag name\n</user>\n~~~\n",
+    );
+    assert!(messages_of(&d).is_empty(), "{:?}", messages_of(&d));
+    assert_eq!(
+        only_example(&p).messages[0].content.text,
+        "*<b>bold?</b>\n*<user>* is a tag name"
+    );
+}
