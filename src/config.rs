@@ -87,6 +87,16 @@ pub enum Layout {
     SingleFile,
 }
 
+/// How a Model-Spec repository names its spec: the first `# ` heading of
+/// its README.md.
+fn readme_title(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("README.md")).ok()?;
+    text.lines().find_map(|line| {
+        let title = line.strip_prefix("# ")?.trim().trim_end_matches('#').trim();
+        (!title.is_empty()).then(|| title.to_owned())
+    })
+}
+
 /// The resolved configuration every stage reads.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -153,6 +163,7 @@ impl Config {
             let examples = path.join("examples");
             return Ok(Config {
                 layout: Layout::ModelSpecRepo,
+                title: readme_title(path),
                 files: Some(vec![spec_file]),
                 eval_dir: examples.is_dir().then_some(examples),
                 eval_dir_name: PathBuf::from("examples"),
@@ -163,6 +174,15 @@ impl Config {
             "`{}` has no `{BOOK_TOML}` and no `{MODEL_SPEC_FILE}`: run `specbook init` to create a project, or name a markdown file",
             path.display()
         )
+    }
+
+    /// For a Model-Spec repository in git, the date of the last commit
+    /// that changed `model_spec.md`: the label of the release it holds when
+    /// `book.toml` names none (`[versions] current`).
+    pub fn git_release_date(&self) -> Option<String> {
+        (self.layout == Layout::ModelSpecRepo)
+            .then(|| crate::versions::git::last_change(&self.root, Path::new(MODEL_SPEC_FILE)))
+            .flatten()
     }
 
     fn defaults(root: PathBuf, src: PathBuf) -> Config {

@@ -399,6 +399,10 @@ pub struct EvalFile {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Meta {
     pub title: String,
+    /// The release shown beside the title: `[versions] current`, else
+    /// `Config::git_release_date` (set by the pipeline, not by `link`).
+    #[serde(skip)]
+    pub release: Option<String>,
     pub description: Option<String>,
     pub authors: Vec<String>,
     pub language: String,

@@ -52,6 +52,8 @@ pub fn load(path: &Path) -> Result<Loaded> {
 pub struct Loader {
     path: PathBuf,
     cache: Option<ParseCache>,
+    /// `Config::git_release_date`, once read.
+    git_release: Option<Option<String>>,
 }
 
 impl Loader {
@@ -60,6 +62,7 @@ impl Loader {
         Self {
             path: path.to_path_buf(),
             cache: None,
+            git_release: None,
         }
     }
 
@@ -68,6 +71,7 @@ impl Loader {
         Self {
             path: path.to_path_buf(),
             cache: Some(ParseCache::default()),
+            git_release: None,
         }
     }
 
@@ -81,7 +85,16 @@ impl Loader {
     /// layout below another root), adding to `diags`.
     pub fn load_as(&mut self, config: Config, mut diags: Diagnostics) -> Result<Loaded> {
         let sources = load_sources(&config, &mut diags)?;
-        let spec = link_sources(&config, &sources, self.cache.as_mut(), &mut diags);
+        let mut spec = link_sources(&config, &sources, self.cache.as_mut(), &mut diags);
+        spec.meta.release = match &config.versions {
+            Some(v) => Some(v.current.clone()),
+            // Read from git once per loader: `serve` does not walk history
+            // on every save.
+            None => self
+                .git_release
+                .get_or_insert_with(|| config.git_release_date())
+                .clone(),
+        };
         Ok(Loaded {
             config,
             sources,

@@ -645,3 +645,66 @@ fn authority_badges_follow_the_configured_levels() {
         "the default levels are gone"
     );
 }
+
+/// The site is named: the Model-Spec layout takes its title from the first
+/// heading of the repository's README.md, and shows the release (the date
+/// of the last commit that changed model_spec.md) in the header and the
+/// `<title>`; a project's `[versions] current` label wins over git.
+#[test]
+fn the_site_is_named_after_the_readme_and_shows_its_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("README.md"),
+        "Intro line\n\n# Our Assistant Spec\n\nMore.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("model_spec.md"),
+        "# Overview {#overview}\n\nText.\n",
+    )
+    .unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_DATE", "2031-05-06T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2031-05-06T12:00:00Z")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@t", "add", "."]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-q",
+        "-m",
+        "spec",
+    ]);
+    let out = tmp.path().join("site");
+    let run = build_to(dir, &out);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("<title>Our Assistant Spec (2031-05-06)</title>"),
+        "{}",
+        &index[..index.len().min(600)]
+    );
+    assert!(index.contains(
+        "<a class=\"brand\" href=\"index.html\">Our Assistant Spec <span class=\"release\" title=\"Release\">2031-05-06</span></a>"
+    ));
+    let page = std::fs::read_to_string(out.join("overview.html")).unwrap();
+    assert!(page.contains("<title>Overview · Our Assistant Spec (2031-05-06)</title>"));
+
+    // Outside git, no release; the README still names the spec.
+    std::fs::remove_dir_all(dir.join(".git")).unwrap();
+    let run = build_to(dir, &out);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("<title>Our Assistant Spec</title>"));
+}

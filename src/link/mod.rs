@@ -52,6 +52,7 @@ pub fn link(
             description: cfg.description.clone(),
             authors: cfg.authors.clone(),
             language: cfg.language.clone(),
+            release: None,
         },
         ..Spec::default()
     };

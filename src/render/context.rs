@@ -6,6 +6,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteCtx {
     pub title: String,
+    /// The release shown beside the title (`[versions] current`, or the
+    /// date of the spec file's last commit in a Model-Spec repository).
+    pub release: Option<String>,
     pub description: String,
     pub language: String,
     pub authors: Vec<String>,

@@ -48,6 +48,7 @@ impl<'a> SiteRenderer<'a> {
             .unwrap_or_else(|| first_paragraph(spec));
         let site = SiteCtx {
             title: spec.meta.title.clone(),
+            release: spec.meta.release.clone(),
             description,
             language: spec.meta.language.clone(),
             authors: spec.meta.authors.clone(),
