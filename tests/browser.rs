@@ -1383,3 +1383,63 @@ fn accessibility_examples_browser() {
         )),
     );
 }
+
+/// Reading comfort (issue 11): authority badges of at least 12 px
+/// everywhere (sidebar, contents, headings), message text the size of the
+/// prose, and prose paragraphs no wider than 75 characters (`ch` of their
+/// own font) at 1280 px.
+fn reading_comfort_check(site: &Site) {
+    let page = Page::open(site);
+    page.viewport(WIDE);
+    for path in ["index.html".to_owned(), site.page_with_most_examples()] {
+        page.goto(&site.url(&path));
+        page.wait_for(
+            "return $$('.badge.auth, .badge.agg').filter(vis).length > 0;",
+            &format!("authority badges on {path}"),
+        );
+        let v: Value = page.js("const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+             const small = $$('.badge.auth, .badge.agg').filter(vis).filter(b => px(b) < 12)
+               .slice(0, 5).map(b => b.textContent.trim() + ' ' + px(b) + 'px');
+             const p = $$('main .section > p').filter(vis)[0] || $$('main p').filter(vis)[0];
+             const msgs = $$('.message .message-body, .message').filter(vis);
+             const body = msgs.length ? px(msgs[0].querySelector('p') || msgs[0]) : null;
+             let widest = 0;
+             for (const q of $$('main .section > p, main .commentary-body > p').filter(vis)) {
+               const probe = document.createElement('span');
+               probe.textContent = '0'.repeat(100);
+               probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+               q.appendChild(probe);
+               const ch = probe.getBoundingClientRect().width / 100;
+               probe.remove();
+               widest = Math.max(widest, q.getBoundingClientRect().width / ch);
+             }
+             return { small, prose: p ? px(p) : null, message: body, widest_ch: widest };");
+        assert_eq!(
+            v["small"],
+            serde_json::json!([]),
+            "{path}: badges under 12 px: {v}"
+        );
+        if path != "index.html" {
+            assert_eq!(
+                v["message"], v["prose"],
+                "{path}: message text is the size of the prose: {v}"
+            );
+            let widest = v["widest_ch"].as_f64().unwrap();
+            assert!(
+                widest > 30.0 && widest <= 75.0,
+                "{path}: widest prose paragraph is {widest:.1}ch (want at most 75): {v}"
+            );
+        }
+    }
+}
+
+#[test]
+fn reading_comfort_badges_message_text_and_line_length_sample() {
+    reading_comfort_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn reading_comfort_badges_message_text_and_line_length_corpus() {
+    reading_comfort_check(corpus());
+}
