@@ -20,7 +20,11 @@ pub use versions::{Release, ReleaseSource, Versions};
 pub const BOOK_TOML: &str = "book.toml";
 const MODEL_SPEC_FILE: &str = "model_spec.md";
 /// Replaced by a section's source path in `edit-url-template`.
-pub const EDIT_URL_PLACEHOLDER: &str = "{path}";
+/// What `edit-url-template` and `feedback-url-template` may hold, filled
+/// in per rule: the file, its line, the rule's id and title, the release
+/// and the rule's URL on the site.
+pub const URL_PLACEHOLDERS: [&str; 6] =
+    ["{path}", "{line}", "{id}", "{title}", "{release}", "{url}"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -66,6 +70,7 @@ struct HtmlSection {
     site_url: Option<String>,
     git_repository_url: Option<String>,
     edit_url_template: Option<String>,
+    feedback_url_template: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,6 +122,9 @@ pub struct Config {
     pub site_url: Option<String>,
     pub git_repository_url: Option<String>,
     pub edit_url_template: Option<String>,
+    /// `[output.html] feedback-url-template`: where "Give feedback" on a
+    /// rule goes (e.g. a new-issue URL), placeholders URL-encoded.
+    pub feedback_url_template: Option<String>,
     /// Folder whose `templates/` and `static/` override the built-in theme.
     pub theme_dir: Option<PathBuf>,
     /// The authority levels `authority=` may name (`[spec.authority]`).
@@ -200,6 +208,7 @@ impl Config {
             site_url: None,
             git_repository_url: None,
             edit_url_template: None,
+            feedback_url_template: None,
             theme_dir: None,
             authority: Scheme::default(),
             eval_dir_name: PathBuf::from("evals"),
@@ -297,11 +306,19 @@ impl Config {
         cfg.site_url =
             url("site-url", html.site_url).map(|u| u.trim_end_matches('/').to_owned() + "/");
         cfg.git_repository_url = url("git-repository-url", html.git_repository_url);
+        let template_allowed = |t: &str| safe_url::template_is_allowed(t, &URL_PLACEHOLDERS);
         cfg.edit_url_template = checked_url(
             &text,
             "edit-url-template",
             html.edit_url_template,
-            |t| safe_url::template_is_allowed(t, EDIT_URL_PLACEHOLDER),
+            template_allowed,
+            diags,
+        );
+        cfg.feedback_url_template = checked_url(
+            &text,
+            "feedback-url-template",
+            html.feedback_url_template,
+            template_allowed,
             diags,
         );
         cfg.theme_dir = Some(root.to_path_buf());

@@ -54,6 +54,26 @@ enum Command {
         /// kept, except any at a path the site itself uses (with a warning).
         #[arg(long)]
         force: bool,
+        /// The URL the site will be published at, for this build (overrides
+        /// `[output.html] site-url`): canonical links, sitemap.xml, 404.html.
+        #[arg(long, value_name = "URL")]
+        site_url: Option<String>,
+        /// Open the built site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Remove the built site: exactly the files specbook wrote there.
+    ///
+    /// Files of the output folder that specbook did not write (a CNAME,
+    /// .git, your own) stay, and so does the folder if it holds any. A
+    /// folder specbook did not write is refused.
+    Clean {
+        /// Project folder, Model Spec folder, or a single markdown file.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output folder; default: `[build] build-dir` of book.toml, else `book`.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
     },
     /// Create a new spec project: book.toml, a starter spec and eval prompts.
     ///
@@ -109,7 +129,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: specbook::cmd::diff::Format,
     },
-    /// Write the parsed spec as spec.json (see EXPORT.md).
+    /// Write the parsed spec as spec.json (its format: docs/formats.md).
     Export {
         /// Project folder, Model Spec folder, or a single markdown file.
         #[arg(default_value = ".")]
@@ -124,9 +144,22 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { dir, deny_warnings } => specbook::cmd::check::run(&dir, deny_warnings),
-        Command::Build { dir, output, force } => {
-            specbook::cmd::build::run(&dir, output.as_deref(), force)
-        }
+        Command::Build {
+            dir,
+            output,
+            force,
+            site_url,
+            open,
+        } => specbook::cmd::build::run(
+            &dir,
+            &specbook::cmd::build::BuildOptions {
+                out: output,
+                force,
+                site_url,
+                open,
+            },
+        ),
+        Command::Clean { dir, output } => specbook::cmd::clean::run(&dir, output.as_deref()),
         Command::Init { dir, theme } => specbook::cmd::init::run(&dir, theme),
         Command::Diff {
             old,

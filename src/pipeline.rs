@@ -54,6 +54,8 @@ pub struct Loader {
     cache: Option<ParseCache>,
     /// `Config::git_release_date`, once read.
     git_release: Option<Option<String>>,
+    /// A `site-url` given on the command line, over the configured one.
+    site_url: Option<String>,
 }
 
 impl Loader {
@@ -63,6 +65,7 @@ impl Loader {
             path: path.to_path_buf(),
             cache: None,
             git_release: None,
+            site_url: None,
         }
     }
 
@@ -72,12 +75,22 @@ impl Loader {
             path: path.to_path_buf(),
             cache: Some(ParseCache::default()),
             git_release: None,
+            site_url: None,
         }
+    }
+
+    /// Publishes at `url` whatever `book.toml` says (`build --site-url`).
+    pub fn with_site_url(mut self, url: &str) -> Self {
+        self.site_url = Some(url.trim_end_matches('/').to_owned() + "/");
+        self
     }
 
     pub fn load(&mut self) -> Result<Loaded> {
         let mut diags = Diagnostics::new();
-        let config = Config::discover(&self.path, &mut diags)?;
+        let mut config = Config::discover(&self.path, &mut diags)?;
+        if let Some(url) = &self.site_url {
+            config.site_url = Some(url.clone());
+        }
         self.load_as(config, diags)
     }
 

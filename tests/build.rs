@@ -566,6 +566,23 @@ fn init_scaffolds_a_buildable_project_and_never_overwrites() {
     assert!(run.status.success(), "{}", text(&run.stderr));
     let run = build_to(&dir, &dir.join("book"));
     assert!(run.status.success(), "{}", text(&run.stderr));
+    // Ready to publish: the build folder is ignored, and a GitHub Pages
+    // workflow builds with the site's URL and deploys.
+    let ignore = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/book/"), "{ignore}");
+    let workflow = std::fs::read_to_string(dir.join(".github/workflows/pages.yml")).unwrap();
+    for step in [
+        "uses: actions/configure-pages@",
+        "cargo install --locked specbook",
+        "specbook build --site-url \"${{ steps.pages.outputs.base_url }}/\" -o book",
+        "uses: actions/upload-pages-artifact@",
+        "path: book",
+        "uses: actions/deploy-pages@",
+        "pages: write",
+        "id-token: write",
+    ] {
+        assert!(workflow.contains(step), "pages.yml lacks `{step}`");
+    }
 }
 
 /// The `<main>` element of a page: the golden part (layout chrome is
@@ -707,4 +724,135 @@ fn the_site_is_named_after_the_readme_and_shows_its_release() {
     assert!(run.status.success(), "{}", text(&run.stderr));
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.contains("<title>Our Assistant Spec</title>"));
+}
+
+/// Every rule offers "Edit this rule" (`{path}` and `{line}` filled in) and
+/// "Give feedback" from `feedback-url-template`, its values URL-encoded;
+/// `build --site-url` overrides `book.toml` for one build and makes `{url}`
+/// absolute.
+#[test]
+fn rules_offer_edit_and_feedback_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_sample_project(tmp.path());
+    let toml = std::fs::read_to_string(repo().join("book.toml"))
+        .unwrap()
+        .replace(
+            "[output.html]",
+            "[output.html]\nfeedback-url-template = \"https://example.org/new?title={title}&rule={id}&at={url}&release={release}\"",
+        )
+        .replace("/edit/main/{path}\"", "/edit/main/{path}#L{line}\"");
+    std::fs::write(tmp.path().join("book.toml"), toml).unwrap();
+    let out = tmp.path().join("site");
+    let dir = tmp.path().to_str().unwrap();
+    let run = specbook(&[
+        "build",
+        dir,
+        "-o",
+        out.to_str().unwrap(),
+        "--site-url",
+        "https://spec.example.net/v2",
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let page = std::fs::read_to_string(out.join("stay_safe.html")).unwrap();
+    let hrefs = attr_values(&page, "href");
+    let feedback = "https://example.org/new?title=Respect%20the%20user%27s%20autonomy";
+    assert!(
+        hrefs.iter().any(|h| h.starts_with(feedback)),
+        "an encoded title: {:?}",
+        hrefs
+            .iter()
+            .filter(|h| h.contains("example.org"))
+            .collect::<Vec<_>>()
+    );
+    // The page escapes the template's `&`.
+    let want = "&amp;rule=respect_autonomy&amp;at=https%3A%2F%2Fspec.example.net%2Fv2%2Fstay_safe.html%23respect_autonomy&amp;release=";
+    assert!(page.contains(want), "{want}");
+    let edit = hrefs
+        .iter()
+        .find(|h| h.contains("/edit/main/content/03-safety.md#L"))
+        .expect("an edit link with the heading's line");
+    let line: usize = edit.rsplit("#L").next().unwrap().parse().unwrap();
+    let source = std::fs::read_to_string(repo().join("content/03-safety.md")).unwrap();
+    assert!(
+        source.lines().nth(line - 1).unwrap().starts_with('#'),
+        "{edit} points at a heading line"
+    );
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://spec.example.net/v2/index.html</loc>"));
+
+    let run = specbook(&[
+        "build",
+        dir,
+        "-o",
+        out.to_str().unwrap(),
+        "--site-url",
+        "javascript:alert(1)",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr).contains("--site-url"),
+        "{}",
+        text(&run.stderr)
+    );
+}
+
+/// `specbook clean` removes what specbook wrote and nothing else: a CNAME
+/// and a `.git` the user put in the site stay; a folder specbook did not
+/// write is refused.
+#[test]
+fn clean_removes_only_what_specbook_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_sample_project(tmp.path());
+    let out = tmp.path().join("book");
+    let run = build_to(tmp.path(), &out);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    std::fs::write(out.join("CNAME"), "spec.example.org\n").unwrap();
+    std::fs::create_dir_all(out.join(".git")).unwrap();
+    std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    let run = specbook(&["clean", tmp.path().to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".git", "CNAME"], "{}", text(&run.stderr));
+    assert!(out.join(".git/HEAD").is_file());
+
+    // Without the user's files the folder goes too.
+    std::fs::remove_dir_all(&out).unwrap();
+    assert!(build_to(tmp.path(), &out).status.success());
+    let run = specbook(&["clean", tmp.path().to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(!out.exists());
+
+    // A folder specbook did not write.
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let run = specbook(&["clean", tmp.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("specbook did not write it"));
+    assert!(out.join("notes.txt").is_file());
+}
+
+/// Every link of the built site is relative: it works under any sub-path
+/// (`/repo/` on GitHub Pages) without configuration.
+#[test]
+fn the_sample_site_has_no_root_absolute_links() {
+    let site = &*SAMPLE;
+    for (rel, bytes) in files(&site.out) {
+        if !(rel.ends_with(".html") || rel.ends_with(".css") || rel.ends_with(".js")) {
+            continue;
+        }
+        let body = String::from_utf8_lossy(&bytes);
+        for attr in ["href", "src", "action"] {
+            for v in attr_values(&body, attr) {
+                assert!(
+                    !v.starts_with('/'),
+                    "{rel}: {attr}=\"{v}\" is root-absolute"
+                );
+            }
+        }
+        assert!(!body.contains("url(/"), "{rel}: a root-absolute CSS url()");
+    }
 }

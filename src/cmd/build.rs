@@ -1,10 +1,10 @@
 //! `specbook build`: the pipeline with the site's outputs, written to disk
 //! atomically.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use super::{EXIT_CONTENT_ERRORS, refused, report};
 use crate::export::SpecJson;
@@ -12,10 +12,36 @@ use crate::output;
 use crate::outputs::Output;
 use crate::pipeline::{self, Loader, Run};
 use crate::render::Pages;
+use crate::render::markdown::safe_url;
 use crate::search::SearchIndex;
 
-pub fn run(dir: &Path, out: Option<&Path>, force: bool) -> Result<i32> {
+/// What `specbook build` was asked for.
+#[derive(Debug, Default)]
+pub struct BuildOptions {
+    /// The output folder, else the configured one.
+    pub out: Option<PathBuf>,
+    /// Adopt an output folder specbook did not write.
+    pub force: bool,
+    /// Overrides `[output.html] site-url` for this build.
+    pub site_url: Option<String>,
+    /// Open the built site in a browser.
+    pub open: bool,
+}
+
+pub fn run(dir: &Path, opts: &BuildOptions) -> Result<i32> {
     let start = Instant::now();
+    let (out, force) = (opts.out.as_deref(), opts.force);
+    let mut loader = Loader::new(dir);
+    if let Some(url) = &opts.site_url {
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || !safe_url::is_allowed(url)
+        {
+            bail!(
+                "--site-url {url:?}: give the absolute http(s) URL the site will be published at"
+            );
+        }
+        loader = loader.with_site_url(url);
+    }
     crate::render::highlight::warm_up();
     let pages = Pages::new();
     let outputs: [&dyn Output; 3] = [&pages, &SearchIndex, &SpecJson];
@@ -23,7 +49,7 @@ pub fn run(dir: &Path, out: Option<&Path>, force: bool) -> Result<i32> {
         out.map(Path::to_path_buf)
             .unwrap_or_else(|| loaded.config.build_dir.clone())
     };
-    let run = pipeline::run(&mut Loader::new(dir), &outputs, |loaded| {
+    let run = pipeline::run(&mut loader, &outputs, |loaded| {
         report(&loaded.diagnostics);
         let out = out_of(loaded);
         output::check_output_folder(&out, loaded)?;
@@ -51,6 +77,17 @@ pub fn run(dir: &Path, out: Option<&Path>, force: bool) -> Result<i32> {
                 start.elapsed().as_millis(),
                 loaded.diagnostics.summary()
             );
+            if loaded.config.site_url.is_none() {
+                eprintln!(
+                    "note: without `site-url` (book.toml, or --site-url) the links of 404.html are relative: \
+                     a host that shows it for a missing page deep in the site shows it with broken links"
+                );
+            }
+            if opts.open {
+                let index = out_of(&loaded).join("index.html");
+                let index = std::path::absolute(&index).unwrap_or(index);
+                crate::serve::open_browser(&format!("file://{}", index.display()));
+            }
             Ok(0)
         }
     }

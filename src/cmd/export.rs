@@ -1,4 +1,4 @@
-//! `specbook export`: the pipeline with one output, `spec.json` (EXPORT.md),
+//! `specbook export`: the pipeline with one output, `spec.json` (docs/formats.md),
 //! written to a file or stdout.
 
 use std::io::Write;

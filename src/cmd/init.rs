@@ -16,6 +16,11 @@ const STARTER: &[(&str, &str)] = &[
     ),
     ("content/02-rules.md", include_str!("starter/02-rules.md")),
     ("evals/h3lp.md", include_str!("starter/h3lp.md")),
+    (".gitignore", include_str!("starter/gitignore")),
+    (
+        ".github/workflows/pages.yml",
+        include_str!("starter/pages.yml"),
+    ),
 ];
 
 pub fn run(dir: &Path, with_theme: bool) -> Result<i32> {

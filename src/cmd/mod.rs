@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod clean;
 pub mod diff;
 pub mod export;
 pub mod init;

@@ -8,6 +8,7 @@
 //! `downloads/` folder or a gh-pages worktree's `.git`.
 
 mod carry;
+mod clean;
 mod guard;
 mod manifest;
 mod root_files;
@@ -24,6 +25,7 @@ use crate::sink::Sink;
 use manifest::Manifest;
 use root_files::RootFile;
 
+pub use clean::{Cleaned, clean};
 pub use guard::check_output_folder;
 pub use manifest::SITE_MARKER;
 pub use root_files::ROOT_FILES_DIR;

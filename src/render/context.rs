@@ -91,6 +91,8 @@ pub struct SectionCtx {
     pub u18: bool,
     pub aggregated: Option<Aggregated>,
     pub edit_url: Option<String>,
+    /// "Give feedback" on this rule (`feedback-url-template`, filled in).
+    pub feedback_url: Option<String>,
     pub blocks: Vec<BlockCtx>,
     pub referenced_by: Vec<RefBy>,
 }

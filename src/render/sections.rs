@@ -7,6 +7,8 @@ use rayon::prelude::*;
 use super::context::{Aggregated, BlockCtx, RefBy, SectionCtx, SectionHtml, TocItem};
 use super::markdown::{LinkMode, Linker, render_prose};
 use super::renderer::SiteRenderer;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 use crate::authority;
 use crate::model::{Authority, Block};
 use crate::parse::inline::plain_text;
@@ -47,6 +49,33 @@ impl SiteRenderer<'_> {
                 top.label()
             ),
         })
+    }
+
+    /// A URL template filled in for rule `i` (`config::URL_PLACEHOLDERS`):
+    /// every value URL-encoded, except `{path}` in an edit URL, which is a
+    /// path of the repository.
+    fn rule_url(&self, template: &str, i: usize, path: PathPart) -> String {
+        let s = &self.spec.sections[i];
+        let href = site::section_href(self.spec, i);
+        let page_url = match &self.config.site_url {
+            Some(base) => format!("{base}{href}"),
+            None => href,
+        };
+        let encode = |v: &str| utf8_percent_encode(v, URL_VALUE).to_string();
+        let file = match path {
+            PathPart::AsIs => s.source.file.clone(),
+            PathPart::Encoded => encode(&s.source.file),
+        };
+        template
+            .replace("{path}", &file)
+            .replace("{line}", &s.source.line.to_string())
+            .replace("{id}", &encode(&s.id))
+            .replace("{title}", &encode(&s.title))
+            .replace(
+                "{release}",
+                &encode(self.spec.meta.release.as_deref().unwrap_or("")),
+            )
+            .replace("{url}", &encode(&page_url))
     }
 
     /// A badge's classes (`authority::badge_class`; `auth-unknown` for a
@@ -124,7 +153,12 @@ impl SiteRenderer<'_> {
             .config
             .edit_url_template
             .as_ref()
-            .map(|t| t.replace("{path}", &s.source.file));
+            .map(|t| self.rule_url(t, i, PathPart::AsIs));
+        let feedback_url = self
+            .config
+            .feedback_url_template
+            .as_ref()
+            .map(|t| self.rule_url(t, i, PathPart::Encoded));
         SectionCtx {
             id: s.id.clone(),
             title: s.title.clone(),
@@ -135,6 +169,7 @@ impl SiteRenderer<'_> {
             u18: s.is_under_18(),
             aggregated: self.aggregated(i),
             edit_url,
+            feedback_url,
             blocks: self.blocks(&s.blocks, link),
             // Backlinks help readers navigate the paged site; the single
             // page (read or printed in one go) leaves them out.
@@ -208,4 +243,21 @@ pub(super) fn block_html(b: BlockCtx) -> String {
         BlockCtx::Commentary { html } => format!("<aside class=\"commentary\">{html}</aside>"),
         BlockCtx::Example { .. } => String::new(),
     }
+}
+
+/// Encoded in a URL template's values: all but RFC 3986's unreserved
+/// characters.
+const URL_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// How a URL template takes the rule's file path.
+#[derive(Clone, Copy)]
+enum PathPart {
+    /// As a path (`edit-url-template`: `…/edit/main/{path}`).
+    AsIs,
+    /// As a value (`feedback-url-template`: `…?body={path}`).
+    Encoded,
 }

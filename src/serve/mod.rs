@@ -199,7 +199,7 @@ async fn stop_signal() {
 }
 
 /// Best effort: the platform's opener; a failure is only a warning.
-fn open_browser(url: &str) {
+pub fn open_browser(url: &str) {
     let mut cmd = if cfg!(target_os = "macos") {
         std::process::Command::new("open")
     } else if cfg!(windows) {

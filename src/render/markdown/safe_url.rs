@@ -38,12 +38,15 @@ fn scheme(url: &str) -> Option<&str> {
     valid.then_some(s)
 }
 
-/// Whether a URL template stays allowed whatever is put in place of
-/// `placeholder` (e.g. `{path}` in `edit-url-template`): the worst case is
+/// Whether a URL template stays allowed whatever is put in place of its
+/// `placeholders` (e.g. `{path}` in `edit-url-template`): the worst case is
 /// a value that continues a scheme and ends it (`a:`), so the template is
-/// checked with that in its place.
-pub fn template_is_allowed(template: &str, placeholder: &str) -> bool {
-    is_allowed(&template.replace(placeholder, "a:"))
+/// checked with that in their place.
+pub fn template_is_allowed(template: &str, placeholders: &[&str]) -> bool {
+    let worst = placeholders
+        .iter()
+        .fold(template.to_owned(), |t, p| t.replace(p, "a:"));
+    is_allowed(&worst)
 }
 
 #[cfg(test)]
@@ -98,7 +101,7 @@ mod tests {
 
     #[test]
     fn a_template_is_checked_for_every_value_of_its_placeholder() {
-        let ok = |t: &str| template_is_allowed(t, "{path}");
+        let ok = |t: &str| template_is_allowed(t, &["{path}"]);
         assert!(ok("https://github.com/o/r/edit/main/{path}"));
         assert!(ok("/edit/{path}"));
         assert!(ok("edit/{path}"));
