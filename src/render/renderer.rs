@@ -27,6 +27,11 @@ pub(super) struct SiteRenderer<'a> {
     tera: Arc<Tera>,
     pub(super) site: SiteCtx,
     pub(super) chapters: Vec<Link>,
+    /// Whether every page's context lists the chapters: only when the
+    /// project overrides templates (a theme may read `chapters` anywhere).
+    /// The built-in templates read it on the home and 404 pages only, and
+    /// giving it to every page would cost pages × chapters.
+    chapters_everywhere: bool,
     pub(super) toc: Vec<TocItem>,
     pub(super) refs_to: HashMap<&'a str, Vec<&'a Reference>>,
     live_reload: Option<&'a str>,
@@ -74,6 +79,7 @@ impl<'a> SiteRenderer<'a> {
             tera,
             site,
             chapters,
+            chapters_everywhere: has_template_overrides(config),
             toc: Vec::new(),
             refs_to,
             live_reload,
@@ -205,7 +211,13 @@ impl<'a> SiteRenderer<'a> {
                 chapter: None,
             },
             live_reload: self.live_reload,
-            chapters: &self.chapters,
+            chapters: if self.chapters_everywhere
+                || matches!(kind, PageKind::Home | PageKind::NotFound)
+            {
+                &self.chapters
+            } else {
+                &[]
+            },
             toc: None,
             home: None,
             chapter: None,
@@ -213,4 +225,17 @@ impl<'a> SiteRenderer<'a> {
             eval: None,
         }
     }
+}
+
+/// Whether the project has template files of its own (`templates/*.html`
+/// in its theme folder).
+fn has_template_overrides(config: &Config) -> bool {
+    let Some(dir) = config.theme_dir.as_deref().map(|d| d.join("templates")) else {
+        return false;
+    };
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "html"))
+    })
 }
