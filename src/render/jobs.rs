@@ -165,37 +165,96 @@ impl SiteRenderer<'_> {
     /// key by version, not by their HTML (see `SectionHtml::version`):
     /// comparing a few numbers instead of the whole single page on every
     /// edit.
+    ///
+    /// Sections' HTML does not go through the template engine: the
+    /// template sees a placeholder for each (see [`splice_sections`]),
+    /// and the HTML is put in its place afterwards, once. The single page
+    /// of a large spec is tens of megabytes, which the engine would copy
+    /// into its context and again into its output.
     fn finish_page(
         &self,
         template: &str,
         path: String,
         mut ctx: PageContext<'_>,
     ) -> Result<(String, Vec<u8>)> {
-        let htmls: Vec<String> = match (&mut ctx.sections, self.cache) {
-            (Some(sections), Some(_)) => sections
+        let mut htmls: Vec<String> = match &mut ctx.sections {
+            Some(sections) => sections
                 .iter_mut()
                 .map(|s| std::mem::take(&mut s.html))
                 .collect(),
-            _ => Vec::new(),
+            None => Vec::new(),
         };
         let key = self.cache_key(&ctx)?;
         if let Some(bytes) = self.cached_page(&path, template, &key) {
             return Ok((path, bytes));
         }
-        if let Some(sections) = &mut ctx.sections
-            && !htmls.is_empty()
-        {
-            for (s, html) in sections.iter_mut().zip(htmls) {
-                s.html = html;
+        if let Some(sections) = &mut ctx.sections {
+            for (i, s) in sections.iter_mut().enumerate() {
+                s.html = placeholder(i);
                 s.version = 0;
             }
         }
-        let ctx =
-            tera::Context::from_serialize(&ctx).context("failed to build the template context")?;
-        let html = self.render_template(template, &ctx, &path)?;
+        let page = self.render_ctx(template, &ctx, &path)?;
+        let spliced = if htmls.is_empty() {
+            Some(page)
+        } else {
+            splice_sections(&page, &htmls)
+        };
+        let html = match spliced {
+            Some(html) => html,
+            None => {
+                // A template that does more with a section's HTML than
+                // print it once, unescaped, in order: render it whole.
+                if let Some(sections) = &mut ctx.sections {
+                    for (s, html) in sections.iter_mut().zip(htmls.iter_mut()) {
+                        s.html = std::mem::take(html);
+                    }
+                }
+                self.render_ctx(template, &ctx, &path)?
+            }
+        };
         self.store_page(&path, template, key, html.as_bytes());
         Ok((path, html.into_bytes()))
     }
+
+    fn render_ctx(&self, template: &str, ctx: &PageContext<'_>, path: &str) -> Result<String> {
+        let ctx =
+            tera::Context::from_serialize(ctx).context("failed to build the template context")?;
+        self.render_template(template, &ctx, path)
+    }
+}
+
+/// Starts every section placeholder: `<` (which the template engine
+/// escapes, so an escaped section is never taken for a placeholder) and a
+/// private-use character (which rendered text never holds after `<`:
+/// text is escaped).
+const PLACEHOLDER_MARK: &str = "<\u{E000}";
+
+/// What a template sees as section `i`'s HTML.
+fn placeholder(i: usize) -> String {
+    format!("{PLACEHOLDER_MARK}{i}\u{E000}>")
+}
+
+/// `page` with each section placeholder replaced by its HTML; `None`
+/// unless every placeholder occurs exactly once, in order, and nothing
+/// else looks like one (a template that escaped, filtered, repeated or
+/// reordered sections), so the result is always what rendering the real
+/// HTML would give.
+fn splice_sections(page: &str, htmls: &[String]) -> Option<String> {
+    if page.matches(PLACEHOLDER_MARK).count() != htmls.len() {
+        return None;
+    }
+    let mut out = String::with_capacity(page.len() + htmls.iter().map(String::len).sum::<usize>());
+    let mut rest = page;
+    for (i, html) in htmls.iter().enumerate() {
+        let mark = placeholder(i);
+        let at = rest.find(&mark)?;
+        out.push_str(rest.get(..at)?);
+        out.push_str(html);
+        rest = rest.get(at + mark.len()..)?;
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// The first paragraph of the spec, as a fallback meta description.
@@ -234,4 +293,40 @@ fn truncate(s: &str, max: usize) -> String {
         .map_or(cut.as_str(), |(a, _)| a)
         .to_owned();
     format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{placeholder, splice_sections};
+
+    fn htmls() -> Vec<String> {
+        vec![
+            "<section id=\"a\">A &amp; b</section>".into(),
+            "<section id=\"b\"></section>".into(),
+        ]
+    }
+
+    #[test]
+    fn sections_are_put_in_their_placeholders() {
+        let page = format!("<main>{}\n{}</main>", placeholder(0), placeholder(1));
+        assert_eq!(
+            splice_sections(&page, &htmls()).unwrap(),
+            "<main><section id=\"a\">A &amp; b</section>\n<section id=\"b\"></section></main>"
+        );
+    }
+
+    #[test]
+    fn a_template_that_does_more_than_print_each_section_once_is_refused() {
+        let (p0, p1) = (placeholder(0), placeholder(1));
+        let escaped = |p: &str| p.replace('<', "&lt;").replace('>', "&gt;");
+        for page in [
+            format!("{p0}{p0}{p1}"),                     // repeated
+            format!("{p1}{p0}"),                         // reordered
+            p0.clone(),                                  // one missing
+            format!("{}{}", escaped(&p0), escaped(&p1)), // escaped
+            format!("{}{p1}", p0.trim_end_matches('>')), // cut
+        ] {
+            assert_eq!(splice_sections(&page, &htmls()), None, "{page:?}");
+        }
+    }
 }
