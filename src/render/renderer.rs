@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result, anyhow};
+use bytes::Bytes;
 use rayon::prelude::*;
 use tera::Tera;
 
@@ -134,7 +135,7 @@ impl<'a> SiteRenderer<'a> {
                 {
                     all.extend(used);
                 }
-                sink.put(path.clone(), bytes)?;
+                sink.put_bytes(path.clone(), bytes)?;
                 Ok(path)
             })
             .collect::<Result<_>>()?;
@@ -165,10 +166,23 @@ impl<'a> SiteRenderer<'a> {
         }
     }
 
-    pub(super) fn cached_page(&self, path: &str, template: &str, key: &[u8]) -> Option<Vec<u8>> {
+    pub(super) fn cached_page(&self, path: &str, template: &str, key: &[u8]) -> Option<Bytes> {
         self.cache
-            .and_then(|c| c.page(path, template, key))
+            .and_then(|c| c.shared_page(path, template, key))
             .map(|(bytes, _)| bytes)
+    }
+
+    /// Keeps a rendered page under `serve` (shared, not copied).
+    pub(super) fn store_shared_page(
+        &self,
+        path: &str,
+        template: &str,
+        key: Vec<u8>,
+        bytes: &Bytes,
+    ) {
+        if let Some(c) = self.cache {
+            c.store_shared_page(path, template, key, bytes.clone());
+        }
     }
 
     /// Keeps a rendered page (or section) under `serve`; its cache version,
