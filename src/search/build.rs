@@ -63,8 +63,8 @@ pub fn build_into(spec: &Spec, emit: Emit<'_>) -> anyhow::Result<()> {
 /// [`build_into`], reusing the term statistics of unchanged documents
 /// kept in `cache` (`serve`); the same files as without.
 pub fn build_cached(spec: &Spec, cache: Option<&TermCache>, emit: Emit<'_>) -> anyhow::Result<()> {
-    let (docs, chapters) = documents(spec);
-    let index = index_terms(&docs, cache);
+    let (mut docs, chapters) = documents(spec);
+    let index = index_terms(&mut docs, cache);
     let chunks = Chunks {
         terms: write_terms(&index, emit)?,
         words: write_words(&index, emit)?,

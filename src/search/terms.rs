@@ -216,7 +216,10 @@ fn doc_terms(d: &Doc) -> DocTerms {
 }
 
 /// The term index of `docs`, reusing (and refreshing) `cache` if given.
-pub fn index_terms(docs: &[Doc], cache: Option<&TermCache>) -> TermIndex {
+/// Each document's body is emptied once tokenised (nothing after the
+/// index reads it): on a large spec the bodies are a copy of all its text,
+/// freed while the postings grow instead of after.
+pub fn index_terms(docs: &mut [Doc], cache: Option<&TermCache>) -> TermIndex {
     if let Some(c) = cache {
         c.begin();
     }
@@ -227,12 +230,12 @@ pub fn index_terms(docs: &[Doc], cache: Option<&TermCache>) -> TermIndex {
     index
 }
 
-fn index_terms_with(docs: &[Doc], cache: Option<&TermCache>) -> TermIndex {
+fn index_terms_with(docs: &mut [Doc], cache: Option<&TermCache>) -> TermIndex {
     let mut surfaces: HashSet<String> = HashSet::new();
     let mut lens: Vec<u32> = Vec::with_capacity(docs.len());
     // Postings grow in document order; terms are sorted once at the end.
     let mut by_term: HashMap<String, TermAcc> = HashMap::new();
-    for batch in docs.chunks(INDEX_BATCH_DOCS) {
+    for batch in docs.chunks_mut(INDEX_BATCH_DOCS) {
         let all: Vec<Arc<DocTerms>> = batch
             .par_iter()
             .map(|d| match cache {
@@ -240,6 +243,9 @@ fn index_terms_with(docs: &[Doc], cache: Option<&TermCache>) -> TermIndex {
                 None => Arc::new(doc_terms(d)),
             })
             .collect();
+        for d in batch.iter_mut() {
+            d.body = Vec::new();
+        }
         for doc in all {
             let di = lens.len() as u32;
             lens.push(doc.len);
@@ -264,6 +270,7 @@ fn index_terms_with(docs: &[Doc], cache: Option<&TermCache>) -> TermIndex {
             }
         }
     }
+    let docs: &[Doc] = docs;
     let mut avg = [0f64; 3];
     for (k, slot) in avg.iter_mut().enumerate() {
         let (sum, count) = docs
