@@ -1,6 +1,7 @@
-"""Live-preview latency of `specbook serve` (issue 6, bar 3).
+"""Live-preview latency of `specbook serve` (issue 10: at 10x; issue 6, bar 3).
 
-On a private copy of the corpus (edits never touch the shared corpus) it:
+On a private copy of a spec folder -- the 10x spec, or the corpus -- (edits
+never touch the original) it:
 
 1. starts ``specbook serve DIR -p PORT`` on a free loopback port and waits
    for the URL it prints;
@@ -17,6 +18,10 @@ On a private copy of the corpus (edits never touch the shared corpus) it:
         counts as a miss; hello/ping/ok events and a reload that lists only
         non-page files such as the search index are skipped).  Bar: median
         <= 100 ms;
+      - **save -> spec.json served**: spec.json fetched right after that
+        reload event (``serve`` makes it on request);
+      - **save -> search index updated**: the reload event that lists
+        files under ``search/`` (the index is made after the pages);
       - **incremental rebuild**: the server's own figure for that rebuild,
         debounce excluded: ``last_build_ms`` of ``/__specbook/stats`` once
         that rebuild (and its search index) is done, when the server has
@@ -301,6 +306,18 @@ def classify_event(msg: str) -> str:
     return "reload"
 
 
+def search_changed(msg: str) -> bool:
+    """Whether an event announces a new search index (a reload listing
+    files under ``search/``)."""
+    data = "\n".join(l[5:].strip() for l in msg.split("\n") if l.startswith("data:"))
+    try:
+        payload = json.loads(data) if data else json.loads(msg)
+    except ValueError:
+        return False
+    changed = payload.get("changed") if isinstance(payload, dict) else None
+    return isinstance(changed, list) and any(str(p).startswith("search/") for p in changed)
+
+
 def get_stats(base: str) -> dict | None:
     """specbook's own figures at /__specbook/stats, if the server has them."""
     try:
@@ -356,8 +373,12 @@ def _edit(path: Path, lines: list[str], idx: int, i: int) -> None:
     one sentence appended to line idx."""
     edited = list(lines)
     edited[idx] = edited[idx].rstrip() + f" Benchmark edit {i}."
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(edited))
+    # Encoded before the file is opened: truncation and the one write
+    # follow each other at once (a 10x spec is 2.7 MB; encoding it between
+    # the two would leave the watcher an empty file for milliseconds).
+    data = "\n".join(edited).encode("utf-8")
+    with open(path, "wb") as f:
+        f.write(data)
 
 
 def _make_writable(root: Path) -> None:
@@ -377,9 +398,12 @@ def _fresh_copy(corpus: Path, dst: Path) -> None:
     _make_writable(dst)
 
 
-def run(specbook: Path, corpus: Path, work: Path, edits: int, gap: float, log) -> dict:
-    """Run the serve benchmark; returns its figures (raises ServeBenchError)."""
-    src = work / "serve-corpus"
+def run(specbook: Path, corpus: Path, work: Path, edits: int, gap: float, log,
+        name: str = "serve-corpus") -> dict:
+    """Run the serve benchmark on a private copy of `corpus` (a spec folder:
+    the corpus or the 10x spec) in work/name; returns its figures (raises
+    ServeBenchError)."""
+    src = work / name
     _fresh_copy(corpus, src)
     target = src / "model_spec.md"
     original = target.read_text(encoding="utf-8")
@@ -403,6 +427,9 @@ def run(specbook: Path, corpus: Path, work: Path, edits: int, gap: float, log) -
             log(f"  serve: WARNING: {idle_rebuilds} rebuilds in {IDLE_WINDOW_S:.0f} s with no edit "
                 "(the watcher reacts to something other than source changes)")
         latencies: list[float] = []
+        json_latencies: list[float] = []
+        search_latencies: list[float] = []
+        stale_json = 0
         rebuilds: list[float] = []
         misses = 0
         lines = original.split("\n")
@@ -434,6 +461,33 @@ def run(specbook: Path, corpus: Path, work: Path, edits: int, gap: float, log) -
                 time.sleep(gap)
                 continue
             latencies.append((t1 - t0) * 1000)
+            # spec.json, fetched right after the reload (under `serve` it
+            # may be made on request). It holds no prose, so the edit does
+            # not show in it: that it reflects every edit is checked by the
+            # tests (incremental = full build, spec.json included).
+            status, _, body = http_get(urljoin(base, "spec.json"), timeout=30)
+            t_json = time.perf_counter()
+            if status == 200 and body.startswith(b"{"):
+                json_latencies.append((t_json - t0) * 1000)
+            else:
+                stale_json += 1
+                log(f"  serve: edit {i}: spec.json was not served after the reload ({status})")
+            # The search index of this edit: the reload event that lists
+            # files under search/ (it may have arrived already).
+            t_search = None
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    ts, msg = client.events.get(timeout=max(0.01, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                if search_changed(msg):
+                    t_search = ts
+                    break
+            if t_search is not None:
+                search_latencies.append((t_search - t0) * 1000)
+            else:
+                log(f"  serve: edit {i}: no search index update within 30 s")
             ms = None
             if use_stats and before is not None:
                 # Wait for this rebuild (and its search index, when the
@@ -465,6 +519,11 @@ def run(specbook: Path, corpus: Path, work: Path, edits: int, gap: float, log) -
             "missed_events": misses,
             "save_to_reload_ms": [round(x, 1) for x in latencies],
             "save_to_reload_median_ms": round(statistics.median(latencies), 1),
+            "save_to_spec_json_ms": [round(x, 1) for x in json_latencies],
+            "save_to_spec_json_median_ms": round(statistics.median(json_latencies), 1) if json_latencies else None,
+            "spec_json_failures": stale_json,
+            "save_to_search_ms": [round(x, 1) for x in search_latencies],
+            "save_to_search_median_ms": round(statistics.median(search_latencies), 1) if search_latencies else None,
             "incremental_rebuild_ms": [round(x, 2) for x in rebuilds],
             "incremental_rebuild_median_ms": round(statistics.median(rebuilds), 2) if rebuilds else None,
         }

@@ -4,10 +4,9 @@
 //! them: `build` into a staging folder, `serve` into memory (each output
 //! keeping its own caches between saves), `export` one of them.
 //!
-//! Outputs are peers: none reads another's files, so they run in parallel.
+//! Outputs are peers: none reads another's files.
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::model::Spec;
@@ -30,9 +29,12 @@ pub trait Output: Sync {
     fn write(&self, edition: &Edition<'_>, sink: &dyn Sink) -> Result<()>;
 }
 
-/// Runs every output over `edition`, in parallel, into `sink`.
+/// Runs every output over `edition` into `sink`, one after the other:
+/// each output is parallel inside, so running them at once gains no time
+/// on a few cores and holds every output's working set at the same time
+/// (at 100x, 577 MiB peak against 451 MiB one after the other).
 pub fn write_all(edition: &Edition<'_>, outputs: &[&dyn Output], sink: &dyn Sink) -> Result<()> {
-    outputs.par_iter().try_for_each(|output| {
+    outputs.iter().try_for_each(|output| {
         output
             .write(edition, sink)
             .with_context(|| format!("the {} output failed", output.name()))

@@ -133,7 +133,10 @@ impl Loader {
 /// What one run of the pipeline did.
 #[derive(Debug)]
 pub enum Run<S> {
-    /// The spec had no errors: every output wrote into `sink`.
+    /// The spec had no errors: every output wrote into `sink`. The sources
+    /// are gone from `loaded` by then (dropped once the sink was open:
+    /// outputs read the linked spec only, and a large spec's text is
+    /// memory the outputs need).
     Written {
         loaded: Loaded,
         sink: S,
@@ -161,7 +164,9 @@ pub fn run<S: Sink>(
         return Ok(Run::Refused { loaded, load_time });
     }
     let start = Instant::now();
+    let mut loaded = loaded;
     let sink = open(&loaded)?;
+    loaded.sources = Sources::default();
     write_all(&loaded.edition(), outputs, &sink)?;
     Ok(Run::Written {
         loaded,

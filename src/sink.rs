@@ -18,6 +18,13 @@ pub type SiteFiles = BTreeMap<String, Bytes>;
 pub trait Sink: Sync {
     /// `path` is relative to the site root, with `/` separators.
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<()>;
+
+    /// [`Sink::put`] for bytes that may be shared (a page also kept in
+    /// `serve`'s render cache): a sink that keeps `Bytes` takes them
+    /// without a copy.
+    fn put_bytes(&self, path: String, bytes: Bytes) -> Result<()> {
+        self.put(path, Vec::from(bytes))
+    }
 }
 
 /// The in-memory sink: the whole site as a map.
@@ -42,6 +49,14 @@ impl Sink for MemorySink {
             .lock()
             .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
             .insert(path, Bytes::from(bytes));
+        Ok(())
+    }
+
+    fn put_bytes(&self, path: String, bytes: Bytes) -> Result<()> {
+        self.files
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+            .insert(path, bytes);
         Ok(())
     }
 }

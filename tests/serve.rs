@@ -852,7 +852,9 @@ fn browser_keeps_scroll_and_shows_the_overlay() {
     };
     let wait = |expr: &str, what: &str| {
         let deadline = Instant::now() + EVENT_TIMEOUT;
-        while js(expr) != Value::Bool(true) {
+        // A page reloading under the evaluation ("target navigated or
+        // closed") is a "not yet", not a failure.
+        while tab.evaluate(expr, false).ok().and_then(|r| r.value) != Some(Value::Bool(true)) {
             assert!(Instant::now() < deadline, "timed out waiting for {what}");
             thread::sleep(Duration::from_millis(50));
         }

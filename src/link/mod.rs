@@ -9,6 +9,7 @@ mod references;
 mod tests;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::authority::{self, Scheme};
 use crate::config::Config;
@@ -18,9 +19,10 @@ use crate::parse::ParsedFile;
 use crate::parse::inline::plain_text;
 use crate::parse::text::chars_before;
 
-/// Source lines for caret displays, by file path.
+/// Source lines for caret displays, by file path. A file's lines are
+/// indexed on its first diagnostic (most files have none).
 pub struct SourceLines<'a> {
-    files: HashMap<&'a str, (&'a str, LineIndex)>,
+    files: HashMap<&'a str, (&'a str, OnceLock<LineIndex>)>,
 }
 
 impl<'a> SourceLines<'a> {
@@ -28,13 +30,14 @@ impl<'a> SourceLines<'a> {
         Self {
             files: files
                 .into_iter()
-                .map(|f| (f.path.as_str(), (f.text.as_str(), LineIndex::new(&f.text))))
+                .map(|f| (f.path.as_str(), (f.text.as_str(), OnceLock::new())))
                 .collect(),
         }
     }
 
     pub fn line(&self, at: &Location) -> Option<&'a str> {
         let (text, idx) = self.files.get(at.file.as_str())?;
+        let idx = idx.get_or_init(|| LineIndex::new(text));
         (at.line > 0).then(|| idx.line_text(text, at.line))
     }
 }

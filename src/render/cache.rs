@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
+use bytes::Bytes;
 use tera::Tera;
 
 use super::markdown::{LinkMode, Linker};
@@ -70,7 +71,8 @@ struct FragmentKey {
 struct Page {
     template: String,
     context: Vec<u8>,
-    bytes: Vec<u8>,
+    /// Shared with the site served: a reused page is never copied.
+    bytes: Bytes,
     used: u64,
     /// Unique to this entry (a new entry gets a new number), so equal
     /// versions mean equal bytes: a page made of cached sections is compared
@@ -235,6 +237,17 @@ impl RenderCache {
         template: &str,
         context: &[u8],
     ) -> Option<(Vec<u8>, u64)> {
+        self.shared_page(path, template, context)
+            .map(|(bytes, version)| (bytes.to_vec(), version))
+    }
+
+    /// [`RenderCache::page`], the bytes shared, not copied.
+    pub(super) fn shared_page(
+        &self,
+        path: &str,
+        template: &str,
+        context: &[u8],
+    ) -> Option<(Bytes, u64)> {
         let render = self.render.load(Ordering::Relaxed);
         let mut pages = self.pages.lock().expect("render cache lock");
         let p = pages.get_mut(path)?;
@@ -254,6 +267,17 @@ impl RenderCache {
         context: Vec<u8>,
         bytes: &[u8],
     ) -> u64 {
+        self.store_shared_page(path, template, context, Bytes::copy_from_slice(bytes))
+    }
+
+    /// [`RenderCache::store_page`], the bytes shared, not copied.
+    pub(super) fn store_shared_page(
+        &self,
+        path: &str,
+        template: &str,
+        context: Vec<u8>,
+        bytes: Bytes,
+    ) -> u64 {
         let render = self.render.load(Ordering::Relaxed);
         let version = self.versions.fetch_add(1, Ordering::Relaxed) + 1;
         self.stats.pages_rendered.fetch_add(1, Ordering::Relaxed);
@@ -262,7 +286,7 @@ impl RenderCache {
             Page {
                 template: template.to_owned(),
                 context,
-                bytes: bytes.to_vec(),
+                bytes,
                 used: render,
                 version,
             },

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result, anyhow};
+use bytes::Bytes;
 use rayon::prelude::*;
 use tera::Tera;
 
@@ -27,6 +28,11 @@ pub(super) struct SiteRenderer<'a> {
     tera: Arc<Tera>,
     pub(super) site: SiteCtx,
     pub(super) chapters: Vec<Link>,
+    /// Whether every page's context lists the chapters: only when the
+    /// project overrides templates (a theme may read `chapters` anywhere).
+    /// The built-in templates read it on the home and 404 pages only, and
+    /// giving it to every page would cost pages × chapters.
+    chapters_everywhere: bool,
     pub(super) toc: Vec<TocItem>,
     pub(super) refs_to: HashMap<&'a str, Vec<&'a Reference>>,
     live_reload: Option<&'a str>,
@@ -75,6 +81,7 @@ impl<'a> SiteRenderer<'a> {
             tera,
             site,
             chapters,
+            chapters_everywhere: has_template_overrides(config),
             toc: Vec::new(),
             refs_to,
             live_reload,
@@ -129,7 +136,7 @@ impl<'a> SiteRenderer<'a> {
                 {
                     all.extend(used);
                 }
-                sink.put(path.clone(), bytes)?;
+                sink.put_bytes(path.clone(), bytes)?;
                 Ok(path)
             })
             .collect::<Result<_>>()?;
@@ -160,10 +167,23 @@ impl<'a> SiteRenderer<'a> {
         }
     }
 
-    pub(super) fn cached_page(&self, path: &str, template: &str, key: &[u8]) -> Option<Vec<u8>> {
+    pub(super) fn cached_page(&self, path: &str, template: &str, key: &[u8]) -> Option<Bytes> {
         self.cache
-            .and_then(|c| c.page(path, template, key))
+            .and_then(|c| c.shared_page(path, template, key))
             .map(|(bytes, _)| bytes)
+    }
+
+    /// Keeps a rendered page under `serve` (shared, not copied).
+    pub(super) fn store_shared_page(
+        &self,
+        path: &str,
+        template: &str,
+        key: Vec<u8>,
+        bytes: &Bytes,
+    ) {
+        if let Some(c) = self.cache {
+            c.store_shared_page(path, template, key, bytes.clone());
+        }
     }
 
     /// Keeps a rendered page (or section) under `serve`; its cache version,
@@ -206,7 +226,13 @@ impl<'a> SiteRenderer<'a> {
                 chapter: None,
             },
             live_reload: self.live_reload,
-            chapters: &self.chapters,
+            chapters: if self.chapters_everywhere
+                || matches!(kind, PageKind::Home | PageKind::NotFound)
+            {
+                &self.chapters
+            } else {
+                &[]
+            },
             toc: None,
             home: None,
             chapter: None,
@@ -214,4 +240,17 @@ impl<'a> SiteRenderer<'a> {
             eval: None,
         }
     }
+}
+
+/// Whether the project has template files of its own (`templates/*.html`
+/// in its theme folder).
+fn has_template_overrides(config: &Config) -> bool {
+    let Some(dir) = config.theme_dir.as_deref().map(|d| d.join("templates")) else {
+        return false;
+    };
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "html"))
+    })
 }

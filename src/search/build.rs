@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::documents::{Chapter, Doc, DocText, KINDS, Kind, ROLES, VERDICTS, documents};
 use super::query;
-use super::terms::{TermIndex, TermRow, index_terms};
+use super::terms::{TermCache, TermIndex, TermRow, index_terms};
 use super::tokenize::STOP_WORDS;
 use super::{SearchFile, wrap_data};
 use crate::model::{KNOWN_TAGS, Spec};
@@ -57,8 +57,14 @@ type Emit<'a> = &'a mut dyn FnMut(SearchFile) -> anyhow::Result<()>;
 /// Builds every file of the index and hands each to `emit` as soon as it
 /// is made (the manifest last: it names the chunks the others made).
 pub fn build_into(spec: &Spec, emit: Emit<'_>) -> anyhow::Result<()> {
-    let (docs, chapters) = documents(spec);
-    let index = index_terms(&docs);
+    build_cached(spec, None, emit)
+}
+
+/// [`build_into`], reusing the term statistics of unchanged documents
+/// kept in `cache` (`serve`); the same files as without.
+pub fn build_cached(spec: &Spec, cache: Option<&TermCache>, emit: Emit<'_>) -> anyhow::Result<()> {
+    let (mut docs, chapters) = documents(spec);
+    let index = index_terms(&mut docs, cache);
     let chunks = Chunks {
         terms: write_terms(&index, emit)?,
         words: write_words(&index, emit)?,

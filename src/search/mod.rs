@@ -16,6 +16,7 @@ mod tests;
 use std::io::Write;
 
 pub use query::{Hit, Outcome, Searcher, query};
+pub use terms::TermCache;
 
 /// The browser side of search: builds the combobox inside
 /// `<div id="search" data-base="…">` and queries the index lazily.
@@ -91,5 +92,40 @@ impl crate::outputs::Output for SearchIndex {
         sink: &dyn crate::sink::Sink,
     ) -> anyhow::Result<()> {
         build::build_into(edition.spec, &mut |f| sink.put(f.path, f.bytes))
+    }
+}
+
+/// [`SearchIndex`] for `serve`: keeps each document's term statistics
+/// between builds and tokenises only the documents that changed; writes
+/// the same files.
+#[derive(Debug, Default)]
+pub struct CachedSearchIndex {
+    cache: TermCache,
+}
+
+impl CachedSearchIndex {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Documents tokenised and reused by the last index.
+    pub fn counts(&self) -> (usize, usize) {
+        self.cache.counts()
+    }
+}
+
+impl crate::outputs::Output for CachedSearchIndex {
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    fn write(
+        &self,
+        edition: &crate::outputs::Edition<'_>,
+        sink: &dyn crate::sink::Sink,
+    ) -> anyhow::Result<()> {
+        build::build_cached(edition.spec, Some(&self.cache), &mut |f| {
+            sink.put(f.path, f.bytes)
+        })
     }
 }

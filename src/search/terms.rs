@@ -2,6 +2,9 @@
 //! positions and the words as written (for prefix and typo look-ups).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -21,7 +24,7 @@ const B: f64 = 0.75;
 const FIELD_GAP: u32 = 2;
 
 /// Per (term, document) statistics while indexing.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Stat {
     in_title: bool,
     in_id: bool,
@@ -73,12 +76,100 @@ struct TermAcc {
 /// merged: bounds the memory held by per-document maps on large specs.
 const INDEX_BATCH_DOCS: usize = 1024;
 
-/// A document's statistics per term, and its body length.
-type DocStats = (HashMap<String, Stat>, u32);
+/// What indexing needs of one document: its statistics per term (in no
+/// particular order: each term occurs once), its body length (for BM25)
+/// and the distinct words it contains as written. Depends on the
+/// document's title, rule id and body only.
+#[derive(Debug)]
+struct DocTerms {
+    stats: Vec<(String, Stat)>,
+    len: u32,
+    surfaces: Vec<String>,
+}
 
-/// One document's term statistics, its body length (for BM25) and the
-/// distinct surface words it contains.
-fn doc_stats(d: &Doc) -> (DocStats, Vec<String>) {
+/// Under `serve`: each document's [`DocTerms`] from the previous index,
+/// reused when the document's title, rule id and body are unchanged (most
+/// documents after an edit), so only edited documents are tokenised
+/// again. The index made is byte-for-byte the one made without it.
+/// Entries not used by an index are dropped at its end.
+#[derive(Debug, Default)]
+pub struct TermCache {
+    docs: Mutex<HashMap<u64, Vec<CachedDoc>>>,
+    /// Index counter: entries used by the current index carry it.
+    round: AtomicU64,
+    tokenised: AtomicUsize,
+    reused: AtomicUsize,
+}
+
+#[derive(Debug)]
+struct CachedDoc {
+    title: String,
+    rule_id: String,
+    body: Vec<String>,
+    terms: Arc<DocTerms>,
+    used: u64,
+}
+
+impl TermCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Documents tokenised and reused by the last index.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.tokenised.load(Ordering::Relaxed),
+            self.reused.load(Ordering::Relaxed),
+        )
+    }
+
+    fn begin(&self) {
+        self.round.fetch_add(1, Ordering::Relaxed);
+        self.tokenised.store(0, Ordering::Relaxed);
+        self.reused.store(0, Ordering::Relaxed);
+    }
+
+    fn finish(&self) {
+        let round = self.round.load(Ordering::Relaxed);
+        let mut docs = self.docs.lock().expect("term cache lock");
+        docs.retain(|_, v| {
+            v.retain(|d| d.used == round);
+            !v.is_empty()
+        });
+    }
+
+    fn terms(&self, d: &Doc) -> Arc<DocTerms> {
+        let round = self.round.load(Ordering::Relaxed);
+        let mut h = DefaultHasher::new();
+        (&d.title, &d.rule_id, &d.body).hash(&mut h);
+        let key = h.finish();
+        let same = |c: &CachedDoc| c.title == d.title && c.rule_id == d.rule_id && c.body == d.body;
+        if let Some(bucket) = self.docs.lock().expect("term cache lock").get_mut(&key)
+            && let Some(c) = bucket.iter_mut().find(|c| same(c))
+        {
+            c.used = round;
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return c.terms.clone();
+        }
+        let terms = Arc::new(doc_terms(d));
+        self.tokenised.fetch_add(1, Ordering::Relaxed);
+        let mut docs = self.docs.lock().expect("term cache lock");
+        let bucket = docs.entry(key).or_default();
+        if !bucket.iter().any(same) {
+            bucket.push(CachedDoc {
+                title: d.title.clone(),
+                rule_id: d.rule_id.clone(),
+                body: d.body.clone(),
+                terms: terms.clone(),
+                used: round,
+            });
+        }
+        terms
+    }
+}
+
+/// One document's [`DocTerms`].
+fn doc_terms(d: &Doc) -> DocTerms {
     let mut stats: HashMap<String, Stat> = HashMap::new();
     let mut surfaces: Vec<String> = Vec::new();
     let mut toks: Vec<Token> = Vec::new();
@@ -117,33 +208,69 @@ fn doc_stats(d: &Doc) -> (DocStats, Vec<String>) {
     }
     surfaces.sort_unstable();
     surfaces.dedup();
-    ((stats, body_len), surfaces)
+    DocTerms {
+        stats: stats.into_iter().collect(),
+        len: body_len,
+        surfaces,
+    }
 }
 
-pub fn index_terms(docs: &[Doc]) -> TermIndex {
+/// The term index of `docs`, reusing (and refreshing) `cache` if given.
+/// Each document's body is emptied once tokenised (nothing after the
+/// index reads it): on a large spec the bodies are a copy of all its text,
+/// freed while the postings grow instead of after.
+pub fn index_terms(docs: &mut [Doc], cache: Option<&TermCache>) -> TermIndex {
+    if let Some(c) = cache {
+        c.begin();
+    }
+    let index = index_terms_with(docs, cache);
+    if let Some(c) = cache {
+        c.finish();
+    }
+    index
+}
+
+fn index_terms_with(docs: &mut [Doc], cache: Option<&TermCache>) -> TermIndex {
     let mut surfaces: HashSet<String> = HashSet::new();
     let mut lens: Vec<u32> = Vec::with_capacity(docs.len());
     // Postings grow in document order; terms are sorted once at the end.
     let mut by_term: HashMap<String, TermAcc> = HashMap::new();
-    for batch in docs.chunks(INDEX_BATCH_DOCS) {
-        let stats: Vec<(DocStats, Vec<String>)> = batch.par_iter().map(doc_stats).collect();
-        for ((stats, len), doc_surfaces) in stats {
+    for batch in docs.chunks_mut(INDEX_BATCH_DOCS) {
+        let all: Vec<Arc<DocTerms>> = batch
+            .par_iter()
+            .map(|d| match cache {
+                Some(c) => c.terms(d),
+                None => Arc::new(doc_terms(d)),
+            })
+            .collect();
+        for d in batch.iter_mut() {
+            d.body = Vec::new();
+        }
+        for doc in all {
             let di = lens.len() as u32;
-            lens.push(len);
-            surfaces.extend(doc_surfaces);
-            for (term, st) in stats {
-                let acc = by_term.entry(term).or_default();
+            lens.push(doc.len);
+            for s in &doc.surfaces {
+                if !surfaces.contains(s) {
+                    surfaces.insert(s.clone());
+                }
+            }
+            for (term, st) in &doc.stats {
+                let acc = match by_term.get_mut(term) {
+                    Some(acc) => acc,
+                    None => by_term.entry(term.clone()).or_default(),
+                };
                 acc.docs.push((di, st.body_tf, st.in_title, st.in_id));
                 acc.positions.push(st.positions.len() as u32);
                 acc.has_positions |= !st.positions.is_empty();
                 let mut prev = 0;
-                for x in st.positions {
+                for &x in &st.positions {
                     acc.positions.push(x - prev);
                     prev = x;
                 }
             }
         }
     }
+    let docs: &[Doc] = docs;
     let mut avg = [0f64; 3];
     for (k, slot) in avg.iter_mut().enumerate() {
         let (sum, count) = docs

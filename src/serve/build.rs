@@ -7,15 +7,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Result;
+use bytes::Bytes;
 use serde::Serialize;
 
 use super::{LIVE_RELOAD_ENDPOINT, LIVERELOAD_JS, RELOAD_SCRIPT_PATH};
 use crate::diag::{Diagnostic, Diagnostics, Severity, print_diagnostics};
-use crate::export::SpecJson;
 use crate::outputs::{Output, write_all};
 use crate::pipeline::{self, Loaded, Loader, Run};
 use crate::render::{CacheStats, Pages};
-use crate::search::SearchIndex;
+use crate::search::CachedSearchIndex;
 use crate::sink::{MemorySink, SiteFiles};
 
 /// Builds the site again and again, reusing what did not change.
@@ -103,7 +103,9 @@ impl SiteBuilder {
     }
 
     fn try_build(&mut self) -> Result<Outcome> {
-        let mut outputs: Vec<&dyn Output> = vec![&self.pages, &SpecJson];
+        // `spec.json` is not among them: it is made when requested
+        // ([`LazySpecJson`]), from the spec of the build being served.
+        let mut outputs: Vec<&dyn Output> = vec![&self.pages];
         outputs.extend(self.extra.iter().map(|o| &**o as &dyn Output));
         let run = pipeline::run(&mut self.loader, &outputs, |_| Ok(MemorySink::new()))?;
         let (loaded, sink, load_time, write_time) = match run {
@@ -143,16 +145,41 @@ fn live_pages() -> Pages {
         .with_cache()
 }
 
-/// The search index files of a loaded spec: the search output, into memory.
-/// A panic while indexing (a bug) is an error, never the end of the
-/// indexing thread.
-pub fn search_index(loaded: &Loaded) -> Result<SiteFiles> {
+/// The search index files of a loaded spec: the search output, into memory,
+/// reusing what `index` kept of the documents that did not change. A
+/// panic while indexing (a bug) is an error, never the end of the indexing
+/// thread.
+pub fn search_index(loaded: &Loaded, index: &CachedSearchIndex) -> Result<SiteFiles> {
     let sink = MemorySink::new();
     catch_unwind(AssertUnwindSafe(|| {
-        write_all(&loaded.edition(), &[&SearchIndex], &sink)
+        write_all(&loaded.edition(), &[index], &sink)
     }))
     .map_err(|panic| anyhow::anyhow!("internal error: {}", panic_message(&*panic)))??;
     Ok(sink.into_files())
+}
+
+/// `spec.json` of one good build, made on its first request (most saves
+/// are never followed by one) and kept for that build: what a full build
+/// writes for the same spec, byte for byte.
+pub struct LazySpecJson {
+    loaded: Arc<Loaded>,
+    bytes: std::sync::OnceLock<Bytes>,
+}
+
+impl LazySpecJson {
+    pub fn new(loaded: Arc<Loaded>) -> Self {
+        Self {
+            loaded,
+            bytes: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The file's bytes (made now if this is the first request).
+    pub fn bytes(&self) -> Bytes {
+        self.bytes
+            .get_or_init(|| Bytes::from(crate::export::to_json(&self.loaded.spec)))
+            .clone()
+    }
 }
 
 /// Whether a site path belongs to the search index.

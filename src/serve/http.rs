@@ -64,7 +64,16 @@ async fn site_file(State(app): State<App>, req: Request) -> Response {
             .into_response();
     }
     let site = app.shared.site();
-    let found = site_key(req.uri().path()).and_then(|k| site.get(&k).map(|b| (k, b.clone())));
+    let key = site_key(req.uri().path());
+    if key.as_deref() == Some(crate::site::SPEC_JSON)
+        && let Some(lazy) = app.shared.spec_json()
+    {
+        // Made on the first request for this build, off the async threads.
+        if let Ok(bytes) = tokio::task::spawn_blocking(move || lazy.bytes()).await {
+            return file_response(StatusCode::OK, crate::site::SPEC_JSON, bytes);
+        }
+    }
+    let found = key.and_then(|k| site.get(&k).map(|b| (k, b.clone())));
     match found {
         Some((key, bytes)) => file_response(StatusCode::OK, &key, bytes),
         None => match site.get("404.html") {

@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use super::build::search_index;
 use super::state::Shared;
 use crate::pipeline::Loaded;
+use crate::search::CachedSearchIndex;
 
 /// The newest good build waiting to be indexed: its generation and spec.
 type Slot = (Mutex<Option<(u64, Arc<Loaded>)>>, Condvar);
@@ -22,7 +23,9 @@ pub struct Indexer {
 }
 
 impl Indexer {
-    pub fn spawn(shared: Arc<Shared>) -> Result<Indexer> {
+    /// Starts the indexing thread; `search` keeps what earlier indexes
+    /// made (the first build's).
+    pub fn spawn(shared: Arc<Shared>, search: CachedSearchIndex) -> Result<Indexer> {
         let next: Arc<Slot> = Arc::new((Mutex::new(None), Condvar::new()));
         let slot = Arc::clone(&next);
         std::thread::Builder::new()
@@ -40,7 +43,7 @@ impl Indexer {
                         }
                     };
                     let start = Instant::now();
-                    match search_index(&loaded) {
+                    match search_index(&loaded, &search) {
                         Ok(index) => shared.publish_search(generation, index, start.elapsed()),
                         Err(e) => eprintln!("warning: the search index was not updated: {e:#}"),
                     }

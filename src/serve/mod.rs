@@ -38,6 +38,7 @@ use self::index::Indexer;
 use self::state::Shared;
 use crate::config::Config;
 use crate::diag::Diagnostics;
+use crate::search::CachedSearchIndex;
 
 /// The reload channel (server-sent events), as pages see it.
 pub const LIVE_RELOAD_ENDPOINT: &str = "/__livereload";
@@ -78,10 +79,11 @@ pub fn run(opts: &ServeOptions) -> Result<i32> {
     let shared = Arc::new(Shared::new(placeholder_site()));
     let start = Instant::now();
     let mut outcome = builder.build();
+    let search = CachedSearchIndex::new();
     // The first build is complete, search index included, before the URL
     // is printed; later ones index after their pages are served.
     if let Outcome::Built { files, loaded, .. } = &mut outcome {
-        files.extend(search_index(loaded)?);
+        files.extend(search_index(loaded, &search)?);
     }
     shared.publish(outcome, start.elapsed(), true);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -90,7 +92,7 @@ pub fn run(opts: &ServeOptions) -> Result<i32> {
         .enable_all()
         .build()
         .context("failed to start the HTTP runtime")?;
-    runtime.block_on(serve(opts, dir, builder, shared))
+    runtime.block_on(serve(opts, dir, builder, shared, search))
 }
 
 async fn serve(
@@ -98,9 +100,10 @@ async fn serve(
     dir: PathBuf,
     builder: SiteBuilder,
     shared: Arc<Shared>,
+    search: CachedSearchIndex,
 ) -> Result<i32> {
     let (listener, addr) = bind(opts.bind, opts.port).await?;
-    let indexer = Indexer::spawn(shared.clone())?;
+    let indexer = Indexer::spawn(shared.clone(), search)?;
     watch::spawn(dir.clone(), builder, shared.clone(), indexer)?;
     let url = url_of(addr);
     eprintln!("serving `{}` at {url} (Ctrl-C to stop)", dir.display());

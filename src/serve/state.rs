@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use super::build::{Outcome, Problems, Work, changed_paths, is_search_index};
+use super::build::{LazySpecJson, Outcome, Problems, Work, changed_paths, is_search_index};
 use crate::cmd::report;
 use crate::diag::{Diagnostic, Diagnostics, print_diagnostics};
 use crate::pipeline::Loaded;
@@ -71,6 +71,7 @@ pub struct Stats {
     pub last_changed: Vec<String>,
     /// What the last build redid.
     pub last_work: Work,
+    /// Files served (`spec.json`, made on request, included).
     pub files: usize,
 }
 
@@ -87,6 +88,8 @@ pub struct Shared {
     /// Diagnostics printed last, so unchanged warnings are not repeated on
     /// every rebuild.
     printed: Mutex<Vec<Diagnostic>>,
+    /// `spec.json` of the build being served, made when requested.
+    spec_json: RwLock<Option<Arc<LazySpecJson>>>,
 }
 
 impl Shared {
@@ -102,7 +105,14 @@ impl Shared {
                 ..Stats::default()
             }),
             printed: Mutex::new(Vec::new()),
+            spec_json: RwLock::new(None),
         }
+    }
+
+    /// `spec.json` of the build being served (none before the first good
+    /// build).
+    pub fn spec_json(&self) -> Option<Arc<LazySpecJson>> {
+        self.spec_json.read().expect("spec.json lock").clone()
     }
 
     pub fn site(&self) -> Arc<SiteFiles> {
@@ -154,6 +164,10 @@ impl Shared {
                 }
                 let new = Arc::new(files);
                 let old = std::mem::replace(&mut *site, new.clone());
+                // Swapped under the site's lock: a request sees the pages
+                // and the spec.json of one build.
+                *self.spec_json.write().expect("spec.json lock") =
+                    Some(Arc::new(LazySpecJson::new(loaded.clone())));
                 let generation = stats.builds;
                 self.generation.store(generation, Ordering::SeqCst);
                 if indexed {
@@ -187,7 +201,7 @@ impl Shared {
                 stats.state = "ok";
                 stats.last_changed = changed;
                 stats.last_work = work;
-                stats.files = new.len();
+                stats.files = new.len() + 1; // and spec.json, made on request
                 Some((generation, loaded))
             }
             Outcome::Failed { problems } => {
@@ -247,7 +261,7 @@ impl Shared {
             let mut stats = self.stats.lock().expect("stats lock");
             stats.last_search_ms = ms;
             stats.indexed_build = generation;
-            stats.files = count;
+            stats.files = count + 1; // and spec.json
         }
         if !changed.is_empty() {
             let _ = self.events.send(Reload::Changed {

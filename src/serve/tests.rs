@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::build::{Outcome, SiteBuilder, changed_paths, search_index};
+use super::build::{LazySpecJson, Outcome, SiteBuilder, changed_paths, search_index};
 use super::http::{content_type, site_key};
 use super::state::is_page_asset;
 use super::watch::is_relevant;
@@ -15,7 +15,7 @@ use crate::export::SpecJson;
 use crate::outputs::write_all;
 use crate::pipeline;
 use crate::render::Pages;
-use crate::search::SearchIndex;
+use crate::search::{CachedSearchIndex, SearchIndex};
 use crate::sink::{MemorySink, SiteFiles};
 
 #[test]
@@ -150,13 +150,25 @@ fn full_build(dir: &Path) -> SiteFiles {
 }
 
 /// A build's site with its search index, as `serve` serves it once the
-/// index is done.
+/// index is done, and its `spec.json` as served when requested.
 fn built(outcome: Outcome) -> SiteFiles {
+    built_with(outcome, &CachedSearchIndex::new())
+}
+
+/// [`built`], the search index made by `search` (which keeps term
+/// statistics between builds, as `serve`'s indexing thread does).
+fn built_with(outcome: Outcome, search: &CachedSearchIndex) -> SiteFiles {
     match outcome {
         Outcome::Built {
             mut files, loaded, ..
         } => {
-            files.extend(search_index(&loaded).unwrap());
+            assert!(
+                !files.contains_key(crate::site::SPEC_JSON),
+                "spec.json is made on request, not on every build"
+            );
+            files.extend(search_index(&loaded, search).unwrap());
+            let json = LazySpecJson::new(loaded).bytes();
+            files.insert(crate::site::SPEC_JSON.into(), json);
             files
         }
         Outcome::Failed { problems } => panic!("build failed:\n{}", problems.text),
@@ -168,7 +180,9 @@ fn incremental_builds_equal_full_builds() {
     let dir = sample_copy();
     let root = dir.path();
     let mut builder = SiteBuilder::new(root);
-    assert!(built(builder.build()) == full_build(root));
+    let search = CachedSearchIndex::new();
+    assert!(built_with(builder.build(), &search) == full_build(root));
+    assert_eq!(search.counts().1, 0, "nothing to reuse in the first index");
 
     let edits: [(&str, &dyn Fn(String) -> String); 5] = [
         // Prose only.
@@ -194,7 +208,12 @@ fn incremental_builds_equal_full_builds() {
         } else {
             std::fs::write(&path, edit(text)).unwrap();
         }
-        let incremental = built(builder.build());
+        let incremental = built_with(builder.build(), &search);
+        let (tokenised, reused) = search.counts();
+        assert!(
+            reused > 0 && tokenised < reused,
+            "edit {i}: the index tokenised {tokenised} documents and reused {reused}"
+        );
         let full = full_build(root);
         let diff = changed_paths(&full, &incremental);
         assert!(
@@ -208,7 +227,7 @@ fn incremental_builds_equal_full_builds() {
     std::fs::write(&overview, format!("{good}\n[?](#nope)\n")).unwrap();
     assert!(matches!(builder.build(), Outcome::Failed { .. }));
     std::fs::write(&overview, &good).unwrap();
-    assert!(built(builder.build()) == full_build(root));
+    assert!(built_with(builder.build(), &search) == full_build(root));
 }
 
 #[test]
