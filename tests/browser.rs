@@ -1443,3 +1443,239 @@ fn reading_comfort_badges_message_text_and_line_length_sample() {
 fn reading_comfort_badges_message_text_and_line_length_corpus() {
     reading_comfort_check(corpus());
 }
+
+// ---------------------------------------------------------------------------
+// What the reader sees (issue 11 §2)
+// ---------------------------------------------------------------------------
+
+/// Raw markdown or TeX a reader should never see as text: math delimiters,
+/// entities decoded twice, strong emphasis, `---` dashes, backticks. (A
+/// `&lt;` may be meant: the sample teaches how to write one.)
+fn raw_markup(s: &str) -> Option<&'static str> {
+    [
+        ("\\(", "\\("),
+        ("\\[", "\\["),
+        ("&amp;", "&amp;"),
+        ("**", "**"),
+        (" --- ", "---"),
+        ("`", "backtick"),
+    ]
+    .into_iter()
+    .find(|(p, _)| s.contains(p))
+    .map(|(_, what)| what)
+}
+
+/// Lines of code (fenced or indented in any string of `spec.json`) that
+/// hold a backtick: code may say `` ` `` (a JavaScript template string).
+fn code_lines_with_backticks(site: &Site) -> std::collections::HashSet<String> {
+    fn walk(v: &Value, out: &mut std::collections::HashSet<String>) {
+        match v {
+            Value::String(s) => {
+                let mut fence = false;
+                for line in s.lines() {
+                    let t = line.trim();
+                    if t.starts_with("```") || t.starts_with("~~~") {
+                        fence = !fence;
+                    } else if (fence || line.starts_with("    ")) && t.contains('`') {
+                        out.insert(t.to_owned());
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            Value::Object(o) => o.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    walk(&site.spec, &mut out);
+    out
+}
+
+/// Every string of the search data files that a reader sees (document
+/// texts `x/`, result titles and crumbs `m/`, examples-browser rows `e/`).
+fn shown_search_strings(site: &Site) -> Vec<(String, String)> {
+    fn walk(v: &Value, file: &str, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::String(s) => out.push((file.to_owned(), s.clone())),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, file, out)),
+            Value::Object(o) => o.values().for_each(|x| walk(x, file, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for dir in ["x", "m", "e"] {
+        let Ok(entries) = std::fs::read_dir(site.dir.join("search").join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let (start, end) = (text.find(',').unwrap() + 1, text.rfind(')').unwrap());
+            let v: Value = serde_json::from_str(&text[start..end])
+                .unwrap_or_else(|err| panic!("{}: not a data call: {err}", e.path().display()));
+            walk(
+                &v,
+                &format!("search/{dir}/{}", e.file_name().to_string_lossy()),
+                &mut out,
+            );
+        }
+    }
+    assert!(!out.is_empty(), "{}: no search data files", site.name);
+    out
+}
+
+/// Snippets, result titles and every examples-browser card (title and
+/// conversation) come from rendered text: no raw markup (issue 11 §2).
+fn no_raw_markup_check(site: &Site) {
+    let code = code_lines_with_backticks(site);
+    // A backtick on a line of code the spec wrote is code, not markup.
+    let raw = |s: &str| {
+        raw_markup(s).filter(|&w| {
+            w != "backtick"
+                || s.lines()
+                    .any(|l| l.contains('`') && !code.contains(l.trim()))
+        })
+    };
+    let mut problems: Vec<String> = shown_search_strings(site)
+        .into_iter()
+        .filter_map(|(file, s)| {
+            raw(&s).map(|w| {
+                format!(
+                    "  {file}: {w} in {:?}",
+                    s.chars().take(120).collect::<String>()
+                )
+            })
+        })
+        .collect();
+    let page = Page::open(site);
+    page.goto(&site.url("examples.html"));
+    page.wait_for(
+        "return $$('[data-examples-browser] li[data-doc]').length > 0;",
+        "the examples browser to list its entries",
+    );
+    // Every card: show all, open all, wait for their conversations.
+    page.wait_for_within(
+        "const m = $('[data-examples-browser] .sbx-more');
+         if (m && !m.hidden) { m.click(); return false; }
+         return true;",
+        "every entry to be listed",
+        Duration::from_secs(60),
+    );
+    page.js::<Value>(
+        "$$('[data-examples-browser] li[data-doc] details').forEach(d => d.open = true); return null;",
+    );
+    let cards: Vec<(String, String)> = serde_json::from_value(page.wait_for(
+        "const b = $$('[data-examples-browser] .sbx-body');
+         if (!b.length || b.some(x => !x.querySelector('.sbx-conv'))) return false;
+         return $$('[data-examples-browser] li[data-doc]').map(li => [li.dataset.doc, li.innerText]);",
+        "every card's conversation to load",
+    ))
+    .unwrap();
+    for (doc, text) in &cards {
+        if let Some(w) = raw(text) {
+            let at = text
+                .find(match w {
+                    "---" => " --- ",
+                    "backtick" => "`",
+                    p => p,
+                })
+                .unwrap_or(0);
+            let from = text.floor_char_boundary(at.saturating_sub(40));
+            let to = text.ceil_char_boundary((at + 40).min(text.len()));
+            problems.push(format!("  card {doc}: {w} in {:?}", &text[from..to]));
+        }
+    }
+    eprintln!("[browser] {}: {} cards checked", site.name, cards.len());
+    assert!(
+        problems.is_empty(),
+        "{}: raw markup shown as text ({}):\n{}",
+        site.name,
+        problems.len(),
+        problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn reader_sees_no_raw_markup_in_snippets_or_example_cards_sample() {
+    no_raw_markup_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn reader_sees_no_raw_markup_in_snippets_or_example_cards_corpus() {
+    no_raw_markup_check(corpus());
+}
+
+/// An example's title reads the same in the examples browser as on its
+/// rule page (issue 11 §2: one form everywhere).
+fn example_titles_check(site: &Site) {
+    let page = Page::open(site);
+    page.goto(&site.url("examples.html"));
+    page.wait_for(
+        "return $$('[data-examples-browser] li[data-doc]').length > 0;",
+        "the examples browser to list its entries",
+    );
+    let titles: Vec<String> = page.js("return $$('[data-examples-browser] li[data-doc]').map(li =>
+           li.querySelector('.sbx-title').textContent.trim());");
+    // Each card's link into the spec is drawn once the card is opened.
+    page.js::<Value>(
+        "$$('[data-examples-browser] li[data-doc] details').forEach(d => d.open = true); return null;",
+    );
+    let links: Vec<String> = serde_json::from_value(page.wait_for(
+        "const l = $$('[data-examples-browser] li[data-doc]');
+         const a = l.map(li => li.querySelector('a.sbx-open'));
+         return a.every(Boolean) ? a.map(x => x.href) : false;",
+        "every card's link into the spec",
+    ))
+    .unwrap();
+    let mut by_page: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (title, href) in titles.iter().zip(&links) {
+        let (path, id) = href.split_once('#').unwrap_or((href, ""));
+        by_page
+            .entry(path.to_owned())
+            .or_default()
+            .push((id.to_owned(), title.clone()));
+    }
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (path, want) in &by_page {
+        page.goto(path);
+        let shown: HashMap<String, String> =
+            page.js("const o = {}; for (const f of $$('figure.example[id]')) {
+               const t = f.querySelector('.example-title'); if (t) o[f.id] = t.textContent.trim(); }
+             return o;");
+        for (id, title) in want {
+            let Some(on_page) = shown.get(id) else {
+                continue;
+            };
+            checked += 1;
+            if norm(on_page) != norm(title) {
+                problems.push(format!(
+                    "  {path}#{id}: browser {title:?}, page {on_page:?}"
+                ));
+            }
+        }
+    }
+    assert!(checked > 0, "{}: no example title compared", site.name);
+    assert!(
+        problems.is_empty(),
+        "{}: example titles differ between the examples browser and the rule pages:\n{}",
+        site.name,
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn example_titles_read_the_same_in_the_browser_and_on_rule_pages_sample() {
+    example_titles_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn example_titles_read_the_same_in_the_browser_and_on_rule_pages_corpus() {
+    example_titles_check(corpus());
+}
