@@ -1679,3 +1679,58 @@ fn example_titles_read_the_same_in_the_browser_and_on_rule_pages_sample() {
 fn example_titles_read_the_same_in_the_browser_and_on_rule_pages_corpus() {
     example_titles_check(corpus());
 }
+
+/// Eval-prompt pages (issue 11 §2): the page heading and every prompt's
+/// heading have an anchor (a visible link to their own id), and prompts
+/// are labelled "Eval prompt", not "Example".
+fn eval_page_anchors_check(site: &Site) {
+    let page = Page::open(site);
+    let path = site.eval_page();
+    page.goto(&site.url(&path));
+    let v: Value = page.js(
+        "const anchored = (h) => {
+           const id = h.id || (h.closest('[id]') && h.closest('[id]').id);
+           if (!id) return false;
+           const scope = h.closest('figure, header, .section-head') || h.parentElement;
+           return $$('a[href]', scope).some(a => vis(a) && a.getAttribute('href') === '#' + id);
+         };
+         const heads = $$('main h1, main h2, main h3').filter(vis);
+         const figs = $$('main figure.example[id]');
+         return {
+           headings: heads.length,
+           unanchored: heads.filter(h => !anchored(h)).map(h => h.textContent.trim()),
+           prompts: figs.length,
+           prompt_headings: figs.filter(f => f.querySelector('h2, h3')).length,
+           labels: [...new Set(figs.map(f => (f.querySelector('.example-kicker') || f).innerText.trim().toLowerCase()))],
+         };",
+    );
+    assert!(
+        v["prompts"].as_u64().unwrap() > 0,
+        "{path}: no prompts: {v}"
+    );
+    assert_eq!(
+        v["unanchored"],
+        serde_json::json!([]),
+        "{path}: headings without an anchor: {v}"
+    );
+    assert_eq!(
+        v["prompt_headings"], v["prompts"],
+        "{path}: every prompt has a heading: {v}"
+    );
+    assert_eq!(
+        v["labels"],
+        serde_json::json!(["eval prompt"]),
+        "{path}: prompts are labelled \"Eval prompt\": {v}"
+    );
+}
+
+#[test]
+fn eval_page_headings_have_anchors_and_prompts_say_eval_prompt_sample() {
+    eval_page_anchors_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn eval_page_headings_have_anchors_and_prompts_say_eval_prompt_corpus() {
+    eval_page_anchors_check(corpus());
+}
