@@ -1734,3 +1734,62 @@ fn eval_page_headings_have_anchors_and_prompts_say_eval_prompt_sample() {
 fn eval_page_headings_have_anchors_and_prompts_say_eval_prompt_corpus() {
     eval_page_anchors_check(corpus());
 }
+
+/// A search without results (issue 11 §2) suggests the rules nearest to
+/// the query by edit distance (title and id, linking to the rule) and
+/// links to the examples browser with the query.
+fn search_no_results_check(site: &Site, query: &str, want_id: &str) {
+    let page = open_search(site, "index.html");
+    page.click(COMBOBOX);
+    page.type_text(query);
+    let v = page.wait_for_within(
+        "const s = $('#search .sb-suggest');
+         if (!s || !vis(s)) return false;
+         return { status: $('#search .sb-status').textContent,
+                  options: $$('#search [role=option]').length,
+                  links: $$('a[href]', s).filter(vis).map(a => [a.getAttribute('href'), a.textContent.trim()]) };",
+        &format!("suggestions for {query:?}"),
+        Duration::from_secs(15),
+    );
+    let shot = page.screenshot(&format!("search-no-results-{}", site.name));
+    eprintln!("[browser] no results for {query:?}: {}", shot.display());
+    assert_eq!(v["options"], 0, "{query:?} has no results: {v}");
+    let links = v["links"].as_array().unwrap();
+    let title = site.spec["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == want_id)
+        .map(|s| str_of(&s["title"]))
+        .unwrap();
+    assert!(
+        links.iter().any(|l| {
+            let (href, text) = (str_of(&l[0]), str_of(&l[1]));
+            href.ends_with(&format!("#{want_id}"))
+                && norm(&text).contains(&norm(&title))
+                && text.contains(want_id)
+        }),
+        "{}: {query:?} should suggest {want_id} ({title}) by title and id: {v}",
+        site.name
+    );
+    let examples: String = page.js(
+        "const a = $$('#search .sb-suggest a[href]').find(a => a.pathname.endsWith('/examples.html'));
+         return a ? new URL(a.href).searchParams.get('q') : '';",
+    );
+    assert_eq!(
+        examples, query,
+        "a link to the examples browser with the query: {v}"
+    );
+    page.assert_only_local_requests();
+}
+
+#[test]
+fn search_without_results_suggests_near_rules_and_the_examples_browser_sample() {
+    search_no_results_check(sample(), "tool_outptu_iz_dta", "tool_output_is_data");
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn search_without_results_suggests_near_rules_and_the_examples_browser_corpus() {
+    search_no_results_check(corpus(), "protect_privcy_xq", "protect_privacy");
+}
