@@ -1793,3 +1793,41 @@ fn search_without_results_suggests_near_rules_and_the_examples_browser_sample() 
 fn search_without_results_suggests_near_rules_and_the_examples_browser_corpus() {
     search_no_results_check(corpus(), "protect_privcy_xq", "protect_privacy");
 }
+
+/// The examples browser (issue 11 §2): a keyboard reader reaches the first
+/// example in a few Tab presses, through a skip link to the results
+/// (following a same-page link that says "example" on the way).
+#[test]
+fn examples_browser_skip_link_reaches_the_first_example_in_a_few_tabs() {
+    let site = sample();
+    let page = Page::open(site);
+    page.goto(&site.url("examples.html"));
+    page.wait_for(
+        "return $$('[data-examples-browser] li[data-doc] summary').length > 0;",
+        "the examples browser to list its entries",
+    );
+    let mut presses = 0;
+    let mut path = Vec::new();
+    loop {
+        page.press("Tab");
+        presses += 1;
+        let at: Value = page.js(
+            "const a = document.activeElement;
+             return { first: a === $('[data-examples-browser] li[data-doc] summary'),
+                      skip: !!(a && a.matches('a[href^=\"#\"]') && /example|result/i.test(a.textContent)),
+                      what: a ? a.tagName + ' ' + (a.textContent || '').trim().slice(0, 30) : '' };",
+        );
+        path.push(str_of(&at["what"]));
+        if at["first"] == Value::Bool(true) || presses >= 60 {
+            break;
+        }
+        if at["skip"] == Value::Bool(true) {
+            page.press("Enter");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    assert!(
+        presses <= 5,
+        "{presses} Tab presses to reach the first example (want at most 5): {path:?}"
+    );
+}
