@@ -1831,3 +1831,73 @@ fn examples_browser_skip_link_reaches_the_first_example_in_a_few_tabs() {
         "{presses} Tab presses to reach the first example (want at most 5): {path:?}"
     );
 }
+
+/// The search box (issue 11 §2): its focus ring has at least 3:1 contrast
+/// with the background around it (light and dark, 1280 px), and on a phone
+/// (390 px) the open box leaves the theme toggle visible and clickable.
+#[test]
+fn search_box_focus_ring_contrast_and_phone_theme_toggle() {
+    let site = sample();
+    let page = Page::open(site);
+    let mut problems = Vec::new();
+    for scheme in ["light", "dark"] {
+        page.viewport(WIDE);
+        page.color_scheme(scheme);
+        page.goto(&site.url("index.html"));
+        page.click(COMBOBOX);
+        let v: Value = page.js(
+            "const input = $('#search [role=combobox]');
+             const cs = getComputedStyle(input);
+             // The ring: a solid outline if there is one, else the first box-shadow.
+             let ring = null;
+             if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) ring = cs.outlineColor;
+             else if (cs.boxShadow && cs.boxShadow !== 'none') ring = cs.boxShadow.match(/^(rgba?\\([^)]*\\)|color\\([^)]*\\)|[a-z]+)/)[1];
+             const rgba = (c) => {
+               const cv = document.createElement('canvas'); cv.width = cv.height = 1;
+               const x = cv.getContext('2d'); x.clearRect(0, 0, 1, 1); x.fillStyle = c; x.fillRect(0, 0, 1, 1);
+               const d = x.getImageData(0, 0, 1, 1).data; return [d[0], d[1], d[2], d[3] / 255];
+             };
+             // The background around the box: the first opaque one outside it.
+             let el = input.closest('.search').parentElement, bg = [255, 255, 255, 1];
+             while (el) { const c = rgba(getComputedStyle(el).backgroundColor); if (c[3] > 0.5) { bg = c; break; } el = el.parentElement; }
+             if (!el) { const c = rgba(getComputedStyle(document.body).backgroundColor); if (c[3] > 0) bg = c; }
+             const r = ring ? rgba(ring) : bg;
+             const over = [0, 1, 2].map(i => r[i] * r[3] + bg[i] * (1 - r[3]));
+             const lum = (c) => { const l = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+               return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; };
+             const [a, b] = [lum(over), lum(bg)];
+             return { ring, bg, contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };",
+        );
+        let contrast = v["contrast"].as_f64().unwrap();
+        eprintln!("[browser] search focus ring, {scheme}: {v}");
+        if contrast < 3.0 {
+            problems.push(format!(
+                "{scheme}: focus ring contrast {contrast:.2}:1 (want 3:1): {v}"
+            ));
+        }
+        // A phone: the box opens over the header but not over the toggle.
+        page.viewport((390, 844));
+        page.goto(&site.url("index.html"));
+        page.click(COMBOBOX);
+        page.type_text("help");
+        std::thread::sleep(Duration::from_millis(300));
+        page.screenshot(&format!("search-open-390-{scheme}"));
+        let t: Value = page.js(
+            "const t = $('.theme-toggle'); const r = t.getBoundingClientRect();
+             const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             const box = $('#search .sb-box').getBoundingClientRect();
+             return { visible: vis(t), reachable: !!hit && t.contains(hit),
+                      hit: hit ? hit.className || hit.tagName : null,
+                      overlap: box.right > r.left && box.left < r.right && box.bottom > r.top && box.top < r.bottom };",
+        );
+        if t["visible"] != Value::Bool(true)
+            || t["reachable"] != Value::Bool(true)
+            || t["overlap"] != Value::Bool(false)
+        {
+            problems.push(format!(
+                "{scheme}, 390 px: the open search box covers the theme toggle: {t}"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
