@@ -66,8 +66,14 @@
       '<span id="sbx-count" class="sbx-count" role="status" aria-live="polite"></span>' +
       '<button type="button" class="sbx-clear" hidden>Clear filters</button></div>' +
       '<div class="sbx-facets" aria-label="Facets"></div>' +
-      '<ol class="sbx-list" aria-label="Examples"></ol>' +
+      '<ol class="sbx-list" id="examples-list" tabindex="-1" aria-label="Examples"></ol>' +
       '<button type="button" class="sbx-more" hidden>Show more</button>';
+    // A skip link to the results, beside the page's "Skip to content": the
+    // filter and the facets are many Tab stops (the list exists only now).
+    var skip = d.querySelector(".skip-link");
+    if (skip && !d.querySelector('.skip-link[href="#examples-list"]')) {
+      skip.insertAdjacentHTML("afterend", '<a class="skip-link" href="#examples-list">Skip to the examples</a>');
+    }
     var input = host.querySelector(".sbx-q"), count = host.querySelector(".sbx-count"),
       facetsEl = host.querySelector(".sbx-facets"), list = host.querySelector(".sbx-list"),
       more = host.querySelector(".sbx-more"), clear = host.querySelector(".sbx-clear");

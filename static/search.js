@@ -712,6 +712,21 @@
       return msg[3] ? s + " \u2014 " + msg[3] : s;
     }).join("  ").replace(/\s+/g, " ");
   }
+  /* Levenshtein distance of two strings (by UTF-16 unit), uncapped (the
+     typo look-up's editDistance stops at 2). */
+  function fullDistance(a, b) {
+    if (a === b) return 0;
+    var prev = [], cur = [], i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      for (j = 1; j <= b.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+      }
+      prev = cur;
+    }
+    return prev[b.length];
+  }
   var SNIP = 220;
   function snippetHtml(text, terms) {
     text = docText(text);
@@ -783,13 +798,15 @@
       '<kbd class="sb-kbd" aria-hidden="true">' + (mac ? "\u2318K" : "/") + "</kbd>" +
       '<div class="sb-panel" id="sb-panel" hidden>' +
       '<div class="sb-status" id="sb-status" role="status" aria-live="polite"></div>' +
+      '<div class="sb-suggest" hidden></div>' +
       '<div class="sb-facets" id="sb-facets"></div>' +
       '<ul class="sb-list" id="sb-listbox" role="listbox" aria-label="Search results"></ul>' +
       '<button type="button" class="sb-more" id="sb-more" hidden>More results</button>' +
       "</div>");
     var panel = host.querySelector(".sb-panel"),
       status = host.querySelector(".sb-status"), facetsEl = host.querySelector(".sb-facets"),
-      list = host.querySelector(".sb-list"), more = host.querySelector(".sb-more");
+      list = host.querySelector(".sb-list"), more = host.querySelector(".sb-more"),
+      suggestEl = host.querySelector(".sb-suggest");
     var engine = null, seq = 0, state = null, active = -1, selected = {}, expanded = new Set(), urlTimer = 0;
     GROUPS.forEach(function (g) { selected[g[0]] = new Set(); });
 
@@ -858,7 +875,32 @@
       status.textContent = st.hits.length ? (n === st.hits.length ? n + (n === 1 ? " result" : " results")
         : n + " of " + st.hits.length + " results") : "No results for \u201c" + st.q.trim() + "\u201d";
       setOpen(true);
+      suggestEl.hidden = true;
+      suggestEl.innerHTML = "";
+      if (!st.hits.length) suggest(st);
       await showMore();
+    }
+    /* No results: the rules nearest to the query (edit distance to their
+       id and title) and the examples browser with the same query. */
+    async function suggest(st) {
+      var rules = [];
+      try { rules = await engine.file("rules"); } catch (e) { /* the link below still helps */ }
+      if (st !== state) return;
+      var q = st.q.trim().toLowerCase(), qid = q.replace(/[\s-]+/g, "_");
+      var near = rules.map(function (r) {
+        return [Math.min(fullDistance(q, r[0].toLowerCase()), fullDistance(qid, r[0].toLowerCase()),
+          fullDistance(q, r[1].toLowerCase())), r];
+      }).sort(function (a, b) { return a[0] - b[0]; }).slice(0, 3);
+      var html = "";
+      if (near.length) {
+        html += '<p class="sb-suggest-head">Nearest rules:</p><ul class="sb-suggest-list">' + near.map(function (n) {
+          return '<li><a href="' + esc(base + n[1][2]) + '">' + esc(n[1][1]) + ' <code>' + esc(n[1][0]) + "</code></a></li>";
+        }).join("") + "</ul>";
+      }
+      html += '<p class="sb-suggest-more"><a href="' + esc(base + "examples.html?q=" + encodeURIComponent(st.q.trim())) +
+        '">Look for “' + esc(st.q.trim()) + "” in the examples browser</a></p>";
+      suggestEl.innerHTML = html;
+      suggestEl.hidden = false;
     }
     async function showMore() {
       var st = state, eng = engine;

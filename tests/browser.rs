@@ -1443,3 +1443,461 @@ fn reading_comfort_badges_message_text_and_line_length_sample() {
 fn reading_comfort_badges_message_text_and_line_length_corpus() {
     reading_comfort_check(corpus());
 }
+
+// ---------------------------------------------------------------------------
+// What the reader sees (issue 11 §2)
+// ---------------------------------------------------------------------------
+
+/// Raw markdown or TeX a reader should never see as text: math delimiters,
+/// entities decoded twice, strong emphasis, `---` dashes, backticks. (A
+/// `&lt;` may be meant: the sample teaches how to write one.)
+fn raw_markup(s: &str) -> Option<&'static str> {
+    [
+        ("\\(", "\\("),
+        ("\\[", "\\["),
+        ("&amp;", "&amp;"),
+        ("**", "**"),
+        (" --- ", "---"),
+        ("`", "backtick"),
+    ]
+    .into_iter()
+    .find(|(p, _)| s.contains(p))
+    .map(|(_, what)| what)
+}
+
+/// Lines of code (fenced or indented in any string of `spec.json`) that
+/// hold a backtick: code may say `` ` `` (a JavaScript template string).
+fn code_lines_with_backticks(site: &Site) -> std::collections::HashSet<String> {
+    fn walk(v: &Value, out: &mut std::collections::HashSet<String>) {
+        match v {
+            Value::String(s) => {
+                let mut fence = false;
+                for line in s.lines() {
+                    let t = line.trim();
+                    if t.starts_with("```") || t.starts_with("~~~") {
+                        fence = !fence;
+                    } else if (fence || line.starts_with("    ")) && t.contains('`') {
+                        out.insert(t.to_owned());
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            Value::Object(o) => o.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    walk(&site.spec, &mut out);
+    out
+}
+
+/// Every string of the search data files that a reader sees (document
+/// texts `x/`, result titles and crumbs `m/`, examples-browser rows `e/`).
+fn shown_search_strings(site: &Site) -> Vec<(String, String)> {
+    fn walk(v: &Value, file: &str, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::String(s) => out.push((file.to_owned(), s.clone())),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, file, out)),
+            Value::Object(o) => o.values().for_each(|x| walk(x, file, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for dir in ["x", "m", "e"] {
+        let Ok(entries) = std::fs::read_dir(site.dir.join("search").join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let (start, end) = (text.find(',').unwrap() + 1, text.rfind(')').unwrap());
+            let v: Value = serde_json::from_str(&text[start..end])
+                .unwrap_or_else(|err| panic!("{}: not a data call: {err}", e.path().display()));
+            walk(
+                &v,
+                &format!("search/{dir}/{}", e.file_name().to_string_lossy()),
+                &mut out,
+            );
+        }
+    }
+    assert!(!out.is_empty(), "{}: no search data files", site.name);
+    out
+}
+
+/// Snippets, result titles and every examples-browser card (title and
+/// conversation) come from rendered text: no raw markup (issue 11 §2).
+fn no_raw_markup_check(site: &Site) {
+    let code = code_lines_with_backticks(site);
+    // A backtick on a line of code the spec wrote is code, not markup.
+    let raw = |s: &str| {
+        raw_markup(s).filter(|&w| {
+            w != "backtick"
+                || s.lines()
+                    .any(|l| l.contains('`') && !code.contains(l.trim()))
+        })
+    };
+    let mut problems: Vec<String> = shown_search_strings(site)
+        .into_iter()
+        .filter_map(|(file, s)| {
+            raw(&s).map(|w| {
+                format!(
+                    "  {file}: {w} in {:?}",
+                    s.chars().take(120).collect::<String>()
+                )
+            })
+        })
+        .collect();
+    let page = Page::open(site);
+    page.goto(&site.url("examples.html"));
+    page.wait_for(
+        "return $$('[data-examples-browser] li[data-doc]').length > 0;",
+        "the examples browser to list its entries",
+    );
+    // Every card: show all, open all, wait for their conversations.
+    page.wait_for_within(
+        "const m = $('[data-examples-browser] .sbx-more');
+         if (m && !m.hidden) { m.click(); return false; }
+         return true;",
+        "every entry to be listed",
+        Duration::from_secs(60),
+    );
+    page.js::<Value>(
+        "$$('[data-examples-browser] li[data-doc] details').forEach(d => d.open = true); return null;",
+    );
+    let cards: Vec<(String, String)> = serde_json::from_value(page.wait_for(
+        "const b = $$('[data-examples-browser] .sbx-body');
+         if (!b.length || b.some(x => !x.querySelector('.sbx-conv'))) return false;
+         return $$('[data-examples-browser] li[data-doc]').map(li => [li.dataset.doc, li.innerText]);",
+        "every card's conversation to load",
+    ))
+    .unwrap();
+    for (doc, text) in &cards {
+        if let Some(w) = raw(text) {
+            let at = text
+                .find(match w {
+                    "---" => " --- ",
+                    "backtick" => "`",
+                    p => p,
+                })
+                .unwrap_or(0);
+            let from = text.floor_char_boundary(at.saturating_sub(40));
+            let to = text.ceil_char_boundary((at + 40).min(text.len()));
+            problems.push(format!("  card {doc}: {w} in {:?}", &text[from..to]));
+        }
+    }
+    eprintln!("[browser] {}: {} cards checked", site.name, cards.len());
+    assert!(
+        problems.is_empty(),
+        "{}: raw markup shown as text ({}):\n{}",
+        site.name,
+        problems.len(),
+        problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn reader_sees_no_raw_markup_in_snippets_or_example_cards_sample() {
+    no_raw_markup_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn reader_sees_no_raw_markup_in_snippets_or_example_cards_corpus() {
+    no_raw_markup_check(corpus());
+}
+
+/// An example's title reads the same in the examples browser as on its
+/// rule page (issue 11 §2: one form everywhere).
+fn example_titles_check(site: &Site) {
+    let page = Page::open(site);
+    page.goto(&site.url("examples.html"));
+    page.wait_for(
+        "return $$('[data-examples-browser] li[data-doc]').length > 0;",
+        "the examples browser to list its entries",
+    );
+    let titles: Vec<String> = page.js("return $$('[data-examples-browser] li[data-doc]').map(li =>
+           li.querySelector('.sbx-title').textContent.trim());");
+    // Each card's link into the spec is drawn once the card is opened.
+    page.js::<Value>(
+        "$$('[data-examples-browser] li[data-doc] details').forEach(d => d.open = true); return null;",
+    );
+    let links: Vec<String> = serde_json::from_value(page.wait_for(
+        "const l = $$('[data-examples-browser] li[data-doc]');
+         const a = l.map(li => li.querySelector('a.sbx-open'));
+         return a.every(Boolean) ? a.map(x => x.href) : false;",
+        "every card's link into the spec",
+    ))
+    .unwrap();
+    let mut by_page: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (title, href) in titles.iter().zip(&links) {
+        let (path, id) = href.split_once('#').unwrap_or((href, ""));
+        by_page
+            .entry(path.to_owned())
+            .or_default()
+            .push((id.to_owned(), title.clone()));
+    }
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (path, want) in &by_page {
+        page.goto(path);
+        let shown: HashMap<String, String> =
+            page.js("const o = {}; for (const f of $$('figure.example[id]')) {
+               const t = f.querySelector('.example-title'); if (t) o[f.id] = t.textContent.trim(); }
+             return o;");
+        for (id, title) in want {
+            let Some(on_page) = shown.get(id) else {
+                continue;
+            };
+            checked += 1;
+            if norm(on_page) != norm(title) {
+                problems.push(format!(
+                    "  {path}#{id}: browser {title:?}, page {on_page:?}"
+                ));
+            }
+        }
+    }
+    assert!(checked > 0, "{}: no example title compared", site.name);
+    assert!(
+        problems.is_empty(),
+        "{}: example titles differ between the examples browser and the rule pages:\n{}",
+        site.name,
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn example_titles_read_the_same_in_the_browser_and_on_rule_pages_sample() {
+    example_titles_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn example_titles_read_the_same_in_the_browser_and_on_rule_pages_corpus() {
+    example_titles_check(corpus());
+}
+
+/// Eval-prompt pages (issue 11 §2): the page heading and every prompt's
+/// heading have an anchor (a visible link to their own id), and prompts
+/// are labelled "Eval prompt", not "Example".
+fn eval_page_anchors_check(site: &Site) {
+    let page = Page::open(site);
+    let path = site.eval_page();
+    page.goto(&site.url(&path));
+    let v: Value = page.js(
+        "const anchored = (h) => {
+           const id = h.id || (h.closest('[id]') && h.closest('[id]').id);
+           if (!id) return false;
+           const scope = h.closest('figure, header, .section-head') || h.parentElement;
+           return $$('a[href]', scope).some(a => vis(a) && a.getAttribute('href') === '#' + id);
+         };
+         const heads = $$('main h1, main h2, main h3').filter(vis);
+         const figs = $$('main figure.example[id]');
+         return {
+           headings: heads.length,
+           unanchored: heads.filter(h => !anchored(h)).map(h => h.textContent.trim()),
+           prompts: figs.length,
+           prompt_headings: figs.filter(f => f.querySelector('h2, h3')).length,
+           labels: [...new Set(figs.map(f => (f.querySelector('.example-kicker') || f).innerText.trim().toLowerCase()))],
+         };",
+    );
+    assert!(
+        v["prompts"].as_u64().unwrap() > 0,
+        "{path}: no prompts: {v}"
+    );
+    assert_eq!(
+        v["unanchored"],
+        serde_json::json!([]),
+        "{path}: headings without an anchor: {v}"
+    );
+    assert_eq!(
+        v["prompt_headings"], v["prompts"],
+        "{path}: every prompt has a heading: {v}"
+    );
+    assert_eq!(
+        v["labels"],
+        serde_json::json!(["eval prompt"]),
+        "{path}: prompts are labelled \"Eval prompt\": {v}"
+    );
+}
+
+#[test]
+fn eval_page_headings_have_anchors_and_prompts_say_eval_prompt_sample() {
+    eval_page_anchors_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn eval_page_headings_have_anchors_and_prompts_say_eval_prompt_corpus() {
+    eval_page_anchors_check(corpus());
+}
+
+/// A search without results (issue 11 §2) suggests the rules nearest to
+/// the query by edit distance (title and id, linking to the rule) and
+/// links to the examples browser with the query.
+fn search_no_results_check(site: &Site, query: &str, want_id: &str) {
+    let page = open_search(site, "index.html");
+    page.click(COMBOBOX);
+    page.type_text(query);
+    let v = page.wait_for_within(
+        "const s = $('#search .sb-suggest');
+         if (!s || !vis(s)) return false;
+         return { status: $('#search .sb-status').textContent,
+                  options: $$('#search [role=option]').length,
+                  links: $$('a[href]', s).filter(vis).map(a => [a.getAttribute('href'), a.textContent.trim()]) };",
+        &format!("suggestions for {query:?}"),
+        Duration::from_secs(15),
+    );
+    let shot = page.screenshot(&format!("search-no-results-{}", site.name));
+    eprintln!("[browser] no results for {query:?}: {}", shot.display());
+    assert_eq!(v["options"], 0, "{query:?} has no results: {v}");
+    let links = v["links"].as_array().unwrap();
+    let title = site.spec["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == want_id)
+        .map(|s| str_of(&s["title"]))
+        .unwrap();
+    assert!(
+        links.iter().any(|l| {
+            let (href, text) = (str_of(&l[0]), str_of(&l[1]));
+            href.ends_with(&format!("#{want_id}"))
+                && norm(&text).contains(&norm(&title))
+                && text.contains(want_id)
+        }),
+        "{}: {query:?} should suggest {want_id} ({title}) by title and id: {v}",
+        site.name
+    );
+    let examples: String = page.js(
+        "const a = $$('#search .sb-suggest a[href]').find(a => a.pathname.endsWith('/examples.html'));
+         return a ? new URL(a.href).searchParams.get('q') : '';",
+    );
+    assert_eq!(
+        examples, query,
+        "a link to the examples browser with the query: {v}"
+    );
+    page.assert_only_local_requests();
+}
+
+#[test]
+fn search_without_results_suggests_near_rules_and_the_examples_browser_sample() {
+    search_no_results_check(sample(), "tool_outptu_iz_dta", "tool_output_is_data");
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn search_without_results_suggests_near_rules_and_the_examples_browser_corpus() {
+    search_no_results_check(corpus(), "protect_privcy_xq", "protect_privacy");
+}
+
+/// The examples browser (issue 11 §2): a keyboard reader reaches the first
+/// example in a few Tab presses, through a skip link to the results
+/// (following a same-page link that says "example" on the way).
+#[test]
+fn examples_browser_skip_link_reaches_the_first_example_in_a_few_tabs() {
+    let site = sample();
+    let page = Page::open(site);
+    page.goto(&site.url("examples.html"));
+    page.wait_for(
+        "return $$('[data-examples-browser] li[data-doc] summary').length > 0;",
+        "the examples browser to list its entries",
+    );
+    let mut presses = 0;
+    let mut path = Vec::new();
+    loop {
+        page.press("Tab");
+        presses += 1;
+        let at: Value = page.js(
+            "const a = document.activeElement;
+             return { first: a === $('[data-examples-browser] li[data-doc] summary'),
+                      skip: !!(a && a.matches('a[href^=\"#\"]') && /example|result/i.test(a.textContent)),
+                      what: a ? a.tagName + ' ' + (a.textContent || '').trim().slice(0, 30) : '' };",
+        );
+        path.push(str_of(&at["what"]));
+        if at["first"] == Value::Bool(true) || presses >= 60 {
+            break;
+        }
+        if at["skip"] == Value::Bool(true) {
+            page.press("Enter");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    assert!(
+        presses <= 5,
+        "{presses} Tab presses to reach the first example (want at most 5): {path:?}"
+    );
+}
+
+/// The search box (issue 11 §2): its focus ring has at least 3:1 contrast
+/// with the background around it (light and dark, 1280 px), and on a phone
+/// (390 px) the open box leaves the theme toggle visible and clickable.
+#[test]
+fn search_box_focus_ring_contrast_and_phone_theme_toggle() {
+    let site = sample();
+    let page = Page::open(site);
+    let mut problems = Vec::new();
+    for scheme in ["light", "dark"] {
+        page.viewport(WIDE);
+        page.color_scheme(scheme);
+        page.goto(&site.url("index.html"));
+        page.click(COMBOBOX);
+        let v: Value = page.js(
+            "const input = $('#search [role=combobox]');
+             const cs = getComputedStyle(input);
+             // The ring: a solid outline if there is one, else the first box-shadow.
+             let ring = null;
+             if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) ring = cs.outlineColor;
+             else if (cs.boxShadow && cs.boxShadow !== 'none') ring = cs.boxShadow.match(/^(rgba?\\([^)]*\\)|color\\([^)]*\\)|[a-z]+)/)[1];
+             const rgba = (c) => {
+               const cv = document.createElement('canvas'); cv.width = cv.height = 1;
+               const x = cv.getContext('2d'); x.clearRect(0, 0, 1, 1); x.fillStyle = c; x.fillRect(0, 0, 1, 1);
+               const d = x.getImageData(0, 0, 1, 1).data; return [d[0], d[1], d[2], d[3] / 255];
+             };
+             // The background around the box: the first opaque one outside it.
+             let el = input.closest('.search').parentElement, bg = [255, 255, 255, 1];
+             while (el) { const c = rgba(getComputedStyle(el).backgroundColor); if (c[3] > 0.5) { bg = c; break; } el = el.parentElement; }
+             if (!el) { const c = rgba(getComputedStyle(document.body).backgroundColor); if (c[3] > 0) bg = c; }
+             const r = ring ? rgba(ring) : bg;
+             const over = [0, 1, 2].map(i => r[i] * r[3] + bg[i] * (1 - r[3]));
+             const lum = (c) => { const l = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+               return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; };
+             const [a, b] = [lum(over), lum(bg)];
+             return { ring, bg, contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };",
+        );
+        let contrast = v["contrast"].as_f64().unwrap();
+        eprintln!("[browser] search focus ring, {scheme}: {v}");
+        if contrast < 3.0 {
+            problems.push(format!(
+                "{scheme}: focus ring contrast {contrast:.2}:1 (want 3:1): {v}"
+            ));
+        }
+        // A phone: the box opens over the header but not over the toggle.
+        page.viewport((390, 844));
+        page.goto(&site.url("index.html"));
+        page.click(COMBOBOX);
+        page.type_text("help");
+        std::thread::sleep(Duration::from_millis(300));
+        page.screenshot(&format!("search-open-390-{scheme}"));
+        let t: Value = page.js(
+            "const t = $('.theme-toggle'); const r = t.getBoundingClientRect();
+             const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             const box = $('#search .sb-box').getBoundingClientRect();
+             return { visible: vis(t), reachable: !!hit && t.contains(hit),
+                      hit: hit ? hit.className || hit.tagName : null,
+                      overlap: box.right > r.left && box.left < r.right && box.bottom > r.top && box.top < r.bottom };",
+        );
+        if t["visible"] != Value::Bool(true)
+            || t["reachable"] != Value::Bool(true)
+            || t["overlap"] != Value::Bool(false)
+        {
+            problems.push(format!(
+                "{scheme}, 390 px: the open search box covers the theme toggle: {t}"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

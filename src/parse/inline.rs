@@ -75,16 +75,52 @@ pub fn scan(text: &str) -> InlineFacts {
 }
 
 /// The text a reader reads: markup stripped, entities decoded, `[?](#id)`
-/// replaced by `title_of(id)`, footnotes dropped, whitespace collapsed.
-/// Quotes stay as written (no smart punctuation): this is data, not display.
+/// replaced by `title_of(id)`, footnotes dropped, math as its TeX (without
+/// delimiters), `---` and `--` as the dashes the page shows, whitespace
+/// collapsed. Quotes stay as written (no smart punctuation): this is data,
+/// not display.
 pub fn plain_text(text: &str, title_of: &dyn Fn(&str) -> Option<String>) -> String {
+    collapse_whitespace(&plain_text_with(text, title_of, Plain::default()))
+}
+
+/// How [`plain_text_with`] reads a markdown text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Plain {
+    /// Keep the block structure as line breaks: a blank line between
+    /// paragraphs, a line per list item or code line (for text drawn with
+    /// `white-space: pre-wrap`).
+    pub lines: bool,
+    /// Decode entities inside code too: conversations write `&lt;` for `<`
+    /// everywhere (FORMAT.md 5.5).
+    pub decode_code: bool,
+}
+
+/// [`plain_text`] with the block structure optionally kept (`how.lines`)
+/// and code decoded as conversations mean it (`how.decode_code`).
+pub fn plain_text_with(
+    text: &str,
+    title_of: &dyn Fn(&str) -> Option<String>,
+    how: Plain,
+) -> String {
     let opts = markdown_options() - Options::ENABLE_SMART_PUNCTUATION;
+    let src = math_as_code(text);
     let mut out = String::new();
     let mut auto_link: Option<(String, String)> = None;
-    for event in Parser::new_ext(text, opts) {
-        match event {
+    let mut in_code_block = false;
+    // Lists being read: the next item's number (None: bullets).
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let decode = |t: &str| {
+        if how.decode_code {
+            crate::render::markdown::decode_entities(t)
+        } else {
+            t.to_owned()
+        }
+    };
+    for event in Parser::new_ext(&src, opts) {
+        let piece = match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('#') => {
                 auto_link = Some((dest_url[1..].to_owned(), String::new()));
+                continue;
             }
             Event::End(TagEnd::Link) => {
                 if let Some((id, label)) = auto_link.take() {
@@ -94,21 +130,118 @@ pub fn plain_text(text: &str, title_of: &dyn Fn(&str) -> Option<String>) -> Stri
                         out.push_str(&label);
                     }
                 }
+                continue;
             }
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                match &mut auto_link {
-                    Some((_, label)) => label.push_str(&t),
-                    None => out.push_str(&t),
+            Event::Start(Tag::List(first)) => {
+                lists.push(first);
+                continue;
+            }
+            Event::End(TagEnd::List(_)) if !how.lines => {
+                lists.pop();
+                continue;
+            }
+            Event::Start(Tag::Item) if how.lines => {
+                let indent = "   ".repeat(lists.len().saturating_sub(1));
+                let line = if out.is_empty() || out.ends_with('\n') {
+                    ""
+                } else {
+                    "\n"
+                };
+                match lists.last_mut() {
+                    Some(Some(n)) => {
+                        *n += 1;
+                        format!("{line}{indent}{}. ", *n - 1)
+                    }
+                    _ => format!("{line}{indent}- "),
                 }
             }
-            Event::SoftBreak
-            | Event::HardBreak
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                continue;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                if how.lines {
+                    "\n\n".to_owned()
+                } else {
+                    " ".to_owned()
+                }
+            }
+            Event::Text(t) if in_code_block => decode(&t),
+            Event::Text(t) => t.replace("---", "\u{2014}").replace("--", "\u{2013}"),
+            Event::Code(t) => decode(&t),
+            Event::Html(t) | Event::InlineHtml(t) => t.to_string(),
+            Event::SoftBreak => " ".to_owned(),
+            Event::HardBreak | Event::End(TagEnd::Item) if how.lines => "\n".to_owned(),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+                if lists.is_empty() {
+                    "\n\n".to_owned()
+                } else {
+                    "\n".to_owned()
+                }
+            }
+            Event::End(TagEnd::Paragraph) if how.lines && !lists.is_empty() => "\n".to_owned(),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) if how.lines => "\n\n".to_owned(),
+            Event::HardBreak
             | Event::End(TagEnd::Paragraph)
-            | Event::End(TagEnd::Item) => out.push(' '),
-            _ => {}
+            | Event::End(TagEnd::Heading(_))
+            | Event::End(TagEnd::Item) => " ".to_owned(),
+            _ => continue,
+        };
+        match &mut auto_link {
+            Some((_, label)) => label.push_str(&piece),
+            None => out.push_str(&piece),
         }
     }
-    collapse_whitespace(&out)
+    if how.lines { tidy_lines(&out) } else { out }
+}
+
+/// Math (`\\( \\)`, `\\[ \\]`) turned into code spans of its TeX, so
+/// that the markdown pass keeps it as written and drops the delimiters.
+fn math_as_code(text: &str) -> std::borrow::Cow<'_, str> {
+    use crate::render::math::{Piece, split_math, unescape_markdown};
+    if !text.contains("\\\\") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    for piece in split_math(text) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Math { tex, .. } => {
+                let tex = unescape_markdown(tex).replace(['\n', '\r'], " ");
+                let longest = tex.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+                let fence = "`".repeat(longest + 1);
+                if out.ends_with('\\') {
+                    // `\\\[` writes a backslash before the math: it must
+                    // not escape the code span.
+                    out.push(' ');
+                }
+                out.push_str(&format!("{fence} {} {fence}", tex.trim()));
+            }
+        }
+    }
+    out.into()
+}
+
+/// Lines without trailing whitespace (indentation kept: code), at most one
+/// blank line in a row, none at either end.
+fn tidy_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in s.split('\n') {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
 }
 
 pub fn collapse_whitespace(s: &str) -> String {
@@ -146,6 +279,27 @@ mod tests {
             }]
         );
         assert_eq!(&t[63..70], "[^8ep1]");
+    }
+
+    #[test]
+    fn plain_text_reads_math_dashes_and_keeps_lines() {
+        let none = |_: &str| None;
+        assert_eq!(
+            plain_text("so \\\\( h^2 \\\\) --- **yes** `a --- b`", &none),
+            "so h^2 \u{2014} yes a --- b"
+        );
+        let how = Plain {
+            lines: true,
+            decode_code: true,
+        };
+        assert_eq!(
+            plain_text_with(
+                "Intro **here**:\n\n1. one\n2. `&lt;b&gt;`\n\n- x\n- y\n\n```\nif a:\n    b\n```\n\n\\\\[\n\\\\frac{a}{b}\n\\\\]",
+                &none,
+                how
+            ),
+            "Intro here:\n\n1. one\n2. <b>\n\n- x\n- y\n\nif a:\n    b\n\n\\frac{a}{b}"
+        );
     }
 
     #[test]

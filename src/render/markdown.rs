@@ -45,7 +45,7 @@ use crate::parse::inline::markdown_options;
 use crate::site;
 
 pub use lint::{ProseFinding, prose_findings};
-pub use message::{decode_entities, render_message_body};
+pub use message::{decode_entities, message_plain_text, render_message_body};
 
 /// How internal links are written on the page being rendered.
 #[derive(Debug, Clone, Copy)]

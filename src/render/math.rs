@@ -102,6 +102,21 @@ pub fn split_math(src: &str) -> Vec<Piece<'_>> {
     out
 }
 
+/// Markdown backslash escapes inside math (`\\frac` → `\frac`, `\{` → `{`),
+/// as the markdown pass before MathJax would have applied them.
+pub fn unescape_markdown(tex: &str) -> String {
+    let mut out = String::with_capacity(tex.len());
+    let mut chars = tex.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+            out.push(chars.next().unwrap());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum Piece<'a> {
     Text(&'a str),

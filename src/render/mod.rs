@@ -9,7 +9,7 @@ mod conversation;
 pub mod highlight;
 mod jobs;
 pub mod markdown;
-mod math;
+pub mod math;
 mod minify;
 mod renderer;
 mod sections;

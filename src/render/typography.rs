@@ -71,6 +71,18 @@ pub fn capitalize_first_word(html: &str) -> String {
     out
 }
 
+/// A title or note as plain text, capitalised as [`capitalize_first_word`]
+/// does on the page: `markdown` is its source (text that starts with code
+/// is left as written), `plain` its plain text.
+pub fn capitalize_plain(markdown: &str, plain: &str) -> String {
+    if markdown.trim_start().starts_with('`') {
+        return plain.to_owned();
+    }
+    let mut html = String::with_capacity(plain.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut html, plain);
+    crate::render::markdown::decode_entities(&capitalize_first_word(&html))
+}
+
 /// Curly quotes and dashes for text inserted outside the markdown pass
 /// (a `[?](#id)` link shows the target's title curled like its
 /// surroundings, although the heading itself keeps straight quotes).
@@ -98,6 +110,17 @@ pub fn smarten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capitalizes_plain_text_like_the_page() {
+        assert_eq!(
+            capitalize_plain("root/developer *conflict*", "root/developer conflict"),
+            "Root/Developer conflict"
+        );
+        assert_eq!(capitalize_plain("`code` first", "code first"), "code first");
+        assert_eq!(capitalize_plain("<img> tag", "<img> tag"), "<img> tag");
+        assert_eq!(capitalize_plain("a & b", "a & b"), "A & b");
+    }
 
     #[test]
     fn capitalizes_like_the_official_page() {

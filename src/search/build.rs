@@ -73,6 +73,7 @@ pub fn build_cached(spec: &Spec, cache: Option<&TermCache>, emit: Emit<'_>) -> a
     };
     write_metadata(&docs, emit)?;
     write_examples(&docs, emit)?;
+    write_rules(&docs, emit)?;
     write_manifest(spec, &docs, &chapters, chunks, emit)
 }
 
@@ -258,6 +259,17 @@ fn write_examples(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<()> {
         emit(data_file(&chunk_key("e", n), &json_bytes(&group)))?;
     }
     Ok(())
+}
+
+/// `rules.js`: `[id, title, href]` of every rule, read only when a search
+/// finds nothing, to suggest the rules nearest to the query.
+fn write_rules(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<()> {
+    let rules: Vec<Value> = docs
+        .iter()
+        .filter(|d| d.kind == Kind::Rule)
+        .map(|d| json!([d.rule_id, d.title, d.href]))
+        .collect();
+    emit(data_file("rules", &json_bytes(&rules)))
 }
 
 /// `manifest.js`: what the browser reads first — the chunk tables, the

@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use crate::model::{Block, Example, Item, KNOWN_TAGS, Level, Spec};
-use crate::parse::inline::plain_text;
+use crate::parse::inline::{collapse_whitespace, plain_text};
+use crate::render::markdown::message_plain_text;
+use crate::render::typography::capitalize_plain;
 use crate::site::{eval_example_href, example_href, section_href};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -141,7 +143,7 @@ pub fn documents(spec: &Spec) -> (Vec<Doc>, Vec<Chapter>) {
             body,
         });
         for ex in s.examples() {
-            let mut d = example_doc(ex, &plain, Kind::Example);
+            let mut d = example_doc(ex, &title_of, Kind::Example);
             d.href = example_href(spec, &s.id, &ex.id);
             d.crumb = crumb_of(i, true);
             d.authority = authority_of(i);
@@ -152,7 +154,7 @@ pub fn documents(spec: &Spec) -> (Vec<Doc>, Vec<Chapter>) {
     }
     for b in &spec.preamble {
         if let Block::Example(ex) = b {
-            let mut d = example_doc(ex, &plain, Kind::Example);
+            let mut d = example_doc(ex, &title_of, Kind::Example);
             d.href = example_href(spec, "", &ex.id);
             d.crumb = spec.meta.title.clone();
             docs.push(d);
@@ -164,7 +166,7 @@ pub fn documents(spec: &Spec) -> (Vec<Doc>, Vec<Chapter>) {
             spec.sections.iter().position(|s| s.title == t)
         });
         for ex in &ef.examples {
-            let mut d = example_doc(ex, &plain, Kind::Eval);
+            let mut d = example_doc(ex, &title_of, Kind::Eval);
             d.href = eval_example_href(&ef.id, &ex.id);
             if d.title.is_empty() {
                 d.title = format!("Eval prompt {}", ef.id);
@@ -184,7 +186,10 @@ pub fn documents(spec: &Spec) -> (Vec<Doc>, Vec<Chapter>) {
     (docs, chapters)
 }
 
-fn example_doc(ex: &Example, plain: &dyn Fn(&str) -> String, kind: Kind) -> Doc {
+/// An example's document. Its title and notes read as the page shows them
+/// (capitalised), its messages as their rendered text.
+fn example_doc(ex: &Example, title_of: &dyn Fn(&str) -> Option<String>, kind: Kind) -> Doc {
+    let plain = |s: &str| capitalize_plain(s, &plain_text(s, title_of));
     let mut body = Vec::new();
     let mut msgs = Vec::new();
     let mut verdicts = 0u8;
@@ -192,7 +197,7 @@ fn example_doc(ex: &Example, plain: &dyn Fn(&str) -> String, kind: Kind) -> Doc 
     let mut tags = 0u8;
     let mut push_msg = |mi: usize, msgs: &mut Vec<Msg>, body: &mut Vec<String>| {
         let m = &ex.messages[mi];
-        let text = m.content.text.trim().to_owned();
+        let text = message_plain_text(m, title_of);
         let note = m
             .comment
             .as_ref()
@@ -205,7 +210,7 @@ fn example_doc(ex: &Example, plain: &dyn Fn(&str) -> String, kind: Kind) -> Doc 
         if let Some(r) = ROLES.iter().position(|&r| r == m.role.as_str()) {
             roles |= 1 << r;
         }
-        body.push(plain(&m.content.text));
+        body.push(collapse_whitespace(&text));
         if !note.is_empty() {
             body.push(note.clone());
         }

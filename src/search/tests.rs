@@ -348,7 +348,7 @@ fn facets_and_metadata() {
     let stories = class_of(doc_of("\"tell stories\""));
     assert_eq!(stories, serde_json::json!([0, 4, 0, 0, 1])); // rule, guideline, tagged
     let hit = &s.query("\"request to mislead\"").hits[0];
-    assert_eq!(hit.title, "a request to mislead");
+    assert_eq!(hit.title, "A request to mislead");
     assert_eq!(hit.crumb, "Honesty › Do not lie");
     assert_eq!(m["chapters"][1][1], "隐私");
 }

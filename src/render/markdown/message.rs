@@ -5,7 +5,8 @@
 
 use super::{Flavor, Linker, escape, render};
 use crate::model::{Message, Role};
-use crate::render::math::{Piece, split_math, to_mathml};
+use crate::parse::inline::{Plain, plain_text_with};
+use crate::render::math::{Piece, split_math, to_mathml, unescape_markdown};
 
 /// The dialect writes entities inside conversations (`&lt;`, `&quot;`) and
 /// means the characters, in code too (FORMAT.md 5.5).
@@ -56,6 +57,47 @@ pub fn render_message_body(msg: &Message, link: &Linker<'_>) -> String {
         }
     }
     out
+}
+
+/// The text a reader reads in a message, drawn by its kind as
+/// [`render_message_body`] draws it: tool calls, tool output and
+/// `<untrusted>` blocks verbatim, settings as `key: value` lines, markdown
+/// as plain text with its paragraphs, list items and code lines kept, math
+/// as its TeX, entities decoded once.
+pub fn message_plain_text(msg: &Message, title_of: &dyn Fn(&str) -> Option<String>) -> String {
+    let text = msg.content.text.as_str();
+    if msg.attr("recipient").is_some() || msg.role == Role::Tool {
+        return decode_entities(text.trim_matches('\n'));
+    }
+    let how = Plain {
+        lines: true,
+        decode_code: true,
+    };
+    let mut parts = Vec::new();
+    for segment in split_segments(text) {
+        parts.push(match segment {
+            Segment::Markdown(md) => {
+                let md = md.trim_matches('\n');
+                if is_verbatim(md) {
+                    decode_entities(md)
+                } else {
+                    plain_text_with(md, title_of, how)
+                }
+            }
+            Segment::Untrusted(body) => decode_entities(body.trim_matches('\n')),
+            Segment::Settings(body) => body
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    let (k, v) = l.split_once(':').unwrap_or((l, ""));
+                    format!("{}: {}", k.trim(), v.trim())
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
+    parts.retain(|p| !p.trim().is_empty());
+    parts.join("\n\n")
 }
 
 enum Segment<'a> {
@@ -173,21 +215,6 @@ fn put_back_formulas(html: &str, formulas: &[String]) -> String {
         }
     }
     out.push_str(rest);
-    out
-}
-
-/// Markdown backslash escapes inside math (`\\frac` → `\frac`, `\{` → `{`),
-/// as the markdown pass before MathJax would have applied them.
-fn unescape_markdown(tex: &str) -> String {
-    let mut out = String::with_capacity(tex.len());
-    let mut chars = tex.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
-            out.push(chars.next().unwrap());
-        } else {
-            out.push(c);
-        }
-    }
     out
 }
 
