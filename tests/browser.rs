@@ -1901,3 +1901,22 @@ fn search_box_focus_ring_contrast_and_phone_theme_toggle() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A host shows 404.html for a missing page at any depth (`/a/b/c`): the
+/// page is styled there too (its styles are inline, not a relative link
+/// that would not resolve).
+fn not_found_page_check(site: &Site) {
+    let page = Page::open(site);
+    page.viewport(WIDE);
+    page.goto(&site.url("a/b/c/missing.html"));
+    let v: Value = page.js("const k = document.querySelector('.not-found .kicker');
+         return { kicker: k ? getComputedStyle(k).textTransform : null,
+                  sheets: document.styleSheets.length,
+                  title: document.title };");
+    assert_eq!(v["kicker"], "uppercase", "404.html at depth is styled: {v}");
+}
+
+#[test]
+fn not_found_page_is_styled_at_any_depth_sample() {
+    not_found_page_check(sample());
+}

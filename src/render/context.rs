@@ -211,4 +211,6 @@ pub struct PageContext<'a> {
     pub chapter: Option<ChapterCtx>,
     pub sections: Option<Vec<SectionHtml>>,
     pub eval: Option<EvalCtx>,
+    /// The theme's `style.css`, inlined (404.html only).
+    pub inline_css: Option<String>,
 }

@@ -34,12 +34,16 @@ impl SiteRenderer<'_> {
             Job::Single => self.single(),
             Job::NotFound => {
                 let base = self.config.site_url.as_deref().unwrap_or("");
-                let c = self.page_ctx(
+                let mut c = self.page_ctx(
                     PageKind::NotFound,
                     "Page not found",
                     site::NOT_FOUND_PAGE,
                     base,
                 );
+                // A host shows 404.html for a missing page at any depth,
+                // where a relative stylesheet link does not resolve: the
+                // page carries its styles.
+                c.inline_css = Some(self.stylesheet()?);
                 self.finish_page("404.html", site::NOT_FOUND_PAGE.to_owned(), c)
             }
             Job::Examples => {

@@ -207,6 +207,21 @@ impl<'a> SiteRenderer<'a> {
         })
     }
 
+    /// The theme's `style.css` (the project's own, if it has one), as
+    /// the site serves it.
+    pub(super) fn stylesheet(&self) -> Result<String> {
+        let files = super::theme::static_files(self.config.theme_dir.as_deref())?;
+        let css = files
+            .into_iter()
+            .rfind(|f| f.name == "style.css")
+            .map(|f| match f.builtin {
+                true => super::minify::asset("style.css", f.bytes),
+                false => f.bytes,
+            })
+            .unwrap_or_default();
+        Ok(String::from_utf8_lossy(&css).into_owned())
+    }
+
     pub(super) fn page_ctx(
         &self,
         kind: PageKind,
@@ -238,6 +253,7 @@ impl<'a> SiteRenderer<'a> {
             chapter: None,
             sections: None,
             eval: None,
+            inline_css: None,
         }
     }
 }
