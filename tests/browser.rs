@@ -1384,21 +1384,26 @@ fn accessibility_examples_browser() {
     );
 }
 
-/// Reading comfort (issue 11): authority badges of at least 12 px
-/// everywhere (sidebar, contents, headings), message text the size of the
+/// Reading comfort (issue 11): badges of at least 12 px everywhere
+/// (sidebar, contents, headings, examples browser), message text the size of the
 /// prose, and prose paragraphs no wider than 75 characters (`ch` of their
 /// own font) at 1280 px.
 fn reading_comfort_check(site: &Site) {
     let page = Page::open(site);
     page.viewport(WIDE);
-    for path in ["index.html".to_owned(), site.page_with_most_examples()] {
+    let section = site.page_with_most_examples();
+    for path in [
+        "index.html".to_owned(),
+        section.clone(),
+        "examples.html".to_owned(),
+    ] {
         page.goto(&site.url(&path));
         page.wait_for(
-            "return $$('.badge.auth, .badge.agg').filter(vis).length > 0;",
-            &format!("authority badges on {path}"),
+            "return $$('.badge.auth, .badge.agg, .sb-badges .badge').filter(vis).length > 0;",
+            &format!("badges on {path}"),
         );
         let v: Value = page.js("const px = (e) => parseFloat(getComputedStyle(e).fontSize);
-             const small = $$('.badge.auth, .badge.agg').filter(vis).filter(b => px(b) < 12)
+             const small = $$('.badge.auth, .badge.agg, .sb-badges .badge').filter(vis).filter(b => px(b) < 12)
                .slice(0, 5).map(b => b.textContent.trim() + ' ' + px(b) + 'px');
              const p = $$('main .section > p').filter(vis)[0] || $$('main p').filter(vis)[0];
              const msgs = $$('.message .message-body, .message').filter(vis);
@@ -1419,7 +1424,7 @@ fn reading_comfort_check(site: &Site) {
             serde_json::json!([]),
             "{path}: badges under 12 px: {v}"
         );
-        if path != "index.html" {
+        if path == section {
             assert_eq!(
                 v["message"], v["prose"],
                 "{path}: message text is the size of the prose: {v}"
@@ -1919,4 +1924,30 @@ fn not_found_page_check(site: &Site) {
 #[test]
 fn not_found_page_is_styled_at_any_depth_sample() {
     not_found_page_check(sample());
+}
+
+/// In the examples browser a long title wraps beside the disclosure
+/// marker, never onto a line of its own below it.
+#[test]
+fn examples_browser_long_titles_wrap_beside_their_marker() {
+    let site = sample();
+    let page = Page::open(site);
+    page.viewport(NARROW);
+    page.goto(&site.url("examples.html"));
+    page.wait_for(
+        "return $$('[data-examples-browser] li[data-doc]').length > 0;",
+        "the examples browser to list entries",
+    );
+    let v: Value = page.js(
+        "return $$('.sbx-item > details > summary').filter(vis).map(s => {
+           const t = s.querySelector('.sbx-title').getBoundingClientRect();
+           const m = s.getBoundingClientRect();
+           return { title: s.querySelector('.sbx-title').textContent, gap: Math.round(t.top - m.top) };
+         }).filter(x => x.gap > 30);",
+    );
+    assert_eq!(
+        v,
+        serde_json::json!([]),
+        "titles pushed below the marker: {v}"
+    );
 }
