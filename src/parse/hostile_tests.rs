@@ -1,31 +1,14 @@
 //! Parser tests on hostile input: text that once panicked, positions next
 //! to multi-byte characters, and comment markers inside attributes.
 
+use super::tests::{messages_of, only_example, parse};
 use super::*;
 use crate::model::Verdict;
-
-fn parse(text: &str) -> (ParsedFile, Diagnostics) {
-    let file = SourceFile {
-        path: "spec.md".into(),
-        text: text.into(),
-    };
-    let mut d = Diagnostics::new();
-    let p = parse_file(&file, &mut d);
-    (p, d)
-}
 
 fn in_conversation(body: &str) -> (ParsedFile, Diagnostics) {
     parse(&format!(
         "# A {{#a}}\n\n**Example**: t\n\n~~~xml\n{body}\n~~~\n"
     ))
-}
-
-fn only_example(p: &ParsedFile) -> &Example {
-    p.sections[0].examples().next().expect("an example")
-}
-
-fn messages_of(d: &Diagnostics) -> Vec<String> {
-    d.sorted().iter().map(|d| d.to_string()).collect()
 }
 
 /// `</ab€`: a close-tag candidate whose length matches `</user>` but whose

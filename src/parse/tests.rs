@@ -5,7 +5,9 @@ use super::*;
 use crate::diag::Severity;
 use crate::model::{Block, Item, Verdict};
 
-fn parse(text: &str) -> (ParsedFile, Diagnostics) {
+/// One file `spec.md` with `text`, parsed (the other parser test modules
+/// use these helpers too).
+pub(super) fn parse(text: &str) -> (ParsedFile, Diagnostics) {
     let file = SourceFile {
         path: "spec.md".into(),
         text: text.into(),
@@ -15,11 +17,11 @@ fn parse(text: &str) -> (ParsedFile, Diagnostics) {
     (p, d)
 }
 
-fn messages_of(d: &Diagnostics) -> Vec<String> {
+pub(super) fn messages_of(d: &Diagnostics) -> Vec<String> {
     d.sorted().iter().map(|d| d.to_string()).collect()
 }
 
-fn only_example(p: &ParsedFile) -> &Example {
+pub(super) fn only_example(p: &ParsedFile) -> &Example {
     let mut it = p.sections.iter().flat_map(|s| s.examples());
     let ex = it.next().expect("one example");
     assert!(it.next().is_none(), "more than one example");
