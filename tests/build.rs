@@ -413,17 +413,23 @@ fn corpus_rendering_follows_the_official_page() {
     assert!(all.contains("U18"));
 }
 
-#[test]
-fn sitemap_and_canonical_urls_with_site_url() {
+/// A copy of the sample project whose `book.toml` is `edit`ed.
+fn sample_project_with(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_sample_project(tmp.path());
-    let toml = std::fs::read_to_string(repo().join("book.toml"))
-        .unwrap()
-        .replace(
+    let toml = std::fs::read_to_string(repo().join("book.toml")).unwrap();
+    std::fs::write(tmp.path().join("book.toml"), edit(toml)).unwrap();
+    tmp
+}
+
+#[test]
+fn sitemap_and_canonical_urls_with_site_url() {
+    let tmp = sample_project_with(|toml| {
+        toml.replace(
             "[output.html]",
             "[output.html]\nsite-url = \"https://spec.example.org/v1/\"",
-        );
-    std::fs::write(tmp.path().join("book.toml"), toml).unwrap();
+        )
+    });
     let out = tmp.path().join("site");
     let run = build_to(tmp.path(), &out);
     assert!(run.status.success(), "{}", text(&run.stderr));
@@ -732,16 +738,13 @@ fn the_site_is_named_after_the_readme_and_shows_its_release() {
 /// absolute.
 #[test]
 fn rules_offer_edit_and_feedback_links() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_sample_project(tmp.path());
-    let toml = std::fs::read_to_string(repo().join("book.toml"))
-        .unwrap()
-        .replace(
+    let tmp = sample_project_with(|toml| {
+        toml.replace(
             "[output.html]",
             "[output.html]\nfeedback-url-template = \"https://example.org/new?title={title}&rule={id}&at={url}&release={release}\"",
         )
-        .replace("/edit/main/{path}\"", "/edit/main/{path}#L{line}\"");
-    std::fs::write(tmp.path().join("book.toml"), toml).unwrap();
+        .replace("/edit/main/{path}\"", "/edit/main/{path}#L{line}\"")
+    });
     let out = tmp.path().join("site");
     let dir = tmp.path().to_str().unwrap();
     let run = specbook(&[
