@@ -19,6 +19,8 @@ pub use versions::{Release, ReleaseSource, Versions};
 
 pub const BOOK_TOML: &str = "book.toml";
 const MODEL_SPEC_FILE: &str = "model_spec.md";
+/// Where eval logs are read from unless `[evals] logs` says otherwise.
+pub const DEFAULT_EVAL_LOGS: &str = "eval-logs";
 /// Replaced by a section's source path in `edit-url-template`.
 /// What `edit-url-template` and `feedback-url-template` may hold, filled
 /// in per rule: the file, its line, the rule's id and title, the release
@@ -38,6 +40,24 @@ struct BookToml {
     #[serde(default)]
     spec: SpecSection,
     versions: Option<versions::VersionsSection>,
+    #[serde(default)]
+    evals: EvalsSection,
+}
+
+/// `[evals]`: where eval results are read from.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct EvalsSection {
+    /// Inspect logs (`.eval`, `.json`) or folders of them, relative to
+    /// the root; default `eval-logs/` when it exists.
+    logs: Option<OneOrMany>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -134,6 +154,9 @@ pub struct Config {
     eval_dir_name: PathBuf,
     /// `[versions]`, if the project lists releases.
     pub versions: Option<Versions>,
+    /// `[evals] logs`: eval logs or folders of them (absolute paths; may
+    /// not exist). Default: `eval-logs/` beside the spec.
+    pub eval_logs: Vec<PathBuf>,
 }
 
 impl Config {
@@ -194,6 +217,7 @@ impl Config {
     }
 
     fn defaults(root: PathBuf, src: PathBuf) -> Config {
+        let root_for_logs = root.clone();
         Config {
             layout: Layout::Book,
             build_dir: root.join("book"),
@@ -213,6 +237,7 @@ impl Config {
             authority: Scheme::default(),
             eval_dir_name: PathBuf::from("evals"),
             versions: None,
+            eval_logs: vec![root_for_logs.join(DEFAULT_EVAL_LOGS)],
         }
     }
 
@@ -292,6 +317,13 @@ impl Config {
         cfg.versions = raw
             .versions
             .map(|v| versions::versions(v, root, &text, diags));
+        if let Some(logs) = raw.evals.logs {
+            let logs = match logs {
+                OneOrMany::One(l) => vec![l],
+                OneOrMany::Many(ls) => ls,
+            };
+            cfg.eval_logs = logs.into_iter().map(|l| root.join(l)).collect();
+        }
         cfg.title = raw.book.title;
         cfg.authors = raw.book.authors;
         cfg.description = raw.book.description;

@@ -8,8 +8,10 @@
 pub mod authority;
 pub mod cmd;
 pub mod config;
+pub mod coverage;
 pub mod diag;
 pub mod diff;
+pub mod evalset;
 pub mod export;
 pub mod link;
 pub mod load;
@@ -19,6 +21,7 @@ pub mod outputs;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod results;
 pub mod search;
 pub mod serve;
 pub mod sink;

@@ -34,6 +34,10 @@ enum Command {
         /// Count warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Fail when a rule has fewer than N examples (its own and its
+        /// sub-rules'), each reported at its heading. Off by default.
+        #[arg(long, value_name = "N")]
+        coverage_min: Option<usize>,
     },
     /// Render the spec into a static website.
     ///
@@ -129,21 +133,77 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: specbook::cmd::diff::Format,
     },
-    /// Write the parsed spec as spec.json (its format: docs/formats.md).
+    /// Print eval results rule by rule: Inspect logs joined with the spec.
+    ///
+    /// Reads the logs named (files, or folders of `.eval` / `.json` logs),
+    /// else the project's `[evals] logs` (default `eval-logs/`). Each
+    /// sample counts for the rule of its `metadata.rule_id` (else of the
+    /// case specbook exported under its id). A log that cannot be read is
+    /// a warning, never a failure.
+    Results {
+        /// Inspect logs or folders of them.
+        logs: Vec<PathBuf>,
+        /// The spec the logs evaluated.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        project: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: specbook::cmd::results::Format,
+    },
+    /// Show how the rules are covered: compliant and violating examples,
+    /// eval prompts, latest score; rules with gaps first.
+    Coverage {
+        /// Project folder, Model Spec folder, or a single markdown file.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: specbook::cmd::results::Format,
+    },
+    /// Write the parsed spec as spec.json, or its examples as eval data.
+    ///
+    /// Formats (docs/formats.md): spec-json, the whole spec; inspect, an
+    /// Inspect AI dataset and task (`-o DIR`); trl, preference pairs for
+    /// TRL; promptfoo, a promptfoo test file. Every eval record carries its
+    /// rule (id, title, section path, authority), its example and the
+    /// verdict notes.
     Export {
         /// Project folder, Model Spec folder, or a single markdown file.
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// Output file; standard output when omitted.
-        #[arg(short, long, value_name = "FILE")]
+        /// What to write.
+        #[arg(long, value_enum, default_value = "spec-json")]
+        format: specbook::cmd::export::Format,
+        /// Output file (a folder for --format inspect); standard output
+        /// when omitted.
+        #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
+        /// Only this rule's examples and its sub-rules' (repeatable).
+        #[arg(long = "rule", value_name = "ID")]
+        rules: Vec<String>,
+        /// Only rules under this authority level (their own, else inherited).
+        #[arg(long, value_name = "LEVEL")]
+        authority: Option<String>,
+        /// Only turns with an answer of this verdict: good, bad or ok.
+        #[arg(long, value_name = "VERDICT")]
+        verdict: Option<String>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { dir, deny_warnings } => specbook::cmd::check::run(&dir, deny_warnings),
+        Command::Check {
+            dir,
+            deny_warnings,
+            coverage_min,
+        } => specbook::cmd::check::run(&dir, deny_warnings, coverage_min),
+        Command::Results {
+            logs,
+            project,
+            format,
+        } => specbook::cmd::results::run(&logs, &project, format),
+        Command::Coverage { dir, format } => specbook::cmd::coverage::run(&dir, format),
         Command::Build {
             dir,
             output,
@@ -167,7 +227,25 @@ fn main() -> ExitCode {
             format,
             project,
         } => specbook::cmd::diff::run(&old, &new, format, &project),
-        Command::Export { dir, output } => specbook::cmd::export::run(&dir, output.as_deref()),
+        Command::Export {
+            dir,
+            format,
+            output,
+            rules,
+            authority,
+            verdict,
+        } => specbook::cmd::export::run(
+            &dir,
+            &specbook::cmd::export::ExportOptions {
+                format,
+                out: output.as_deref(),
+                filter: specbook::evalset::output::FilterArgs {
+                    rules,
+                    authority,
+                    verdict,
+                },
+            },
+        ),
         Command::Serve {
             dir,
             port,

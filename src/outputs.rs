@@ -17,6 +17,8 @@ use crate::sink::Sink;
 pub struct Edition<'a> {
     pub config: &'a Config,
     pub spec: &'a Spec,
+    /// Eval results joined with this edition's spec (empty without logs).
+    pub compliance: &'a crate::results::Compliance,
 }
 
 /// Something made from an edition: the HTML pages, the search index,

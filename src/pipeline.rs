@@ -17,6 +17,7 @@ use crate::load::{Sources, load_sources};
 use crate::model::{SourceFile, Spec};
 use crate::outputs::{Edition, Output, write_all};
 use crate::parse::{ParsedFile, parse_file};
+use crate::results::Compliance;
 use crate::sink::Sink;
 
 /// A spec read and linked, with every problem found on the way.
@@ -25,6 +26,8 @@ pub struct Loaded {
     pub config: Config,
     pub sources: Sources,
     pub spec: Spec,
+    /// Eval results (`[evals] logs`) joined with the spec by rule id.
+    pub compliance: Compliance,
     pub diagnostics: Diagnostics,
 }
 
@@ -34,6 +37,7 @@ impl Loaded {
         Edition {
             config: &self.config,
             spec: &self.spec,
+            compliance: &self.compliance,
         }
     }
 }
@@ -108,10 +112,13 @@ impl Loader {
                 .get_or_insert_with(|| config.git_release_date())
                 .clone(),
         };
+        let results = crate::results::read_logs(&config, &mut diags);
+        let compliance = crate::results::join(&config, &spec, &results, &mut diags);
         Ok(Loaded {
             config,
             sources,
             spec,
+            compliance,
             diagnostics: diags,
         })
     }

@@ -8,8 +8,23 @@ use super::{EXIT_CONTENT_ERRORS, report};
 use crate::diag::Severity;
 use crate::pipeline;
 
-pub fn run(dir: &Path, deny_warnings: bool) -> Result<i32> {
-    let loaded = pipeline::load(dir)?;
+/// `coverage_min`: every rule must have at least this many examples
+/// (its own and its sub-rules'), else an error at its heading.
+pub fn run(dir: &Path, deny_warnings: bool, coverage_min: Option<usize>) -> Result<i32> {
+    let mut loaded = pipeline::load(dir)?;
+    if let Some(min) = coverage_min {
+        for (i, n) in crate::coverage::below(&loaded.spec, min) {
+            let s = &loaded.spec.sections[i];
+            loaded.diagnostics.error_at(
+                &s.source,
+                None,
+                format!(
+                    "rule `{}` has {n} example(s) (its own and its sub-rules'), fewer than --coverage-min {min}",
+                    s.id
+                ),
+            );
+        }
+    }
     let diags = &loaded.diagnostics;
     report(diags);
     let failed = diags.has_errors() || (deny_warnings && diags.count(Severity::Warning) > 0);

@@ -3,9 +3,11 @@
 pub mod build;
 pub mod check;
 pub mod clean;
+pub mod coverage;
 pub mod diff;
 pub mod export;
 pub mod init;
+pub mod results;
 pub mod serve;
 
 use std::io::Write;

@@ -46,7 +46,7 @@ impl<'a> SiteRenderer<'a> {
         tera: Arc<Tera>,
         live_reload: Option<&'a str>,
     ) -> Self {
-        let Edition { spec, config } = *edition;
+        let Edition { spec, config, .. } = *edition;
         let description = spec
             .meta
             .description
