@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 
 use super::{EXIT_CONTENT_ERRORS, refused, report};
+use crate::evalset::output::EvalDownloads;
 use crate::export::SpecJson;
 use crate::output;
 use crate::outputs::Output;
@@ -44,7 +45,7 @@ pub fn run(dir: &Path, opts: &BuildOptions) -> Result<i32> {
     }
     crate::render::highlight::warm_up();
     let pages = Pages::new();
-    let outputs: [&dyn Output; 3] = [&pages, &SearchIndex, &SpecJson];
+    let outputs: [&dyn Output; 4] = [&pages, &SearchIndex, &SpecJson, &EvalDownloads];
     let out_of = |loaded: &pipeline::Loaded| {
         out.map(Path::to_path_buf)
             .unwrap_or_else(|| loaded.config.build_dir.clone())

@@ -6,6 +6,7 @@ use anyhow::Result;
 
 use super::formats::{self, Format, INSPECT_DATASET, INSPECT_TASK};
 use super::{EvalSet, Filter};
+use crate::model::Spec;
 use crate::outputs::{Edition, Output};
 use crate::sink::Sink;
 
@@ -91,21 +92,29 @@ fn rule_prefix(id: &str) -> String {
     format!("rules/{}/", crate::site::page_stem(id))
 }
 
-/// Whether rule `i` has cases (its own or its sub-rules'): the rules whose
-/// pages offer downloads.
-pub fn rules_with_cases(set: &EvalSet<'_>) -> Vec<bool> {
-    let spec = set.spec;
-    let mut has = vec![false; spec.sections.len()];
-    for case in &set.cases {
-        for &r in &case.rules {
-            let mut at = Some(r);
-            while let Some(j) = at {
-                if has[j] {
-                    break;
-                }
-                has[j] = true;
-                at = spec.sections[j].parent;
-            }
+/// Per rule: whether it offers eval downloads, i.e. whether it or one of
+/// its sub-rules has a judged example or is cited by an eval-prompt file
+/// with prompts. Read from the spec alone (no case is built), so pages
+/// and downloads agree at the cost of a scan.
+pub fn rules_with_cases(spec: &Spec) -> Vec<bool> {
+    let mut has: Vec<bool> = spec
+        .sections
+        .iter()
+        .map(|s| {
+            s.examples()
+                .any(|ex| ex.messages.iter().any(|m| m.verdict.is_some()))
+        })
+        .collect();
+    for eval in spec.evals.iter().filter(|e| !e.examples.is_empty()) {
+        for &i in &eval.cited_by {
+            has[i] = true;
+        }
+    }
+    for i in (0..spec.sections.len()).rev() {
+        if has[i]
+            && let Some(p) = spec.sections[i].parent
+        {
+            has[p] = true;
         }
     }
     has
@@ -135,7 +144,7 @@ impl Output for EvalDownloads {
             Ok(())
         };
         write_set("", &set)?;
-        for (i, has) in rules_with_cases(&set).into_iter().enumerate() {
+        for (i, has) in rules_with_cases(edition.spec).into_iter().enumerate() {
             if !has {
                 continue;
             }

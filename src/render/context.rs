@@ -26,6 +26,7 @@ pub enum PageKind {
     Eval,
     NotFound,
     Examples,
+    Compliance,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,6 +96,8 @@ pub struct SectionCtx {
     pub feedback_url: Option<String>,
     pub blocks: Vec<BlockCtx>,
     pub referenced_by: Vec<RefBy>,
+    /// The rule's latest eval scores and its eval downloads.
+    pub evals: Option<super::compliance::RuleEvalsCtx>,
 }
 
 /// A section as chapter and single pages see it: rendered by
@@ -185,6 +188,8 @@ pub struct HomeCtx {
     pub intro_html: Option<String>,
     /// The spec's authority levels, highest first, for the legend.
     pub levels: Vec<LevelCtx>,
+    /// Each top-level section's latest eval score per model.
+    pub scores: Vec<super::compliance::SectionScoresCtx>,
 }
 
 /// An authority level as a badge shows it.
@@ -211,6 +216,8 @@ pub struct PageContext<'a> {
     pub chapter: Option<ChapterCtx>,
     pub sections: Option<Vec<SectionHtml>>,
     pub eval: Option<EvalCtx>,
+    /// `compliance.html`: eval results and coverage.
+    pub compliance: Option<super::compliance::ComplianceCtx>,
     /// The theme's `style.css`, inlined (404.html only).
     pub inline_css: Option<String>,
 }

@@ -20,6 +20,7 @@ pub(super) enum Job {
     Single,
     NotFound,
     Examples,
+    Compliance,
     Toc,
     Chapter(usize),
     Eval(usize),
@@ -49,6 +50,12 @@ impl SiteRenderer<'_> {
             Job::Examples => {
                 let c = self.page_ctx(PageKind::Examples, "Examples", site::EXAMPLES_PAGE, "");
                 self.finish_page("examples.html", site::EXAMPLES_PAGE.to_owned(), c)
+            }
+            Job::Compliance => {
+                let page = super::compliance::COMPLIANCE_PAGE;
+                let mut c = self.page_ctx(PageKind::Compliance, "Eval results", page, "");
+                c.compliance = Some(self.compliance_ctx());
+                self.finish_page("compliance.html", page.to_owned(), c)
             }
             Job::Chapter(i) => self.chapter(i),
             Job::Eval(e) => self.eval(e),
@@ -100,6 +107,7 @@ impl SiteRenderer<'_> {
         c.home = Some(HomeCtx {
             intro_html: intro,
             levels,
+            scores: self.home_bars(),
         });
         self.finish_page("index.html", site::INDEX_PAGE.to_owned(), c)
     }

@@ -4,6 +4,7 @@
 
 mod assets;
 mod cache;
+pub mod compliance;
 mod context;
 mod conversation;
 pub mod highlight;

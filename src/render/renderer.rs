@@ -38,6 +38,10 @@ pub(super) struct SiteRenderer<'a> {
     live_reload: Option<&'a str>,
     /// Under `serve`: fragments and pages kept from the previous render.
     pub(super) cache: Option<&'a RenderCache>,
+    /// Eval results joined with the spec.
+    pub(super) compliance: &'a crate::results::Compliance,
+    /// Per rule: whether it offers eval downloads.
+    pub(super) rules_with_cases: Vec<bool>,
 }
 
 impl<'a> SiteRenderer<'a> {
@@ -46,7 +50,11 @@ impl<'a> SiteRenderer<'a> {
         tera: Arc<Tera>,
         live_reload: Option<&'a str>,
     ) -> Self {
-        let Edition { spec, config, .. } = *edition;
+        let Edition {
+            spec,
+            config,
+            compliance,
+        } = *edition;
         let description = spec
             .meta
             .description
@@ -86,6 +94,8 @@ impl<'a> SiteRenderer<'a> {
             refs_to,
             live_reload,
             cache: None,
+            compliance,
+            rules_with_cases: crate::evalset::output::rules_with_cases(spec),
         };
         r.toc = spec
             .sections
@@ -113,6 +123,7 @@ impl<'a> SiteRenderer<'a> {
             Job::Single,
             Job::NotFound,
             Job::Examples,
+            Job::Compliance,
             Job::Toc,
         ];
         jobs.extend(
@@ -253,6 +264,7 @@ impl<'a> SiteRenderer<'a> {
             chapter: None,
             sections: None,
             eval: None,
+            compliance: None,
             inline_css: None,
         }
     }

@@ -177,6 +177,7 @@ impl SiteRenderer<'_> {
                 LinkMode::Single => Vec::new(),
                 LinkMode::Paged { .. } => self.referenced_by(&s.id, link),
             },
+            evals: self.rule_evals(i),
         }
     }
 

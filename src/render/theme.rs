@@ -20,6 +20,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "examples.html",
         include_str!("../../templates/examples.html"),
     ),
+    (
+        "compliance.html",
+        include_str!("../../templates/compliance.html"),
+    ),
     ("404.html", include_str!("../../templates/404.html")),
     ("toc.html", include_str!("../../templates/toc.html")),
 ];

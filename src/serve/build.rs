@@ -11,6 +11,7 @@ use bytes::Bytes;
 use serde::Serialize;
 
 use super::{LIVE_RELOAD_ENDPOINT, LIVERELOAD_JS, RELOAD_SCRIPT_PATH};
+use crate::evalset::output::EvalDownloads;
 use crate::diag::{Diagnostic, Diagnostics, Severity, print_diagnostics};
 use crate::outputs::{Output, write_all};
 use crate::pipeline::{self, Loaded, Loader, Run};
@@ -104,7 +105,7 @@ impl SiteBuilder {
 
     fn try_build(&mut self) -> Result<Outcome> {
         // `spec.json` is not among them: it is made when requested
-        // ([`LazySpecJson`]), from the spec of the build being served.
+        // ([`LazyFiles`]), from the spec of the build being served.
         let mut outputs: Vec<&dyn Output> = vec![&self.pages];
         outputs.extend(self.extra.iter().map(|o| &**o as &dyn Output));
         let run = pipeline::run(&mut self.loader, &outputs, |_| Ok(MemorySink::new()))?;
@@ -158,28 +159,55 @@ pub fn search_index(loaded: &Loaded, index: &CachedSearchIndex) -> Result<SiteFi
     Ok(sink.into_files())
 }
 
-/// `spec.json` of one good build, made on its first request (most saves
-/// are never followed by one) and kept for that build: what a full build
-/// writes for the same spec, byte for byte.
-pub struct LazySpecJson {
+/// The files of one good build made on their first request (most saves
+/// are never followed by one) and kept for that build: `spec.json` and
+/// the eval downloads, what a full build writes for the same spec, byte
+/// for byte.
+pub struct LazyFiles {
     loaded: Arc<Loaded>,
     bytes: std::sync::OnceLock<Bytes>,
+    downloads: std::sync::OnceLock<SiteFiles>,
 }
 
-impl LazySpecJson {
+impl LazyFiles {
     pub fn new(loaded: Arc<Loaded>) -> Self {
         Self {
             loaded,
             bytes: std::sync::OnceLock::new(),
+            downloads: std::sync::OnceLock::new(),
         }
     }
 
-    /// The file's bytes (made now if this is the first request).
+    /// `spec.json`'s bytes (made now if this is the first request).
     pub fn bytes(&self) -> Bytes {
         self.bytes
             .get_or_init(|| Bytes::from(crate::export::to_json(&self.loaded.spec)))
             .clone()
     }
+
+    /// A file of the eval downloads (all made on the first request of
+    /// one); `None` when the build has no such file.
+    pub fn download(&self, path: &str) -> Option<Bytes> {
+        self.downloads
+            .get_or_init(|| {
+                let sink = MemorySink::new();
+                let made = catch_unwind(AssertUnwindSafe(|| {
+                    write_all(&self.loaded.edition(), &[&EvalDownloads], &sink)
+                }));
+                match made {
+                    Ok(Ok(())) => sink.into_files(),
+                    _ => SiteFiles::new(),
+                }
+            })
+            .get(path)
+            .cloned()
+    }
+}
+
+/// Whether a site path is one of the eval downloads.
+pub fn is_download(path: &str) -> bool {
+    path.strip_prefix(crate::evalset::output::DOWNLOADS_DIR)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Whether a site path belongs to the search index.

@@ -73,6 +73,15 @@ async fn site_file(State(app): State<App>, req: Request) -> Response {
             return file_response(StatusCode::OK, crate::site::SPEC_JSON, bytes);
         }
     }
+    if let Some(k) = key.as_deref().filter(|k| super::build::is_download(k))
+        && let Some(lazy) = app.shared.spec_json()
+    {
+        let path = k.to_owned();
+        let made = tokio::task::spawn_blocking(move || lazy.download(&path)).await;
+        if let Ok(Some(bytes)) = made {
+            return file_response(StatusCode::OK, k, bytes);
+        }
+    }
     let found = key.and_then(|k| site.get(&k).map(|b| (k, b.clone())));
     match found {
         Some((key, bytes)) => file_response(StatusCode::OK, &key, bytes),
@@ -154,6 +163,9 @@ pub fn content_type(path: &str) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" | "map" => "application/json",
+        "jsonl" => "application/jsonl; charset=utf-8",
+        "yaml" | "yml" => "application/yaml; charset=utf-8",
+        "py" => "text/x-python; charset=utf-8",
         "xml" => "application/xml",
         "svg" => "image/svg+xml",
         "png" => "image/png",

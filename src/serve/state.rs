@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use super::build::{LazySpecJson, Outcome, Problems, Work, changed_paths, is_search_index};
+use super::build::{LazyFiles, Outcome, Problems, Work, changed_paths, is_search_index};
 use crate::cmd::report;
 use crate::diag::{Diagnostic, Diagnostics, print_diagnostics};
 use crate::pipeline::Loaded;
@@ -89,7 +89,7 @@ pub struct Shared {
     /// every rebuild.
     printed: Mutex<Vec<Diagnostic>>,
     /// `spec.json` of the build being served, made when requested.
-    spec_json: RwLock<Option<Arc<LazySpecJson>>>,
+    spec_json: RwLock<Option<Arc<LazyFiles>>>,
 }
 
 impl Shared {
@@ -111,7 +111,7 @@ impl Shared {
 
     /// `spec.json` of the build being served (none before the first good
     /// build).
-    pub fn spec_json(&self) -> Option<Arc<LazySpecJson>> {
+    pub fn spec_json(&self) -> Option<Arc<LazyFiles>> {
         self.spec_json.read().expect("spec.json lock").clone()
     }
 
@@ -167,7 +167,7 @@ impl Shared {
                 // Swapped under the site's lock: a request sees the pages
                 // and the spec.json of one build.
                 *self.spec_json.write().expect("spec.json lock") =
-                    Some(Arc::new(LazySpecJson::new(loaded.clone())));
+                    Some(Arc::new(LazyFiles::new(loaded.clone())));
                 let generation = stats.builds;
                 self.generation.store(generation, Ordering::SeqCst);
                 if indexed {

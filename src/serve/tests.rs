@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::build::{LazySpecJson, Outcome, SiteBuilder, changed_paths, search_index};
+use super::build::{LazyFiles, Outcome, SiteBuilder, changed_paths, search_index};
 use super::http::{content_type, site_key};
 use super::state::is_page_asset;
 use super::watch::is_relevant;
@@ -167,7 +167,7 @@ fn built_with(outcome: Outcome, search: &CachedSearchIndex) -> SiteFiles {
                 "spec.json is made on request, not on every build"
             );
             files.extend(search_index(&loaded, search).unwrap());
-            let json = LazySpecJson::new(loaded).bytes();
+            let json = LazyFiles::new(loaded).bytes();
             files.insert(crate::site::SPEC_JSON.into(), json);
             files
         }
