@@ -75,7 +75,11 @@ pub fn coverage(spec: &Spec, compliance: &Compliance) -> Vec<RuleCoverage> {
                 violating: 0,
                 examples: 0,
                 within: within[i],
-                eval_prompts: spec.evals.iter().filter(|e| e.cited_by.contains(&i)).count(),
+                eval_prompts: spec
+                    .evals
+                    .iter()
+                    .filter(|e| e.cited_by.contains(&i))
+                    .count(),
                 latest_score: None,
                 ever_run: false,
                 runs: !compliance.is_empty(),

@@ -52,10 +52,14 @@ pub fn run(dir: &Path, opts: &ExportOptions<'_>) -> Result<i32> {
         || opts.filter.authority.is_some()
         || opts.filter.verdict.is_some();
     if eval.is_none() && filtered {
-        bail!("--rule, --authority and --verdict apply to the eval formats (inspect, trl, promptfoo), not to spec.json");
+        bail!(
+            "--rule, --authority and --verdict apply to the eval formats (inspect, trl, promptfoo), not to spec.json"
+        );
     }
     if eval == Some(EvalFormat::Inspect) && opts.out.is_none() {
-        bail!("--format inspect writes two files (dataset.jsonl, task.py): give a folder with -o DIR");
+        bail!(
+            "--format inspect writes two files (dataset.jsonl, task.py): give a folder with -o DIR"
+        );
     }
     let eval_output = eval.map(|format| EvalExport {
         format,

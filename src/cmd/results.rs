@@ -128,7 +128,12 @@ pub fn to_text(spec: &crate::model::Spec, compliance: &Compliance) -> String {
             .collect();
         rows.extend(r.unknown.iter().map(|(id, f)| (id.as_str(), f)));
         rows.sort_by(|a, b| worst_first(a.1, b.1));
-        let width = rows.iter().map(|(id, _)| id.len()).max().unwrap_or(4).max(4);
+        let width = rows
+            .iter()
+            .map(|(id, _)| id.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
         out.push_str(&format!(
             "  {:width$}  {:>7}  {:>6}  {:>8}\n",
             "rule", "samples", "scored", "score"

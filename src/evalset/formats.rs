@@ -42,7 +42,10 @@ fn rule_metadata(set: &EvalSet<'_>, case: &Case<'_>) -> Map<String, Value> {
     m.insert("section_path".into(), json!(set.section_path(case.rule)));
     m.insert("authority".into(), json!(set.authority(case.rule)));
     m.insert("example_id".into(), json!(case.example.id));
-    m.insert("example_title".into(), json!(set.example_title(case.example)));
+    m.insert(
+        "example_title".into(),
+        json!(set.example_title(case.example)),
+    );
     m.insert("url".into(), json!(set.url(case)));
     m.insert(
         "verdict_notes".into(),
@@ -124,9 +127,7 @@ pub fn rubric(set: &EvalSet<'_>, case: &Case<'_>) -> String {
         "Why it violates the rule: ",
     );
     if case.answers.is_empty() {
-        out.push_str(
-            "No reference responses: judge the submission against the rule text alone.\n",
-        );
+        out.push_str("No reference responses: judge the submission against the rule text alone.\n");
     }
     out.trim_end().to_owned()
 }
@@ -199,7 +200,12 @@ pub fn inspect_dataset(set: &EvalSet<'_>) -> String {
 
 /// `task.py`: an ordinary Inspect task over `dataset.jsonl` beside it.
 pub fn inspect_task(set: &EvalSet<'_>) -> String {
-    let title = set.spec.meta.title.replace('\\', "\\\\").replace('"', "\\\"");
+    let title = set
+        .spec
+        .meta
+        .title
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
     include_str!("task.py")
         .replace("{{title}}", &title)
         .replace("{{dataset}}", INSPECT_DATASET)
@@ -322,7 +328,24 @@ fn write_yaml(out: &mut String, v: &Value, indent: usize) {
             for item in items {
                 out.push_str(&pad);
                 out.push('-');
-                write_yaml_item(out, item, indent + 2);
+                match item {
+                    // `- key: value` with the map's other keys below it.
+                    Value::Object(map) if !map.is_empty() => {
+                        let mut first = true;
+                        for (k, v) in map {
+                            if first {
+                                out.push(' ');
+                                first = false;
+                            } else {
+                                out.push_str(&" ".repeat(indent + 2));
+                            }
+                            out.push_str(&Value::String(k.clone()).to_string());
+                            out.push(':');
+                            write_yaml_item(out, v, indent + 4);
+                        }
+                    }
+                    _ => write_yaml_item(out, item, indent + 2),
+                }
             }
         }
         Value::Object(map) if !map.is_empty() => {

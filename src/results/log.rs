@@ -274,7 +274,10 @@ mod tests {
 
     #[test]
     fn a_scale_is_read_from_a_pair_or_a_range() {
-        assert_eq!(scale_of(&serde_json::json!({"scale": [1, 7]})), Some((1.0, 7.0)));
+        assert_eq!(
+            scale_of(&serde_json::json!({"scale": [1, 7]})),
+            Some((1.0, 7.0))
+        );
         assert_eq!(
             scale_of(&serde_json::json!({"scale": {"min": 0, "max": 10}})),
             Some((0.0, 10.0))

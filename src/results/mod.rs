@@ -129,10 +129,7 @@ pub fn logs_in(dir: &Path) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "eval" || e == "json")
-        })
+        .filter(|p| p.extension().is_some_and(|e| e == "eval" || e == "json"))
         .collect();
     out.sort();
     out

@@ -11,8 +11,8 @@ use bytes::Bytes;
 use serde::Serialize;
 
 use super::{LIVE_RELOAD_ENDPOINT, LIVERELOAD_JS, RELOAD_SCRIPT_PATH};
-use crate::evalset::output::EvalDownloads;
 use crate::diag::{Diagnostic, Diagnostics, Severity, print_diagnostics};
+use crate::evalset::output::EvalDownloads;
 use crate::outputs::{Output, write_all};
 use crate::pipeline::{self, Loaded, Loader, Run};
 use crate::render::{CacheStats, Pages};
