@@ -399,3 +399,70 @@ fn historical_forms_export_as_the_official_page_reads_them() {
         ]
     );
 }
+
+/// The eval formats of the sample, as golden files: what Inspect AI, TRL
+/// and promptfoo users download.
+#[test]
+fn golden_eval_formats_of_the_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = repo();
+    let inspect = tmp.path().join("inspect");
+    let trl = tmp.path().join("trl.jsonl");
+    let promptfoo = tmp.path().join("promptfoo.yaml");
+    for (format, out) in [
+        ("inspect", &inspect),
+        ("trl", &trl),
+        ("promptfoo", &promptfoo),
+    ] {
+        let o = specbook(&[
+            "export",
+            dir.to_str().unwrap(),
+            "--format",
+            format,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{format}: {}", text(&o.stderr));
+    }
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    insta::assert_snapshot!(
+        "sample_inspect_dataset_jsonl",
+        read(&inspect.join("dataset.jsonl"))
+    );
+    insta::assert_snapshot!("sample_inspect_task_py", read(&inspect.join("task.py")));
+    insta::assert_snapshot!("sample_trl_jsonl", read(&trl));
+    insta::assert_snapshot!("sample_promptfoo_yaml", read(&promptfoo));
+}
+
+#[test]
+fn export_refuses_filters_on_spec_json_and_inspect_without_a_folder() {
+    let dir = repo();
+    let out = specbook(&["export", dir.to_str().unwrap(), "--rule", "follow_in_order"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("apply to the eval formats"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = specbook(&["export", dir.to_str().unwrap(), "--format", "inspect"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("-o DIR"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = specbook(&[
+        "export",
+        dir.to_str().unwrap(),
+        "--format",
+        "trl",
+        "--rule",
+        "nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--rule nope"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -40,12 +40,17 @@ pub fn link_user_files(
         let rel = slash_path(rel_path);
         let dest = staged.join(rel_path);
         if entry.file_type().is_dir() {
-            match std::fs::create_dir(&dest) {
-                Ok(()) => {}
-                Err(e) if e.kind() == ErrorKind::AlreadyExists && dest.is_dir() => {}
-                // A file of the new site is in the way: what the folder
-                // holds stays in the old one, and `merge_leftovers` says so.
-                Err(_) => walker.skip_current_dir(),
+            // Folders are made for the user's files as they come (below),
+            // so a folder that held only the build's files is not made
+            // again; an empty one is the user's, and is kept.
+            let empty = std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none());
+            if empty {
+                match std::fs::create_dir_all(&dest) {
+                    Ok(()) => {}
+                    // A file of the new site is in the way: the folder
+                    // stays in the old site, and `merge_leftovers` says so.
+                    Err(_) => walker.skip_current_dir(),
+                }
             }
             continue;
         }
@@ -60,8 +65,15 @@ pub fn link_user_files(
             }
             continue;
         }
-        // Best effort: whatever cannot be linked or copied here is moved in
-        // by `merge_leftovers` right after the swap.
+        // Best effort: whatever cannot be linked or copied here (a file of
+        // the new site where its folder would be, too) is moved in by
+        // `merge_leftovers` right after the swap.
+        if let Some(dir) = dest.parent()
+            && !dir.is_dir()
+            && std::fs::create_dir_all(dir).is_err()
+        {
+            continue;
+        }
         if std::fs::hard_link(entry.path(), &dest).is_err() && entry.file_type().is_file() {
             let _ = std::fs::copy(entry.path(), &dest);
         }
