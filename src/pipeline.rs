@@ -60,6 +60,8 @@ pub struct Loader {
     git_release: Option<Option<String>>,
     /// A `site-url` given on the command line, over the configured one.
     site_url: Option<String>,
+    /// Under `serve`: eval logs read before, reused while unchanged.
+    logs: Option<crate::results::LogCache>,
 }
 
 impl Loader {
@@ -70,6 +72,7 @@ impl Loader {
             cache: None,
             git_release: None,
             site_url: None,
+            logs: None,
         }
     }
 
@@ -80,6 +83,7 @@ impl Loader {
             cache: Some(ParseCache::default()),
             git_release: None,
             site_url: None,
+            logs: Some(crate::results::LogCache::default()),
         }
     }
 
@@ -112,7 +116,7 @@ impl Loader {
                 .get_or_insert_with(|| config.git_release_date())
                 .clone(),
         };
-        let results = crate::results::read_logs(&config, &mut diags);
+        let results = crate::results::read_logs_cached(&config, &mut diags, self.logs.as_mut());
         let compliance = crate::results::join(&config, &spec, &results, &mut diags);
         Ok(Loaded {
             config,

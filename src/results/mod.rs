@@ -79,6 +79,49 @@ pub fn to_float(value: &Value, scale: Option<(f64, f64)>) -> Option<f64> {
 /// for `.eval` and `.json` files). A log that cannot be read is a warning
 /// naming the file and what was wrong, never an error.
 pub fn read_logs(config: &Config, diags: &mut Diagnostics) -> Results {
+    read_logs_cached(config, diags, None)
+}
+
+/// Logs read before, by path, with the size and modification time they
+/// had: `serve` reads a log again only when it changed.
+#[derive(Debug, Default)]
+pub struct LogCache {
+    logs: HashMap<
+        PathBuf,
+        (
+            u64,
+            Option<std::time::SystemTime>,
+            Result<log::LoggedRun, String>,
+        ),
+    >,
+}
+
+impl LogCache {
+    fn read(&mut self, path: &Path) -> Result<log::LoggedRun, String> {
+        let meta = std::fs::metadata(path).ok();
+        let stamp = (
+            meta.as_ref().map_or(0, |m| m.len()),
+            meta.and_then(|m| m.modified().ok()),
+        );
+        if let Some((len, modified, read)) = self.logs.get(path)
+            && (*len, *modified) == stamp
+            && stamp.1.is_some()
+        {
+            return read.clone();
+        }
+        let read = log::read(path);
+        self.logs
+            .insert(path.to_path_buf(), (stamp.0, stamp.1, read.clone()));
+        read
+    }
+}
+
+/// [`read_logs`], reusing what `cache` kept of unchanged logs.
+pub fn read_logs_cached(
+    config: &Config,
+    diags: &mut Diagnostics,
+    cache: Option<&mut LogCache>,
+) -> Results {
     let default = config.root.join(crate::config::DEFAULT_EVAL_LOGS);
     let mut files = Vec::new();
     for path in &config.eval_logs {
@@ -97,15 +140,31 @@ pub fn read_logs(config: &Config, diags: &mut Diagnostics) -> Results {
             );
         }
     }
-    read_files(config, &files, diags)
+    read_files_cached(config, &files, diags, cache)
 }
 
 /// Reads the given log files.
 pub fn read_files(config: &Config, files: &[PathBuf], diags: &mut Diagnostics) -> Results {
+    read_files_cached(config, files, diags, None)
+}
+
+fn read_files_cached(
+    config: &Config,
+    files: &[PathBuf],
+    diags: &mut Diagnostics,
+    mut cache: Option<&mut LogCache>,
+) -> Results {
     let mut runs = Vec::new();
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.logs.retain(|p, _| files.contains(p));
+    }
     for path in files {
         let file = shown(config, path);
-        match log::read(path) {
+        let read = match cache.as_deref_mut() {
+            Some(cache) => cache.read(path),
+            None => log::read(path),
+        };
+        match read {
             Ok(logged) => runs.push(run_of(file, logged)),
             Err(why) => diags.warning_at(
                 &Location {

@@ -187,7 +187,9 @@ fn watch_plan(root: &Path, cfg: Option<&Config>) -> Vec<(PathBuf, bool)> {
         theme.map(|t| t.join("templates")),
         theme.map(|t| t.join("static")),
     ];
-    for dir in dirs.into_iter().flatten() {
+    // Eval logs (`[evals] logs`): a new run shows on the compliance page.
+    let logs = cfg.eval_logs.iter().filter(|l| l.is_dir()).cloned();
+    for dir in dirs.into_iter().flatten().chain(logs) {
         if dir.is_dir() && !(flat && dir.starts_with(&cfg.root)) {
             plan.push((dir, true));
         }
@@ -205,6 +207,9 @@ pub(super) fn is_relevant(cfg: &Config, path: &Path, folder: bool) -> bool {
     }
     if path.starts_with(&cfg.build_dir) {
         return false;
+    }
+    if cfg.eval_logs.iter().any(|l| path.starts_with(l)) {
+        return folder || path.extension().is_some_and(|e| e == "eval" || e == "json");
     }
     if let Some(theme) = &cfg.theme_dir
         && (path.starts_with(theme.join("templates")) || path.starts_with(theme.join("static")))
