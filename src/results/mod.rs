@@ -86,15 +86,15 @@ pub fn read_logs(config: &Config, diags: &mut Diagnostics) -> Results {
 /// had: `serve` reads a log again only when it changed.
 #[derive(Debug, Default)]
 pub struct LogCache {
-    logs: HashMap<
-        PathBuf,
-        (
-            u64,
-            Option<std::time::SystemTime>,
-            Result<log::LoggedRun, String>,
-        ),
-    >,
+    logs: HashMap<PathBuf, CachedLog>,
 }
+
+/// A log's size and modification time when it was read, and what it held.
+type CachedLog = (
+    u64,
+    Option<std::time::SystemTime>,
+    Result<log::LoggedRun, String>,
+);
 
 impl LogCache {
     fn read(&mut self, path: &Path) -> Result<log::LoggedRun, String> {
