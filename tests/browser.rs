@@ -1986,3 +1986,73 @@ fn examples_browser_long_titles_wrap_beside_their_marker() {
         "titles pushed below the marker: {v}"
     );
 }
+
+/// MathML (issue 11 §2) is the size of the text around it: its computed
+/// font size is the paragraph's (within 1 px), and the letters drawn are
+/// as tall as the text's (x-height within 6 %; the math font's letters
+/// are smaller for one font size, which MathJax corrects on the official
+/// page by matching the x-height). The rendered scale is measured from a
+/// probe's width against the math font at its computed size.
+fn math_size_check(site: &Site) {
+    let page = Page::open(site);
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for path in site.chapter_pages() {
+        page.goto(&site.url(&path));
+        let v: Value = page.js(
+            "await document.fonts.ready;
+             const cv = document.createElement('canvas').getContext('2d');
+             const xh = (family) => { cv.font = '100px ' + family; return cv.measureText('x').actualBoundingBoxAscent / 100; };
+             return $$('main math').filter(vis).map(m => {
+               const p = m.parentElement.closest('p, li, td, th, dd, div');
+               const pcs = getComputedStyle(p), mcs = getComputedStyle(m);
+               const probe = document.createElementNS('http://www.w3.org/1998/Math/MathML', 'mi');
+               probe.setAttribute('mathvariant', 'normal');
+               probe.textContent = 'xxxxxxxxxx';
+               m.appendChild(probe);
+               const used = probe.getBoundingClientRect().width;
+               probe.remove();
+               cv.font = mcs.fontSize + ' ' + mcs.fontFamily;
+               const scale = used / cv.measureText('xxxxxxxxxx').width;
+               return { tex: m.textContent.slice(0, 30), math_px: parseFloat(mcs.fontSize), text_px: parseFloat(pcs.fontSize),
+                        math_x: parseFloat(mcs.fontSize) * scale * xh(mcs.fontFamily), text_x: parseFloat(pcs.fontSize) * xh(pcs.fontFamily) };
+             });",
+        );
+        for m in v.as_array().unwrap() {
+            seen += 1;
+            let (mp, tp) = (
+                m["math_px"].as_f64().unwrap(),
+                m["text_px"].as_f64().unwrap(),
+            );
+            let (mx, tx) = (m["math_x"].as_f64().unwrap(), m["text_x"].as_f64().unwrap());
+            if (mp - tp).abs() > 1.0 {
+                problems.push(format!(
+                    "{path}: math font-size {mp} px, its text {tp} px: {m}"
+                ));
+            }
+            if (mx - tx).abs() > tx * 0.06 {
+                problems.push(format!(
+                    "{path}: math letters {mx:.2} px tall (x-height), its text's {tx:.2} px: {m}"
+                ));
+            }
+        }
+    }
+    assert!(seen > 0, "{}: no MathML on any chapter page", site.name);
+    assert!(
+        problems.is_empty(),
+        "{}: MathML not the size of its text:\n  {}",
+        site.name,
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn math_is_the_size_of_its_text_sample() {
+    math_size_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn math_is_the_size_of_its_text_corpus() {
+    math_size_check(corpus());
+}
