@@ -2056,3 +2056,64 @@ fn math_is_the_size_of_its_text_sample() {
 fn math_is_the_size_of_its_text_corpus() {
     math_size_check(corpus());
 }
+
+/// Comparisons (issue 11 §2): two or three alternatives side by side at
+/// 1280 px (one row), stacked on a phone (one column at 390 px).
+fn comparison_layout_check(site: &Site) {
+    let page = Page::open(site);
+    let mut problems = Vec::new();
+    let mut counts = [0usize; 4];
+    for path in site.chapter_pages() {
+        for (size, width) in [(WIDE, 1280), (PHONE, 390)] {
+            page.viewport(size);
+            page.goto(&site.url(&path));
+            let v: Value = page.js("return $$('main .comparison').filter(vis).map(c => {
+                   const r = $$(':scope > .message', c).map(m => m.getBoundingClientRect());
+                   const rows = new Set(r.map(x => Math.round(x.top))).size;
+                   const cols = new Set(r.map(x => Math.round(x.left))).size;
+                   return { n: r.length, rows, cols, id: c.closest('figure').id };
+                 });");
+            for c in v.as_array().unwrap() {
+                let n = c["n"].as_u64().unwrap();
+                let (rows, cols) = (c["rows"].as_u64().unwrap(), c["cols"].as_u64().unwrap());
+                if !(2..=3).contains(&n) {
+                    continue;
+                }
+                counts[n as usize] += usize::from(width == 1280);
+                let ok = if width == 1280 {
+                    rows == 1 && cols == n
+                } else {
+                    rows == n && cols == 1
+                };
+                if !ok {
+                    problems.push(format!(
+                        "{path}#{} at {width} px: {n} alternatives in {rows} row(s) and {cols} column(s)",
+                        c["id"].as_str().unwrap_or("?")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        counts[2] > 0 && counts[3] > 0,
+        "{}: comparisons of two and of three alternatives to check: {counts:?}",
+        site.name
+    );
+    assert!(
+        problems.is_empty(),
+        "{}: comparisons not side by side at 1280 px / stacked at 390 px:\n  {}",
+        site.name,
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn comparisons_of_two_and_three_side_by_side_wide_stacked_on_phones_sample() {
+    comparison_layout_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn comparisons_of_two_and_three_side_by_side_wide_stacked_on_phones_corpus() {
+    comparison_layout_check(corpus());
+}
