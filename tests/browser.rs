@@ -2117,3 +2117,63 @@ fn comparisons_of_two_and_three_side_by_side_wide_stacked_on_phones_sample() {
 fn comparisons_of_two_and_three_side_by_side_wide_stacked_on_phones_corpus() {
     comparison_layout_check(corpus());
 }
+
+/// "Referenced by" lists (issue 11 §2) belong to their section: the gap
+/// from the list to the next heading is at least twice the gap from the
+/// section's content to the list (at 1280 and 390 px, every chapter page
+/// and the single page).
+fn referenced_by_check(site: &Site) {
+    let page = Page::open(site);
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    let mut paths = site.chapter_pages();
+    paths.push("all.html".to_owned());
+    for (size, width) in [(WIDE, 1280), (PHONE, 390)] {
+        page.viewport(size);
+        for path in &paths {
+            page.goto(&site.url(path));
+            let v: Value = page.js(
+                "return $$('main details.section-meta').filter(vis).map(m => {
+                   const sec = m.closest('section');
+                   const prev = m.previousElementSibling;
+                   const own = prev ? prev.getBoundingClientRect().bottom : sec.getBoundingClientRect().top;
+                   const next = sec.nextElementSibling && sec.nextElementSibling.querySelector('.section-head');
+                   const r = m.getBoundingClientRect();
+                   return { id: sec.id, above: Math.round(r.top - own),
+                            below: next ? Math.round(next.getBoundingClientRect().top - r.bottom) : null };
+                 });",
+            );
+            for m in v.as_array().unwrap() {
+                let Some(below) = m["below"].as_f64() else {
+                    continue;
+                };
+                seen += 1;
+                let above = m["above"].as_f64().unwrap();
+                if below < 2.0 * above {
+                    problems.push(format!(
+                        "{path}#{} at {width} px: {above} px from its section's text, {below} px to the next heading",
+                        str_of(&m["id"])
+                    ));
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "{}: no \"Referenced by\" list", site.name);
+    assert!(
+        problems.is_empty(),
+        "{}: \"Referenced by\" lists not attached to their section:\n  {}",
+        site.name,
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn referenced_by_lists_sit_with_their_own_section_sample() {
+    referenced_by_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn referenced_by_lists_sit_with_their_own_section_corpus() {
+    referenced_by_check(corpus());
+}
