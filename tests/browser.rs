@@ -1987,6 +1987,131 @@ fn examples_browser_long_titles_wrap_beside_their_marker() {
     );
 }
 
+/// The `"""` blocks of every message in `spec.json` (examples and eval
+/// prompts), with entities decoded as the page shows them: (page, example
+/// id, the block's lines between the two `"""` lines).
+fn triple_quoted_blocks(site: &Site) -> Vec<(String, String, String)> {
+    let decode = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    };
+    let blocks_of = |text: &str| {
+        let mut out = Vec::new();
+        let mut open: Option<Vec<&str>> = None;
+        for line in text.lines() {
+            let quote = line.trim() == "\"\"\"";
+            match (&mut open, quote) {
+                (None, true) => open = Some(Vec::new()),
+                (Some(lines), true) => {
+                    out.push(decode(&lines.join("\n")));
+                    open = None;
+                }
+                (Some(lines), false) => lines.push(line),
+                (None, false) => {}
+            }
+        }
+        out
+    };
+    let mut out = Vec::new();
+    let mut add = |page: String, ex: &Value| {
+        for m in ex["messages"].as_array().into_iter().flatten() {
+            for b in blocks_of(&str_of(&m["content"])) {
+                out.push((page.clone(), str_of(&ex["id"]), b));
+            }
+        }
+    };
+    for (page, exs) in site.examples_by_page() {
+        for ex in exs {
+            add(page.clone(), ex);
+        }
+    }
+    for e in site.spec["evals"].as_array().into_iter().flatten() {
+        let page = format!("evals/{}.html", str_of(&e["id"]));
+        if site.has(&page) {
+            for ex in e["examples"].as_array().into_iter().flatten() {
+                add(page.clone(), ex);
+            }
+        }
+    }
+    out
+}
+
+/// Triple-quoted blocks inside messages (issue 11 §2) are shown verbatim,
+/// as the official page shows its quoted blocks: straight quotes, every
+/// line break and blank line kept on screen, no markdown applied.
+fn triple_quoted_check(site: &Site) {
+    let blocks = triple_quoted_blocks(site);
+    assert!(
+        !blocks.is_empty(),
+        "{}: no message with a \"\"\" block",
+        site.name
+    );
+    let page = Page::open(site);
+    let mut problems = Vec::new();
+    for (size, width) in [(WIDE, "1280"), (PHONE, "390")] {
+        page.viewport(size);
+        for (path, id, want) in &blocks {
+            page.goto(&site.url(path));
+            let v: Value = page.js(&format!(
+                "const f = document.getElementById({id:?}); if (!f) return null;
+                 const lh = (e) => parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.2;
+                 return $$('.message pre.quoted, .message .quoted', f).map(q => ({{
+                   text: q.textContent, shown: q.innerText, ws: getComputedStyle(q).whiteSpace,
+                   lines: Math.round((q.getBoundingClientRect().height - parseFloat(getComputedStyle(q).paddingTop) - parseFloat(getComputedStyle(q).paddingBottom)) / lh(q)),
+                   markup: q.querySelectorAll('*').length }}));"
+            ));
+            let want_text = format!("\"\"\"\n{want}\n\"\"\"");
+            let Some(found) = v
+                .as_array()
+                .and_then(|a| a.iter().find(|q| str_of(&q["text"]) == want_text))
+            else {
+                problems.push(format!(
+                    "{path}#{id} [{width}]: no verbatim block {want_text:?} among {v}"
+                ));
+                continue;
+            };
+            let shown = str_of(&found["shown"]);
+            if shown.trim_end() != want_text {
+                problems.push(format!(
+                    "{path}#{id} [{width}]: shown as {shown:?}, want {want_text:?}"
+                ));
+            }
+            let rows = want_text.lines().count() as i64;
+            if found["lines"].as_i64().unwrap_or(0) < rows {
+                problems.push(format!(
+                    "{path}#{id} [{width}]: drawn on {} lines, the block has {rows}: {found}",
+                    found["lines"]
+                ));
+            }
+            if found["markup"] != 0 {
+                problems.push(format!(
+                    "{path}#{id} [{width}]: markdown applied inside the block: {found}"
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}: triple-quoted blocks not verbatim:\n  {}",
+        site.name,
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn triple_quoted_blocks_are_shown_verbatim_sample() {
+    triple_quoted_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn triple_quoted_blocks_are_shown_verbatim_corpus() {
+    triple_quoted_check(corpus());
+}
+
 /// MathML (issue 11 §2) is the size of the text around it: its computed
 /// font size is the paragraph's (within 1 px), and the letters drawn are
 /// as tall as the text's (x-height within 6 %; the math font's letters
