@@ -218,6 +218,54 @@
     });
   });
 
+  /* ---- eval citations: the tip shows on hover and focus (CSS); on a
+     touch screen the first tap opens it and a second follows the link;
+     a tip that would leave the screen is moved back in ---- */
+  var touched = false;
+  function placeTip(cite) {
+    var tip = $(".cite-tip", cite);
+    if (!tip) return;
+    cite.style.removeProperty("--tip-dx");
+    var r = tip.getBoundingClientRect(), w = root.clientWidth, dx = 0;
+    if (r.width <= 1) return;
+    if (r.right > w - 8) dx = w - 8 - r.right;
+    if (r.left + dx < 8) dx = 8 - r.left;
+    if (dx) cite.style.setProperty("--tip-dx", Math.round(dx) + "px");
+  }
+  function closeTips(except) {
+    $$(".cite.open").forEach(function (c) { if (c !== except) c.classList.remove("open"); });
+  }
+  d.addEventListener("pointerdown", function (e) { touched = e.pointerType === "touch" || e.pointerType === "pen"; }, true);
+  d.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest(".cite a.eval-ref");
+    if (!a) { if (touched) closeTips(null); return; }
+    var cite = a.closest(".cite");
+    if (touched && !cite.classList.contains("open")) {
+      e.preventDefault();
+      closeTips(cite);
+      cite.classList.add("open");
+      placeTip(cite);
+    }
+  });
+  ["focusin", "mouseover"].forEach(function (ev) {
+    d.addEventListener(ev, function (e) {
+      var cite = e.target.closest && e.target.closest(".cite");
+      if (cite) requestAnimationFrame(function () { placeTip(cite); });
+    });
+  });
+  /* Escape hides a shown tip until the mark is left (WCAG 1.4.13) */
+  d.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    closeTips(null);
+    $$(".cite").filter(function (c) { return c.matches(":hover, :focus-within"); }).forEach(function (c) { c.classList.add("dismissed"); });
+  });
+  ["focusout", "mouseout"].forEach(function (ev) {
+    d.addEventListener(ev, function (e) {
+      var cite = e.target.closest && e.target.closest(".cite.dismissed");
+      if (cite && !(e.relatedTarget && cite.contains(e.relatedTarget))) cite.classList.remove("dismissed");
+    });
+  });
+
   /* ---- wide code blocks: make them keyboard-scrollable ---- */
   $$("pre").forEach(function (p) {
     if (p.scrollWidth > p.clientWidth + 1 && !p.hasAttribute("tabindex")) {

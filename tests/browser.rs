@@ -1419,6 +1419,20 @@ fn accessibility_not_found_page_at_depth() {
     );
 }
 
+/// A section page with an eval citation's tip open (keyboard focus) and,
+/// on a phone, the header naming the section being read.
+#[test]
+fn accessibility_open_citation_tip_and_phone_header() {
+    axe_check(
+        "section",
+        Some((
+            "const a = $('main .cite a.eval-ref'); if (!a) return false;
+             a.focus(); return vis($('.cite-tip', a)) && $('.cite-tip', a).getBoundingClientRect().width > 20;",
+            "an eval citation's tip shown by focus",
+        )),
+    );
+}
+
 /// Reading comfort (issue 11): badges of at least 12 px everywhere
 /// (sidebar, contents, headings, examples browser), message text the size of the
 /// prose, and prose paragraphs no wider than 75 characters (`ch` of their
@@ -2301,4 +2315,142 @@ fn referenced_by_lists_sit_with_their_own_section_sample() {
 #[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
 fn referenced_by_lists_sit_with_their_own_section_corpus() {
     referenced_by_check(corpus());
+}
+
+/// Eval citations (issue 11 §2) are superscript marks like a footnote's:
+/// smaller than the text, raised above its baseline, no pill (background
+/// or border); reached with Tab, and focusing one shows its tip ("Eval
+/// prompts LABEL · N prompts", inside the screen); on a touch screen the
+/// first tap shows the tip instead of leaving the page.
+fn eval_citation_check(site: &Site) {
+    let page = Page::open(site);
+    let path = site
+        .chapter_pages()
+        .into_iter()
+        .find(|p| {
+            std::fs::read_to_string(site.dir.join(p))
+                .unwrap_or_default()
+                .contains("class=\"eval-ref\"")
+        })
+        .expect("a chapter page with an eval citation");
+    for (size, width) in [(WIDE, 1280), (PHONE, 390)] {
+        page.viewport(size);
+        page.goto(&site.url(&path));
+        let v: Value = page.js(
+            "const a = $('main a.eval-ref'); const mark = a.closest('.cite') || a;
+             const text = a.closest('p, li');
+             const cs = getComputedStyle(mark), as = getComputedStyle(a);
+             const probe = document.createElement('span'); probe.textContent = 'x';
+             mark.parentNode.insertBefore(probe, mark);
+             const base = probe.getBoundingClientRect(); probe.remove();
+             const r = a.getBoundingClientRect();
+             const tip = $('.cite-tip', a);
+             return { size: parseFloat(as.fontSize), text: parseFloat(getComputedStyle(text).fontSize),
+                      va: cs.verticalAlign, raised: base.bottom - r.bottom,
+                      bg: as.backgroundColor, border: as.borderTopStyle === 'none' ? 0 : parseFloat(as.borderTopWidth),
+                      tip_hidden: !tip || tip.getBoundingClientRect().width <= 1 };",
+        );
+        let (size, text) = (v["size"].as_f64().unwrap(), v["text"].as_f64().unwrap());
+        assert!(
+            size <= 0.8 * text,
+            "{path} at {width} px: the citation mark is {size} px in {text} px text: {v}"
+        );
+        assert!(
+            v["raised"].as_f64().unwrap() >= 0.2 * text,
+            "{path} at {width} px: the citation mark is not raised above the baseline: {v}"
+        );
+        assert!(
+            matches!(
+                str_of(&v["bg"]).as_str(),
+                "rgba(0, 0, 0, 0)" | "transparent"
+            ) && v["border"].as_f64() == Some(0.0),
+            "{path} at {width} px: the citation is drawn as a pill, not a mark: {v}"
+        );
+        assert_eq!(
+            v["tip_hidden"],
+            Value::Bool(true),
+            "{path} at {width} px: the tip shows before it is asked for: {v}"
+        );
+        // Keyboard: Tab reaches a citation, and focus shows its tip.
+        let mut presses = 0;
+        loop {
+            page.press("Tab");
+            presses += 1;
+            let at: bool = page.js("return !!document.activeElement.closest('main .cite');");
+            if at {
+                break;
+            }
+            assert!(presses < 400, "{path}: Tab never reaches an eval citation");
+        }
+        let tip: Value = page.wait_for(
+            "const a = document.activeElement; const t = $('.cite-tip', a); if (!t) return false;
+             const r = t.getBoundingClientRect();
+             return r.width > 40 && vis(t) ? { text: t.textContent, left: r.left, right: r.right, width: innerWidth,
+               label: a.getAttribute('href').replace(/^.*\\//, '').replace(/\\.html$/, '') } : false;",
+            "the focused citation's tip to show",
+        );
+        let label = str_of(&tip["label"]);
+        let n = site.spec["evals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| str_of(&e["id"]) == label)
+            .and_then(|e| e["examples"].as_array())
+            .map_or(0, Vec::len);
+        let want = format!(
+            "Eval prompts {label} · {n} prompt{}",
+            if n == 1 { "" } else { "s" }
+        );
+        assert_eq!(
+            norm(&str_of(&tip["text"])),
+            norm(&want),
+            "{path} at {width} px: the tip of {label}: {tip}"
+        );
+        assert!(
+            tip["left"].as_f64().unwrap() >= 0.0
+                && tip["right"].as_f64().unwrap() <= tip["width"].as_f64().unwrap(),
+            "{path} at {width} px: the tip leaves the screen: {tip}"
+        );
+        page.screenshot(&format!("citation-tip-{}-{width}", site.name));
+        // Escape hides it while the mark keeps focus.
+        page.press("Escape");
+        page.wait_for(
+            "const t = $('.cite-tip', document.activeElement); return !!t && t.getBoundingClientRect().width <= 1;",
+            "Escape to hide the tip",
+        );
+    }
+    // A tap: the first shows the tip and stays on the page.
+    page.viewport(PHONE);
+    page.goto(&site.url(&path));
+    let v: Value = page.js(
+        "const a = $('main a.eval-ref'); a.scrollIntoView({ block: 'center' });
+         const o = { bubbles: true, cancelable: true, pointerType: 'touch', isPrimary: true };
+         a.dispatchEvent(new PointerEvent('pointerdown', o));
+         a.dispatchEvent(new PointerEvent('pointerup', o));
+         const stayed = a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+         await new Promise(r => setTimeout(r, 100));
+         const t = $('.cite-tip', a).getBoundingClientRect();
+         return { followed: stayed, url: location.pathname, tip: t.width };",
+    );
+    assert_eq!(
+        v["followed"],
+        Value::Bool(false),
+        "a first tap on a citation follows the link instead of showing its tip: {v}"
+    );
+    assert!(
+        v["tip"].as_f64().unwrap() > 40.0,
+        "a first tap on a citation does not show its tip: {v}"
+    );
+    page.assert_only_local_requests();
+}
+
+#[test]
+fn eval_citations_are_superscript_marks_that_expand_on_focus_and_tap_sample() {
+    eval_citation_check(sample());
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn eval_citations_are_superscript_marks_that_expand_on_focus_and_tap_corpus() {
+    eval_citation_check(corpus());
 }
