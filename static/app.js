@@ -95,10 +95,11 @@
   }
 
   /* ---- sidebar drawer (narrow screens) ---- */
-  var sidebar = $("#sidebar"), navBtn = $(".nav-toggle"), scrim = $(".scrim");
+  var sidebar = $("#sidebar"), navBtn = $(".nav-toggle"), scrim = $(".scrim"), hereBtn = $(".here");
   function setNav(open, focus) {
     root.classList.toggle("nav-open", open);
     if (navBtn) navBtn.setAttribute("aria-expanded", open ? "true" : "false");
+    if (hereBtn) hereBtn.setAttribute("aria-expanded", open ? "true" : "false");
     if (scrim) scrim.hidden = !open;
     if (open && focus) {
       var a = $(".toc-link.active", sidebar) || $("a", sidebar);
@@ -107,6 +108,8 @@
   }
   if (navBtn && sidebar) {
     navBtn.addEventListener("click", function () { setNav(!root.classList.contains("nav-open"), true); });
+    /* on phones the header names the section being read; a tap on it opens the contents too */
+    if (hereBtn) hereBtn.addEventListener("click", function () { setNav(!root.classList.contains("nav-open"), true); });
     if (scrim) scrim.addEventListener("click", function () { setNav(false, false); });
     sidebar.addEventListener("click", function (e) { if (e.target.closest("a")) setNav(false, false); });
     d.addEventListener("keydown", function (e) {
@@ -162,7 +165,23 @@
         if (sections[j].getBoundingClientRect().top < window.innerHeight) { cur = sections[j]; break; }
       }
     }
-    if (cur) setActive(cur.id);
+    if (cur) { setActive(cur.id); showHere(cur); }
+  }
+  /* the header's "you are here": the title of the section being read */
+  var hereFor = null;
+  function showHere(sec) {
+    if (!hereBtn || sec === hereFor) return;
+    hereFor = sec;
+    var h = $(".section-head > :first-child", sec), t = h ? h.textContent.trim() : "";
+    hereBtn.textContent = "";
+    if (!t) { hereBtn.hidden = true; return; }
+    var sr = d.createElement("span");
+    sr.className = "sr-only";
+    sr.textContent = "Current section: ";
+    hereBtn.appendChild(sr);
+    hereBtn.appendChild(d.createTextNode(t));
+    hereBtn.title = t;
+    hereBtn.hidden = false;
   }
   if (sections.length && "IntersectionObserver" in window) {
     var pending = false;

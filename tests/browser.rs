@@ -2257,6 +2257,83 @@ fn comparisons_of_two_and_three_side_by_side_wide_stacked_on_phones_corpus() {
     comparison_layout_check(corpus());
 }
 
+/// Phones (issue 11 §2): the header names the section being read, and
+/// follows the reader as they scroll; the table of contents opens with one
+/// tap (from the menu button or that name) at any scroll position.
+fn phone_header_check(site: &Site, path: &str) {
+    let page = Page::open(site);
+    page.viewport(PHONE);
+    page.goto(&site.url(path));
+    let ids: Vec<(String, String)> = page.js(
+        "return $$('main section.section[id]').map(s => [s.id, s.querySelector('.section-head > :first-child').textContent.trim()]);",
+    );
+    assert!(ids.len() >= 3, "{path}: too few sections: {ids:?}");
+    let mut shown = Vec::new();
+    let picks = [1, ids.len() / 2, ids.len() - 2];
+    for &i in &picks {
+        let (id, title) = &ids[i];
+        page.js::<Value>(&format!(
+            "const s = document.getElementById({id:?});
+             window.scrollTo(0, s.getBoundingClientRect().top + scrollY - parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) + 2);
+             return null;"
+        ));
+        let v = page.wait_for(
+            &format!(
+                "const h = $('header .here'); if (!h || !vis(h)) return false;
+                 const r = h.getBoundingClientRect(), top = $('header').getBoundingClientRect();
+                 const name = h.textContent.replace(/^Current section:\\s*/, '').trim();
+                 return name === {title:?} && r.top >= top.top && r.bottom <= top.bottom ? {{ name, top: r.top }} : false;"
+            ),
+            &format!("the header to name section {id} ({title}) at 390 px"),
+        );
+        shown.push(v);
+        let toc: Value = page.js(
+            "const b = $('header .nav-toggle'); const r = b.getBoundingClientRect();
+             const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             return { visible: vis(b), reachable: !!hit && b.contains(hit), top: r.top };",
+        );
+        assert_eq!(
+            (&toc["visible"], &toc["reachable"]),
+            (&Value::Bool(true), &Value::Bool(true)),
+            "{path}#{id}: the table-of-contents button is not one tap away: {toc}"
+        );
+    }
+    let shot = page.screenshot(&format!("phone-header-{}", site.name));
+    eprintln!("[browser] phone header {shown:?}: {}", shot.display());
+    // One tap on the section's name opens the contents, the current
+    // section's entry visible; Escape closes it.
+    page.click("$('header .here')");
+    page.wait_for(
+        "const a = $('#sidebar a.toc-link.active'); return document.documentElement.classList.contains('nav-open') && !!a && vis(a) && $('header .here').getAttribute('aria-expanded') === 'true';",
+        "the table of contents to open from the header's section name",
+    );
+    page.press("Escape");
+    page.wait_for(
+        "return !document.documentElement.classList.contains('nav-open');",
+        "the table of contents to close",
+    );
+    page.click("$('header .nav-toggle')");
+    page.wait_for(
+        "return document.documentElement.classList.contains('nav-open') && vis($('#sidebar a.toc-link'));",
+        "the table of contents to open from the menu button",
+    );
+    page.assert_only_local_requests();
+}
+
+#[test]
+fn phone_header_names_the_current_section_and_the_contents_are_one_tap_away() {
+    let site = sample();
+    phone_header_check(site, &site.page_with_most_examples());
+    phone_header_check(site, "all.html");
+}
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn phone_header_names_the_current_section_and_the_contents_are_one_tap_away_corpus() {
+    let site = corpus();
+    phone_header_check(site, &site.largest_chapter_page());
+}
+
 /// "Referenced by" lists (issue 11 §2) belong to their section: the gap
 /// from the list to the next heading is at least twice the gap from the
 /// section's content to the list (at 1280 and 390 px, every chapter page
