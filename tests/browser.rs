@@ -1304,7 +1304,10 @@ const PHONE: (u32, u32) = (390, 844);
 /// and 390 px, and fails on any violation, whatever its impact; `prepare`
 /// (a script) brings each page into the state to check.
 fn axe_check(kind: &str, prepare: Option<(&str, &str)>) {
-    let site = sample();
+    axe_check_on(sample(), kind, prepare);
+}
+
+fn axe_check_on(site: &Site, kind: &str, prepare: Option<(&str, &str)>) {
     let paths = match kind {
         "chapters" => site.chapter_pages(),
         _ => vec![
@@ -1347,7 +1350,8 @@ fn axe_check(kind: &str, prepare: Option<(&str, &str)>) {
     }
     assert!(
         failures.is_empty(),
-        "axe-core: violations (any impact) on {kind}:\n  {}",
+        "axe-core: violations (any impact) on {} {kind}:\n  {}",
+        site.name,
         failures.join("\n  ")
     );
     page.assert_only_local_requests();
@@ -1415,6 +1419,36 @@ fn accessibility_not_found_page_at_depth() {
         Some((
             "return !!document.querySelector('.not-found');",
             "404.html served for a missing page",
+        )),
+    );
+}
+
+/// The same on the newest corpus release: every chapter page and the other
+/// page kinds.
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn accessibility_corpus_every_page_kind() {
+    let site = corpus();
+    axe_check_on(site, "chapters", None);
+    for kind in ["home", "single", "eval", "a/b/c/missing.html"] {
+        axe_check_on(site, kind, None);
+    }
+    axe_check_on(
+        site,
+        "examples.html",
+        Some((
+            "const li = $('[data-examples-browser] li[data-doc]'); if (!li) return false;
+             const d = $('details', li); if (d && !d.open) d.open = true;
+             return !!$('a[href]', $('.sbx-body', li) || li) && vis(li);",
+            "the examples browser with its first entry open",
+        )),
+    );
+    axe_check_on(
+        site,
+        "index.html?q=privacy",
+        Some((
+            "const o = $$('#search [role=option]'); return o.length > 0 && vis(o[0]);",
+            "search results for ?q=privacy",
         )),
     );
 }
