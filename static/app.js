@@ -95,10 +95,11 @@
   }
 
   /* ---- sidebar drawer (narrow screens) ---- */
-  var sidebar = $("#sidebar"), navBtn = $(".nav-toggle"), scrim = $(".scrim");
+  var sidebar = $("#sidebar"), navBtn = $(".nav-toggle"), scrim = $(".scrim"), hereBtn = $(".here");
   function setNav(open, focus) {
     root.classList.toggle("nav-open", open);
     if (navBtn) navBtn.setAttribute("aria-expanded", open ? "true" : "false");
+    if (hereBtn) hereBtn.setAttribute("aria-expanded", open ? "true" : "false");
     if (scrim) scrim.hidden = !open;
     if (open && focus) {
       var a = $(".toc-link.active", sidebar) || $("a", sidebar);
@@ -107,6 +108,8 @@
   }
   if (navBtn && sidebar) {
     navBtn.addEventListener("click", function () { setNav(!root.classList.contains("nav-open"), true); });
+    /* on phones the header names the section being read; a tap on it opens the contents too */
+    if (hereBtn) hereBtn.addEventListener("click", function () { setNav(!root.classList.contains("nav-open"), true); });
     if (scrim) scrim.addEventListener("click", function () { setNav(false, false); });
     sidebar.addEventListener("click", function (e) { if (e.target.closest("a")) setNav(false, false); });
     d.addEventListener("keydown", function (e) {
@@ -162,7 +165,23 @@
         if (sections[j].getBoundingClientRect().top < window.innerHeight) { cur = sections[j]; break; }
       }
     }
-    if (cur) setActive(cur.id);
+    if (cur) { setActive(cur.id); showHere(cur); }
+  }
+  /* the header's "you are here": the title of the section being read */
+  var hereFor = null;
+  function showHere(sec) {
+    if (!hereBtn || sec === hereFor) return;
+    hereFor = sec;
+    var h = $(".section-head > :first-child", sec), t = h ? h.textContent.trim() : "";
+    hereBtn.textContent = "";
+    if (!t) { hereBtn.hidden = true; return; }
+    var sr = d.createElement("span");
+    sr.className = "sr-only";
+    sr.textContent = "Current section: ";
+    hereBtn.appendChild(sr);
+    hereBtn.appendChild(d.createTextNode(t));
+    hereBtn.title = t;
+    hereBtn.hidden = false;
   }
   if (sections.length && "IntersectionObserver" in window) {
     var pending = false;
@@ -215,6 +234,54 @@
       announce(ok ? "Link copied to clipboard" : "Link shown in the address bar");
       clearTimeout(btn._t);
       btn._t = setTimeout(function () { label.textContent = orig; btn.removeAttribute("data-state"); }, 2000);
+    });
+  });
+
+  /* ---- eval citations: the tip shows on hover and focus (CSS); on a
+     touch screen the first tap opens it and a second follows the link;
+     a tip that would leave the screen is moved back in ---- */
+  var touched = false;
+  function placeTip(cite) {
+    var tip = $(".cite-tip", cite);
+    if (!tip) return;
+    cite.style.removeProperty("--tip-dx");
+    var r = tip.getBoundingClientRect(), w = root.clientWidth, dx = 0;
+    if (r.width <= 1) return;
+    if (r.right > w - 8) dx = w - 8 - r.right;
+    if (r.left + dx < 8) dx = 8 - r.left;
+    if (dx) cite.style.setProperty("--tip-dx", Math.round(dx) + "px");
+  }
+  function closeTips(except) {
+    $$(".cite.open").forEach(function (c) { if (c !== except) c.classList.remove("open"); });
+  }
+  d.addEventListener("pointerdown", function (e) { touched = e.pointerType === "touch" || e.pointerType === "pen"; }, true);
+  d.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest(".cite a.eval-ref");
+    if (!a) { if (touched) closeTips(null); return; }
+    var cite = a.closest(".cite");
+    if (touched && !cite.classList.contains("open")) {
+      e.preventDefault();
+      closeTips(cite);
+      cite.classList.add("open");
+      placeTip(cite);
+    }
+  });
+  ["focusin", "mouseover"].forEach(function (ev) {
+    d.addEventListener(ev, function (e) {
+      var cite = e.target.closest && e.target.closest(".cite");
+      if (cite) requestAnimationFrame(function () { placeTip(cite); });
+    });
+  });
+  /* Escape hides a shown tip until the mark is left (WCAG 1.4.13) */
+  d.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    closeTips(null);
+    $$(".cite").filter(function (c) { return c.matches(":hover, :focus-within"); }).forEach(function (c) { c.classList.add("dismissed"); });
+  });
+  ["focusout", "mouseout"].forEach(function (ev) {
+    d.addEventListener(ev, function (e) {
+      var cite = e.target.closest && e.target.closest(".cite.dismissed");
+      if (cite && !(e.relatedTarget && cite.contains(e.relatedTarget))) cite.classList.remove("dismissed");
     });
   });
 

@@ -296,7 +296,7 @@ impl RenderCache {
 }
 
 /// Everything a [`Linker`] reads: each section's id, title and page, and
-/// the eval labels.
+/// the eval labels with their number of prompts (a citation's tip says it).
 fn link_table(spec: &Spec) -> String {
     let mut out = String::new();
     for (i, s) in spec.sections.iter().enumerate() {
@@ -309,10 +309,21 @@ fn link_table(spec: &Spec) -> String {
             out.push('\n');
         }
     }
-    let mut evals: Vec<&str> = spec.eval_index.keys().map(String::as_str).collect();
+    let mut evals: Vec<(&str, usize)> = spec
+        .eval_index
+        .iter()
+        .map(|(label, &i)| {
+            (
+                label.as_str(),
+                spec.evals.get(i).map_or(0, |e| e.examples.len()),
+            )
+        })
+        .collect();
     evals.sort_unstable();
-    for e in evals {
+    for (e, n) in evals {
         out.push_str(e);
+        out.push('\0');
+        out.push_str(&n.to_string());
         out.push('\n');
     }
     out

@@ -306,17 +306,29 @@ fn source_text(src: &str, range: Range<usize>) -> CowStr<'_> {
     CowStr::Borrowed(src.get(range).unwrap_or_default())
 }
 
-/// A footnote citation: a small link to the eval-prompt page, or a muted
-/// marker when the file does not exist.
+/// A footnote citation: a superscript mark (the label) linking to the
+/// eval-prompt page, or a muted mark when the file does not exist. The
+/// link holds a tip that says what the mark is ("Eval prompts LABEL · N
+/// prompts"): hidden until the mark is hovered, focused or tapped, and
+/// the link's accessible name meanwhile.
 fn eval_ref(label: &str, link: &Linker<'_>) -> String {
     let label_e = escape(label);
     match link.eval_href(label) {
-        Some(href) => format!(
-            "<a class=\"eval-ref\" href=\"{}\">{label_e}</a>",
-            escape(&href)
-        ),
+        Some(href) => {
+            let n = link
+                .spec
+                .eval_index
+                .get(label)
+                .and_then(|&i| link.spec.evals.get(i))
+                .map_or(0, |e| e.examples.len());
+            let s = if n == 1 { "" } else { "s" };
+            format!(
+                "<sup class=\"cite\"><a class=\"eval-ref\" href=\"{}\"><span class=\"cite-mark\" aria-hidden=\"true\">{label_e}</span><span class=\"cite-tip\">Eval prompts <b>{label_e}</b> · {n} prompt{s}</span></a></sup>",
+                escape(&href)
+            )
+        }
         None => format!(
-            "<span class=\"eval-ref missing\" title=\"Eval prompts {label_e} are not published\">{label_e}</span>"
+            "<sup class=\"cite\"><span class=\"eval-ref missing\" title=\"Eval prompts {label_e} are not published\">{label_e}</span></sup>"
         ),
     }
 }

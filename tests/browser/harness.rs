@@ -996,15 +996,15 @@ impl Page {
         path
     }
 
-    /// Injects axe-core and returns its violations of serious or critical
-    /// impact on the current document: (id, impact, help, targets).
-    pub fn axe_serious(&self) -> Vec<Value> {
+    /// Injects axe-core and returns its violations of any impact (minor,
+    /// moderate, serious, critical) on the current document: (id, impact,
+    /// help, targets).
+    pub fn axe_violations(&self) -> Vec<Value> {
         self.raw_eval(&format!("{}\n;true", axe_source()))
             .unwrap_or_else(|e| panic!("inject axe-core: {e}"));
         self.js(
             "const r = await axe.run(document, { resultTypes: ['violations'] });
              return r.violations
-               .filter(v => v.impact === 'serious' || v.impact === 'critical')
                .map(v => ({ id: v.id, impact: v.impact, help: v.help,
                             nodes: v.nodes.length,
                             targets: v.nodes.slice(0, 8).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200)) }));",

@@ -46,6 +46,10 @@ pub fn render_message_body(msg: &Message, link: &Linker<'_>) -> String {
                 "<div class=\"untrusted\"><div class=\"untrusted-label\">Untrusted content</div><pre>{}</pre></div>",
                 escape(&decode_entities(body.trim_matches('\n')))
             )),
+            Segment::Quoted(body) => out.push_str(&format!(
+                "<pre class=\"quoted\">{QUOTE}\n{}\n{QUOTE}</pre>",
+                escape(&decode_entities(body))
+            )),
             Segment::Settings(body) => {
                 out.push_str("<div class=\"settings\"><div class=\"settings-label\">Settings</div><dl>");
                 for line in body.lines().filter(|l| !l.trim().is_empty()) {
@@ -85,6 +89,7 @@ pub fn message_plain_text(msg: &Message, title_of: &dyn Fn(&str) -> Option<Strin
                 }
             }
             Segment::Untrusted(body) => decode_entities(body.trim_matches('\n')),
+            Segment::Quoted(body) => format!("{QUOTE}\n{}\n{QUOTE}", decode_entities(body)),
             Segment::Settings(body) => body
                 .lines()
                 .filter(|l| !l.trim().is_empty())
@@ -104,10 +109,79 @@ enum Segment<'a> {
     Markdown(&'a str),
     Untrusted(&'a str),
     Settings(&'a str),
+    /// The lines between two `"""` lines (quoted text: an email, comments
+    /// to process), kept verbatim with its delimiters.
+    Quoted(&'a str),
+}
+
+/// The line that opens and closes a quoted block inside a message.
+const QUOTE: &str = "\"\"\"";
+
+/// Splits out `<untrusted>` and `<settings>` blocks (tags on their own
+/// lines), then `\"\"\"` blocks from the markdown between them.
+fn split_segments(text: &str) -> Vec<Segment<'_>> {
+    split_tagged(text)
+        .into_iter()
+        .flat_map(|s| match s {
+            Segment::Markdown(md) => split_quoted(md),
+            other => vec![other],
+        })
+        .collect()
+}
+
+/// Splits `"""` blocks out of markdown: a line that is `"""` alone
+/// (indented less than four spaces, outside a code fence) up to the next
+/// such line. Without a closing line the text stays markdown.
+fn split_quoted(md: &str) -> Vec<Segment<'_>> {
+    let is_quote = |line: &str| {
+        let t = line.trim_start_matches(' ');
+        line.len() - t.len() < 4 && t.trim_end() == QUOTE
+    };
+    let mut out = Vec::new();
+    let mut start = 0; // where the pending markdown begins
+    let mut open: Option<(usize, usize)> = None; // (line start, body start)
+    let mut fence: Option<&str> = None;
+    let mut at = 0;
+    for line in md.split_inclusive('\n') {
+        let here = at;
+        at += line.len();
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if let Some((from, body)) = open {
+            if is_quote(bare) {
+                if !md[start..from].trim().is_empty() {
+                    out.push(Segment::Markdown(&md[start..from]));
+                }
+                out.push(Segment::Quoted(
+                    md[body..here].trim_end_matches(['\n', '\r']),
+                ));
+                start = at;
+                open = None;
+            }
+            continue;
+        }
+        let t = bare.trim_start();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if t.starts_with("```") {
+            fence = Some("```");
+        } else if t.starts_with("~~~") {
+            fence = Some("~~~");
+        } else if is_quote(bare) {
+            open = Some((here, at));
+        }
+    }
+    if !md[start..].trim().is_empty() {
+        out.push(Segment::Markdown(&md[start..]));
+    }
+    out
 }
 
 /// Splits out `<untrusted>` and `<settings>` blocks (tags on their own lines).
-fn split_segments(text: &str) -> Vec<Segment<'_>> {
+fn split_tagged(text: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
     let mut rest = text;
     loop {

@@ -218,3 +218,52 @@ fn formulas_are_put_back_in_text_only() {
     // The text's own placeholder characters are not ours.
     assert!(html.contains("\u{FFFD}0\u{FFFD}"), "{html}");
 }
+
+#[test]
+fn triple_quoted_blocks_in_messages_are_kept_verbatim() {
+    let html = message(
+        "Summarise the \"note\" below, then say \"done\".\n\"\"\"\nDon't touch *this* line -- it's 'data'\n  &lt;3 and &amp;\n\n- not a list\n\"\"\"\nThanks.",
+    );
+    // The text around the block is markdown, curled and rendered.
+    assert!(html.contains("“note”"), "{html}");
+    assert!(html.contains("<p>Thanks.</p>"), "{html}");
+    // The block: straight quotes, its lines and blank line kept, no
+    // markdown, entities decoded once and escaped once.
+    let block = "<pre class=\"quoted\">\"\"\"\nDon&#39;t touch *this* line -- it&#39;s &#39;data&#39;\n  &lt;3 and &amp;\n\n- not a list\n\"\"\"</pre>";
+    assert!(html.contains(block), "{html}");
+    assert!(!html.contains("<li>"), "{html}");
+    assert!(!html.contains("<em>"), "{html}");
+}
+
+#[test]
+fn triple_quotes_in_code_or_unclosed_stay_markdown() {
+    // A docstring in a fence is code.
+    let html = message("```python\ndef f():\n    \"\"\"\n    Doc.\n    \"\"\"\n```");
+    assert!(!html.contains("class=\"quoted\""), "{html}");
+    assert!(html.contains("<pre class=\"code\">"), "{html}");
+    // No closing line: the quotes are text.
+    let html = message("Start\n\"\"\"\nnever closed");
+    assert!(!html.contains("class=\"quoted\""), "{html}");
+}
+
+#[test]
+fn triple_quoted_blocks_read_verbatim_in_plain_text() {
+    let msg = Message {
+        role: Role::User,
+        attrs: Vec::new(),
+        content: Span::new(
+            "Check this:\n\"\"\"\nline one\n  line &lt;two&gt;\n\"\"\"",
+            1,
+            0,
+        ),
+        comparison: None,
+        verdict: None,
+        comment: None,
+        refs: Vec::new(),
+        source: Location::default(),
+    };
+    assert_eq!(
+        message_plain_text(&msg, &|_| None),
+        "Check this:\n\n\"\"\"\nline one\n  line <two>\n\"\"\""
+    );
+}
