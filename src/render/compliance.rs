@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::context::Link;
 use super::renderer::SiteRenderer;
 use crate::coverage::coverage;
 use crate::evalset::EvalSet;
@@ -169,15 +170,8 @@ impl SiteRenderer<'_> {
             .iter()
             .map(|r| {
                 let mut total = Figures::default();
-                for f in &r.own {
-                    total.samples += f.samples;
-                    total.scored += f.scored;
-                    total.sum += f.sum;
-                }
-                for (_, f) in &r.unknown {
-                    total.samples += f.samples;
-                    total.scored += f.scored;
-                    total.sum += f.sum;
+                for f in r.own.iter().chain(r.unknown.iter().map(|(_, f)| f)) {
+                    total.add(f);
                 }
                 RunCtx {
                     log_name: r
@@ -288,7 +282,7 @@ impl SiteRenderer<'_> {
             })
             .collect();
         // The latest run's failing samples of the rule itself, per model.
-        let mut failing: Vec<Link2> = Vec::new();
+        let mut failing: Vec<Link> = Vec::new();
         for model in models {
             if let Some(r) = compliance
                 .runs
@@ -300,7 +294,7 @@ impl SiteRenderer<'_> {
                     if let Some(href) = case_href.get(id.as_str())
                         && !failing.iter().any(|f| f.href == *href)
                     {
-                        failing.push(Link2 {
+                        failing.push(Link {
                             href: href.clone(),
                             title: id.clone(),
                         });
@@ -376,13 +370,7 @@ pub struct RuleChartCtx {
     pub order: usize,
     pub chart_svg: String,
     pub rows: Vec<ChartRowCtx>,
-    pub failing: Vec<Link2>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Link2 {
-    pub href: String,
-    pub title: String,
+    pub failing: Vec<Link>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -258,7 +258,7 @@ impl Figures {
         (self.scored > 0).then(|| self.sum / self.scored as f64)
     }
 
-    fn add(&mut self, other: &Figures) {
+    pub fn add(&mut self, other: &Figures) {
         self.samples += other.samples;
         self.scored += other.scored;
         self.sum += other.sum;
