@@ -240,6 +240,17 @@
   /* ---- eval citations: the tip shows on hover and focus (CSS); on a
      touch screen the first tap opens it and a second follows the link;
      a tip that would leave the screen is moved back in ---- */
+  /* The page carries <a class="eval-ref" title="N eval prompts">LABEL</a>;
+     the mark and its tip are made here, once. */
+  $$(".cite a.eval-ref[title]").forEach(function (a) {
+    var label = a.textContent, what = a.title, mark = d.createElement("span"), tip = d.createElement("span"), b = d.createElement("b");
+    a.removeAttribute("title");
+    mark.className = "cite-mark"; mark.setAttribute("aria-hidden", "true"); mark.textContent = label;
+    b.textContent = label;
+    tip.className = "cite-tip"; tip.appendChild(b); tip.appendChild(d.createTextNode(" · " + what));
+    a.textContent = "";
+    a.appendChild(mark); a.appendChild(tip);
+  });
   var touched = false;
   function placeTip(cite) {
     var tip = $(".cite-tip", cite);

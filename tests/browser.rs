@@ -2508,10 +2508,7 @@ fn eval_citation_check(site: &Site) {
             .find(|e| str_of(&e["id"]) == label)
             .and_then(|e| e["examples"].as_array())
             .map_or(0, Vec::len);
-        let want = format!(
-            "Eval prompts {label} · {n} prompt{}",
-            if n == 1 { "" } else { "s" }
-        );
+        let want = format!("{label} · {n} eval prompt{}", if n == 1 { "" } else { "s" });
         assert_eq!(
             norm(&str_of(&tip["text"])),
             norm(&want),

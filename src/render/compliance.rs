@@ -99,15 +99,17 @@ fn date_of(created: &str) -> String {
 }
 
 impl SiteRenderer<'_> {
-    /// A rule's evals, `None` when it has neither cases nor results.
-    pub(super) fn rule_evals(&self, i: usize) -> Option<RuleEvalsCtx> {
+    /// A rule's evals, `None` when it has neither results nor (with
+    /// `with_downloads`) cases. The single page, read or printed in one go,
+    /// leaves the per-rule downloads to the chapter pages.
+    pub(super) fn rule_evals(&self, i: usize, with_downloads: bool) -> Option<RuleEvalsCtx> {
         let scores: Vec<ScoreCtx> = self
             .compliance
             .latest(i)
             .into_iter()
             .map(|(run, f)| score_ctx(run, f))
             .collect();
-        let has_cases = self.rules_with_cases.get(i).copied().unwrap_or(false);
+        let has_cases = with_downloads && self.rules_with_cases.get(i).copied().unwrap_or(false);
         if scores.is_empty() && !has_cases {
             return None;
         }

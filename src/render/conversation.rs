@@ -2,7 +2,7 @@
 //! groups (compliant first) and verdict notes.
 
 use super::context::{Attr, ExampleCtx, ItemCtx, MessageCtx};
-use super::markdown::{Linker, escape, render_inline, render_message_body};
+use super::markdown::{LinkMode, Linker, escape, render_inline, render_message_body};
 use super::renderer::SiteRenderer;
 use super::typography::{capitalize_first_word, smarten};
 use crate::model::{Example, Item, Message, Role};
@@ -40,6 +40,7 @@ impl SiteRenderer<'_> {
             .collect();
         ExampleCtx {
             id: ex.id.clone(),
+            self_link: matches!(link.mode, LinkMode::Paged { .. }),
             title_html,
             u18: ex.is_under_18(),
             items,

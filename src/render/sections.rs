@@ -177,7 +177,7 @@ impl SiteRenderer<'_> {
                 LinkMode::Single => Vec::new(),
                 LinkMode::Paged { .. } => self.referenced_by(&s.id, link),
             },
-            evals: self.rule_evals(i),
+            evals: self.rule_evals(i, matches!(link.mode, LinkMode::Paged { .. })),
         }
     }
 

@@ -32,6 +32,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("app.js", include_bytes!("../../static/app.js")),
+    (
+        "compliance.css",
+        include_bytes!("../../static/compliance.css"),
+    ),
 ];
 
 /// Loads the templates: built-ins, then the project's overrides. A syntax
