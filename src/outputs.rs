@@ -19,6 +19,9 @@ pub struct Edition<'a> {
     pub spec: &'a Spec,
     /// Eval results joined with this edition's spec (empty without logs).
     pub compliance: &'a crate::results::Compliance,
+    /// In a versioned site: which release this edition is, and what spans
+    /// the releases. `None` for a site of one release.
+    pub place: Option<crate::versions::site::Place<'a>>,
 }
 
 /// Something made from an edition: the HTML pages, the search index,

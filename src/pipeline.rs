@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -38,6 +38,7 @@ impl Loaded {
             config: &self.config,
             spec: &self.spec,
             compliance: &self.compliance,
+            place: None,
         }
     }
 }
@@ -170,6 +171,80 @@ pub fn run<S: Sink>(
 ) -> Result<Run<S>> {
     let start = Instant::now();
     let loaded = loader.load()?;
+    finish_run(loaded, start, outputs, open)
+}
+
+/// [`run`] for a site of every release (`[versions]`): the current
+/// release (the project's own content) at the sink's root, each earlier
+/// release under `<name>/`, and what spans them (`versions.json`, changes
+/// pages, histories) handed to every edition as its
+/// [`Place`](crate::versions::site::Place). Without releases this is
+/// [`run`]. A release that cannot be read, or holds errors, fails the run
+/// before any sink is opened.
+pub fn run_versioned<S: Sink>(
+    loader: &mut Loader,
+    outputs: &[&dyn Output],
+    open: impl FnOnce(&Loaded) -> Result<S>,
+    mut progress: impl FnMut(usize, usize, &str),
+) -> Result<Run<S>> {
+    let start = Instant::now();
+    let mut loaded = loader.load()?;
+    let releases = match &loaded.config.versions {
+        Some(v) if !v.releases.is_empty() && !loaded.diagnostics.has_errors() => {
+            crate::versions::load_releases(&loaded.config, v)?
+        }
+        _ => return finish_run(loaded, start, outputs, open),
+    };
+    let load_time = start.elapsed();
+    let start = Instant::now();
+    let names: Vec<String> = std::iter::once(loaded.spec.meta.release.clone().unwrap_or_default())
+        .chain(releases.iter().map(|r| r.name.clone()))
+        .collect();
+    let site = {
+        let mut all = vec![crate::versions::site::SiteRelease {
+            name: &names[0],
+            date: None,
+            loaded: &loaded,
+        }];
+        all.extend(releases.iter().map(|r| crate::versions::site::SiteRelease {
+            name: &r.name,
+            date: r.date.clone(),
+            loaded: &r.loaded,
+        }));
+        crate::versions::site::Versioned::new(&all)
+    };
+    let sink = open(&loaded)?;
+    loaded.sources = Sources::default();
+    let editions = std::iter::once(&loaded).chain(releases.iter().map(|r| &r.loaded));
+    for (index, l) in editions.enumerate() {
+        progress(index, names.len(), &names[index]);
+        let edition = Edition {
+            place: Some(crate::versions::site::Place { site: &site, index }),
+            ..l.edition()
+        };
+        if index == 0 {
+            write_all(&edition, outputs, &sink)?;
+        } else {
+            let prefixed = crate::sink::PrefixSink::new(&sink, &format!("{}/", names[index]));
+            write_all(&edition, outputs, &prefixed)
+                .with_context(|| format!("release `{}`", names[index]))?;
+        }
+    }
+    Ok(Run::Written {
+        loaded,
+        sink,
+        load_time,
+        write_time: start.elapsed(),
+    })
+}
+
+/// The end of [`run`]: refuse or write.
+fn finish_run<S: Sink>(
+    loaded: Loaded,
+    start: Instant,
+    outputs: &[&dyn Output],
+    open: impl FnOnce(&Loaded) -> Result<S>,
+) -> Result<Run<S>> {
     let load_time = start.elapsed();
     if loaded.diagnostics.has_errors() {
         return Ok(Run::Refused { loaded, load_time });

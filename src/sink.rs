@@ -60,3 +60,31 @@ impl Sink for MemorySink {
         Ok(())
     }
 }
+
+/// A sink that puts every file under a folder of another sink: one
+/// release of a versioned site under `<name>/`.
+pub struct PrefixSink<'a> {
+    inner: &'a dyn Sink,
+    prefix: String,
+}
+
+impl<'a> PrefixSink<'a> {
+    /// `prefix` ends with `/`.
+    pub fn new(inner: &'a dyn Sink, prefix: &str) -> Self {
+        Self {
+            inner,
+            prefix: prefix.to_owned(),
+        }
+    }
+}
+
+impl Sink for PrefixSink<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.inner.put(format!("{}{path}", self.prefix), bytes)
+    }
+
+    fn put_bytes(&self, path: String, bytes: Bytes) -> Result<()> {
+        self.inner
+            .put_bytes(format!("{}{path}", self.prefix), bytes)
+    }
+}

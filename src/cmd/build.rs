@@ -15,6 +15,41 @@ use crate::pipeline::{self, Loader, Run};
 use crate::render::Pages;
 use crate::render::markdown::safe_url;
 use crate::search::SearchIndex;
+use crate::versions::output::VersionsFiles;
+
+/// On a terminal, a build of several releases that runs past a second
+/// shows which release it is writing, on one line that the next
+/// overwrites; piped or under CI it prints nothing (the summary says it
+/// all).
+struct Progress {
+    start: Instant,
+    shown: std::cell::Cell<bool>,
+    on: bool,
+}
+
+impl Progress {
+    fn new(start: Instant) -> Self {
+        use std::io::IsTerminal;
+        Self {
+            start,
+            shown: std::cell::Cell::new(false),
+            on: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
+        }
+    }
+
+    fn release(&self, i: usize, n: usize, name: &str) {
+        if self.on && self.start.elapsed().as_secs_f32() > 1.0 {
+            eprint!("\r\x1b[2Kbuilding release {}/{n} ({name})…", i + 1);
+            self.shown.set(true);
+        }
+    }
+
+    fn done(&self) {
+        if self.shown.get() {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
 
 /// What `specbook build` was asked for.
 #[derive(Debug, Default)]
@@ -45,21 +80,34 @@ pub fn run(dir: &Path, opts: &BuildOptions) -> Result<i32> {
     }
     crate::render::highlight::warm_up();
     let pages = Pages::new();
-    let outputs: [&dyn Output; 4] = [&pages, &SearchIndex, &SpecJson, &EvalDownloads];
+    let outputs: [&dyn Output; 5] = [
+        &pages,
+        &SearchIndex,
+        &SpecJson,
+        &EvalDownloads,
+        &VersionsFiles,
+    ];
     let out_of = |loaded: &pipeline::Loaded| {
         out.map(Path::to_path_buf)
             .unwrap_or_else(|| loaded.config.build_dir.clone())
     };
-    let run = pipeline::run(&mut loader, &outputs, |loaded| {
-        report(&loaded.diagnostics);
-        let out = out_of(loaded);
-        output::check_output_folder(&out, loaded)?;
-        let options = output::StagingOptions {
-            force,
-            root_files: loaded.config.root_files_dir(),
-        };
-        output::Staging::begin_with(&out, &options)
-    })?;
+    let progress = Progress::new(start);
+    let run = pipeline::run_versioned(
+        &mut loader,
+        &outputs,
+        |loaded| {
+            report(&loaded.diagnostics);
+            let out = out_of(loaded);
+            output::check_output_folder(&out, loaded)?;
+            let options = output::StagingOptions {
+                force,
+                root_files: loaded.config.root_files_dir(),
+            };
+            output::Staging::begin_with(&out, &options)
+        },
+        |i, n, name| progress.release(i, n, name),
+    )?;
+    progress.done();
     match run {
         Run::Refused { loaded, .. } => {
             refused(

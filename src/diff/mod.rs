@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::pipeline::Loaded;
 
-pub use text::{to_markdown, to_text};
+pub use text::{details, to_markdown, to_text};
 
 /// One version of the spec as the diff names it.
 #[derive(Debug, Clone, Serialize)]

@@ -144,7 +144,7 @@ fn current_title(r: &RuleChange) -> &str {
 
 /// What changed, in words: `retitled from "…"`, `authority user → root`,
 /// `moved from a to b`, `text changed`, `examples: 1 added`.
-fn details(r: &RuleChange) -> Vec<String> {
+pub fn details(r: &RuleChange) -> Vec<String> {
     let mut out = Vec::new();
     match &r.authority {
         AuthorityField::Level(Some(a)) => out.push(format!("authority {a}")),

@@ -27,6 +27,8 @@ pub enum PageKind {
     NotFound,
     Examples,
     Compliance,
+    /// `changes/`: what changed between releases (versioned sites).
+    Changes,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,6 +40,9 @@ pub struct PageCtx {
     pub description: String,
     /// Id of the chapter this page shows (chapter pages), for the sidebar.
     pub chapter: Option<String>,
+    /// An older release's page: the same page in the current release,
+    /// relative to this release's root (the banner's link).
+    pub current_href: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +103,8 @@ pub struct SectionCtx {
     pub referenced_by: Vec<RefBy>,
     /// The rule's latest eval scores and its eval downloads.
     pub evals: Option<super::compliance::RuleEvalsCtx>,
+    /// A versioned site: the releases in which this rule changed.
+    pub history: Vec<super::versions::HistoryCtx>,
 }
 
 /// A section as chapter and single pages see it: rendered by
@@ -225,4 +232,11 @@ pub struct PageContext<'a> {
     pub compliance: Option<super::compliance::ComplianceCtx>,
     /// The theme's `style.css`, inlined (404.html only).
     pub inline_css: Option<String>,
+    /// A versioned site: the release switcher and, on older releases, the
+    /// banner.
+    pub versions: Option<&'a super::versions::VersionsCtx>,
+    /// A changes page.
+    pub changes: Option<super::versions::ChangesCtx>,
+    /// `changes/index.html`.
+    pub changes_index: Option<Vec<super::versions::ChangesIndexEntry>>,
 }

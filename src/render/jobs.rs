@@ -24,6 +24,8 @@ pub(super) enum Job {
     Toc,
     Chapter(usize),
     Eval(usize),
+    /// A changes page of a versioned site (the last one: the index).
+    Changes(usize),
 }
 
 impl SiteRenderer<'_> {
@@ -59,6 +61,7 @@ impl SiteRenderer<'_> {
             }
             Job::Chapter(i) => self.chapter(i),
             Job::Eval(e) => self.eval(e),
+            Job::Changes(k) => self.changes_page(k),
         }
     }
 
@@ -198,7 +201,7 @@ impl SiteRenderer<'_> {
     /// and the HTML is put in its place afterwards, once. The single page
     /// of a large spec is tens of megabytes, which the engine would copy
     /// into its context and again into its output.
-    fn finish_page(
+    pub(super) fn finish_page(
         &self,
         template: &str,
         path: String,

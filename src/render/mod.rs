@@ -16,6 +16,7 @@ mod renderer;
 mod sections;
 pub mod theme;
 pub mod typography;
+pub mod versions;
 
 use std::sync::Arc;
 

@@ -42,6 +42,12 @@ pub(super) struct SiteRenderer<'a> {
     pub(super) compliance: &'a crate::results::Compliance,
     /// Per rule: whether it offers eval downloads.
     pub(super) rules_with_cases: Vec<bool>,
+    /// A versioned site: where this edition is, its switcher, and its
+    /// rules' histories.
+    pub(super) place: Option<crate::versions::site::Place<'a>>,
+    pub(super) versions: Option<super::versions::VersionsCtx>,
+    pub(super) histories:
+        Option<std::collections::HashMap<String, Vec<crate::versions::site::HistoryEntry>>>,
 }
 
 impl<'a> SiteRenderer<'a> {
@@ -54,6 +60,7 @@ impl<'a> SiteRenderer<'a> {
             spec,
             config,
             compliance,
+            place,
         } = *edition;
         let description = spec
             .meta
@@ -96,6 +103,9 @@ impl<'a> SiteRenderer<'a> {
             cache: None,
             compliance,
             rules_with_cases: crate::evalset::output::rules_with_cases(spec),
+            place,
+            versions: place.as_ref().map(super::versions::versions_ctx),
+            histories: place.map(|p| p.site.history_map(p.index)),
         };
         r.toc = spec
             .sections
@@ -134,6 +144,7 @@ impl<'a> SiteRenderer<'a> {
                 .map(|(i, _)| Job::Chapter(i)),
         );
         jobs.extend((0..spec.evals.len()).map(Job::Eval));
+        jobs.extend((0..self.changes_jobs()).map(Job::Changes));
         // Highlighting classes the pages use: highlight.css keeps only those.
         let classes = Mutex::new(BTreeSet::new());
         let pages: Vec<String> = jobs
@@ -250,6 +261,7 @@ impl<'a> SiteRenderer<'a> {
                 canonical: self.config.site_url.as_ref().map(|u| format!("{u}{path}")),
                 description: self.site.description.clone(),
                 chapter: None,
+                current_href: self.current_href(kind, path),
             },
             live_reload: self.live_reload,
             chapters: if self.chapters_everywhere
@@ -266,6 +278,9 @@ impl<'a> SiteRenderer<'a> {
             eval: None,
             compliance: None,
             inline_css: None,
+            versions: self.versions.as_ref(),
+            changes: None,
+            changes_index: None,
         }
     }
 }

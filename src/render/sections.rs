@@ -178,6 +178,7 @@ impl SiteRenderer<'_> {
                 LinkMode::Paged { .. } => self.referenced_by(&s.id, link),
             },
             evals: self.rule_evals(i, matches!(link.mode, LinkMode::Paged { .. })),
+            history: self.history(&s.id),
         }
     }
 

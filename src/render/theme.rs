@@ -26,6 +26,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     ("toc.html", include_str!("../../templates/toc.html")),
+    ("changes.html", include_str!("../../templates/changes.html")),
 ];
 
 /// Built-in static assets (path under `static/`, bytes).
@@ -36,6 +37,9 @@ pub const STATIC: &[(&str, &[u8])] = &[
         "compliance.css",
         include_bytes!("../../static/compliance.css"),
     ),
+    ("changes.css", include_bytes!("../../static/changes.css")),
+    ("releases.css", include_bytes!("../../static/releases.css")),
+    ("releases.js", include_bytes!("../../static/releases.js")),
 ];
 
 /// Loads the templates: built-ins, then the project's overrides. A syntax

@@ -3,12 +3,14 @@
 //! current layout unless its own tree has a `book.toml`.
 
 pub mod git;
+pub mod output;
+pub mod site;
 
 use std::path::Path;
 
 use anyhow::{Result, anyhow};
 
-use crate::config::{BOOK_TOML, Config, Release, ReleaseSource};
+use crate::config::{BOOK_TOML, Config, Release, ReleaseSource, Versions};
 use crate::diag::Diagnostics;
 use crate::pipeline::{Loaded, Loader};
 
@@ -56,13 +58,54 @@ pub fn load_release(current: &Config, release: &Release) -> Result<LoadedRelease
     let config = current
         .for_release(&root, &mut diags)
         .map_err(|e| fail(format!("tried to read `{}`", root.display()), e))?;
-    let loaded = Loader::new(Path::new(&root))
+    let mut loaded = Loader::new(Path::new(&root))
         .load_as(config, diags)
         .map_err(|e| fail(format!("tried to read `{}`", root.display()), e))?;
+    // A release is named by its entry; eval results were measured against
+    // the current spec, so they are not shown on an older release's pages;
+    // and it is published under `<name>/` of the site.
+    loaded.spec.meta.release = Some(release.name.clone());
+    loaded.compliance = Default::default();
+    if let Some(url) = &mut loaded.config.site_url {
+        url.push_str(&release.name);
+        url.push('/');
+    }
     Ok(LoadedRelease {
         name: release.name.clone(),
         loaded,
         date,
         _checkout: checkout,
     })
+}
+
+/// Reads every release of `versions`, in parallel (each is read, parsed and
+/// linked on its own). A release that cannot be read, or whose spec has
+/// errors, is an error naming it: a versioned site is built whole or not
+/// at all.
+pub fn load_releases(current: &Config, versions: &Versions) -> Result<Vec<LoadedRelease>> {
+    use rayon::prelude::*;
+    let releases: Vec<LoadedRelease> = versions
+        .releases
+        .par_iter()
+        .map(|r| load_release(current, r))
+        .collect::<Result<_>>()?;
+    for r in &releases {
+        let d = &r.loaded.diagnostics;
+        if d.has_errors() {
+            let mut text = Vec::new();
+            let errors: Vec<_> = d
+                .sorted()
+                .into_iter()
+                .filter(|d| d.severity == crate::diag::Severity::Error)
+                .collect();
+            let _ = crate::diag::print_diagnostics(&mut text, &errors);
+            return Err(anyhow!(
+                "release `{}` has {}; `specbook diff` and `check` read it the same way:\n{}",
+                r.name,
+                d.summary(),
+                String::from_utf8_lossy(&text).trim_end()
+            ));
+        }
+    }
+    Ok(releases)
 }
