@@ -1,6 +1,11 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod site;
+
+#[allow(unused_imports)]
+pub use site::*;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
