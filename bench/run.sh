@@ -12,6 +12,7 @@
 # BENCH_MDBOOK_10 (1), BENCH_MDBOOK_100 (0: ~10 min), BENCH_SCALE (1),
 # BENCH_SERVE (1), BENCH_SERVE_EDITS (10), BENCH_SERVE_GAP (1.5),
 # BENCH_WAIT_QUIET (0: seconds to wait for a load average below the CPU count),
+# BENCH_VERSIONS (1: the five-release site of bench/versions.py; 0 skips it),
 # BENCH_CORPUS (default: ../shared/corpus/model-spec-2025-12-18 beside the
 # repo), BENCH_NICE (nice level for the cargo steps, default 10),
 # MDBOOK (an mdbook binary to use instead of PATH / the cached install).
@@ -69,4 +70,17 @@ python3 -B "$repo/bench/bench.py" \
     --mdbook "$mdbook" \
     --work "$repo/target/bench" \
     --corpus "$BENCH_CORPUS" 2>&1 | tee "$repo/target/bench/run.log"
-exit "${PIPESTATUS[0]}"
+status="${PIPESTATUS[0]}"
+
+# Issue 12: five releases of the spec in one site against one release.
+if [ "${BENCH_VERSIONS:-1}" != 0 ]; then
+    echo "== versions: a site of five releases against one"
+    python3 -B "$repo/bench/versions.py" \
+        --specbook "$repo/target/release/specbook" \
+        --corpus "$(dirname "$BENCH_CORPUS")" \
+        --runs "${BENCH_RUNS:-5}" \
+        --work "$repo/target/bench/versions" 2>&1 | tee -a "$repo/target/bench/run.log"
+    vstatus="${PIPESTATUS[0]}"
+    [ "$status" != 0 ] || status="$vstatus"
+fi
+exit "$status"
