@@ -19,6 +19,8 @@ use crate::outputs::{Edition, Output, write_all};
 use crate::parse::{ParsedFile, parse_file};
 use crate::results::Compliance;
 use crate::sink::Sink;
+use crate::versions::LoadedRelease;
+use crate::versions::site::{Place, SiteRelease, Versioned};
 
 /// A spec read and linked, with every problem found on the way.
 #[derive(Debug, Clone)]
@@ -174,6 +176,24 @@ pub fn run<S: Sink>(
     finish_run(loaded, start, outputs, open)
 }
 
+/// Which releases [`run_versioned`] reads, and which editions it writes.
+pub enum Releases<'r> {
+    /// Every `[versions]` release, read now and written under `<name>/`
+    /// (`build`).
+    ReadAll,
+    /// Releases read before (kept by `serve` between saves); only the
+    /// current release is written: `serve` renders these once, from the
+    /// [`Versioned`] the run returns.
+    Given(&'r [LoadedRelease]),
+}
+
+/// A versioned run's result: the run, and what spans its releases
+/// (`None` without releases).
+pub struct VersionedRun<S> {
+    pub run: Run<S>,
+    pub site: Option<Versioned>,
+}
+
 /// [`run`] for a site of every release (`[versions]`): the current
 /// release (the project's own content) at the sink's root, each earlier
 /// release under `<name>/`, and what spans them (`versions.json`, changes
@@ -184,58 +204,93 @@ pub fn run<S: Sink>(
 pub fn run_versioned<S: Sink>(
     loader: &mut Loader,
     outputs: &[&dyn Output],
+    releases: Releases<'_>,
     open: impl FnOnce(&Loaded) -> Result<S>,
     mut progress: impl FnMut(usize, usize, &str),
-) -> Result<Run<S>> {
+) -> Result<VersionedRun<S>> {
     let start = Instant::now();
     let mut loaded = loader.load()?;
-    let releases = match &loaded.config.versions {
-        Some(v) if !v.releases.is_empty() && !loaded.diagnostics.has_errors() => {
-            crate::versions::load_releases(&loaded.config, v)?
-        }
-        _ => return finish_run(loaded, start, outputs, open),
+    let read;
+    let (releases, write_releases): (&[LoadedRelease], bool) = match releases {
+        _ if loaded.diagnostics.has_errors() => (&[], false),
+        Releases::Given(given) => (given, false),
+        Releases::ReadAll => match &loaded.config.versions {
+            Some(v) if !v.releases.is_empty() => {
+                read = crate::versions::load_releases(&loaded.config, v)?;
+                (&read, true)
+            }
+            _ => (&[], false),
+        },
     };
+    if releases.is_empty() {
+        return Ok(VersionedRun {
+            run: finish_run(loaded, start, outputs, open)?,
+            site: None,
+        });
+    }
     let load_time = start.elapsed();
     let start = Instant::now();
-    let names: Vec<String> = std::iter::once(loaded.spec.meta.release.clone().unwrap_or_default())
-        .chain(releases.iter().map(|r| r.name.clone()))
-        .collect();
+    let current = loaded.spec.meta.release.clone().unwrap_or_default();
     let site = {
-        let mut all = vec![crate::versions::site::SiteRelease {
-            name: &names[0],
+        let mut all = vec![SiteRelease {
+            name: &current,
             date: None,
             loaded: &loaded,
         }];
-        all.extend(releases.iter().map(|r| crate::versions::site::SiteRelease {
+        all.extend(releases.iter().map(|r| SiteRelease {
             name: &r.name,
             date: r.date.clone(),
             loaded: &r.loaded,
         }));
-        crate::versions::site::Versioned::new(&all)
+        Versioned::new(&all)
     };
     let sink = open(&loaded)?;
     loaded.sources = Sources::default();
-    let editions = std::iter::once(&loaded).chain(releases.iter().map(|r| &r.loaded));
-    for (index, l) in editions.enumerate() {
-        progress(index, names.len(), &names[index]);
-        let edition = Edition {
-            place: Some(crate::versions::site::Place { site: &site, index }),
-            ..l.edition()
-        };
-        if index == 0 {
-            write_all(&edition, outputs, &sink)?;
-        } else {
-            let prefixed = crate::sink::PrefixSink::new(&sink, &format!("{}/", names[index]));
-            write_all(&edition, outputs, &prefixed)
-                .with_context(|| format!("release `{}`", names[index]))?;
+    let count = if write_releases {
+        releases.len() + 1
+    } else {
+        1
+    };
+    progress(0, count, &current);
+    let edition = Edition {
+        place: Some(Place {
+            site: &site,
+            index: 0,
+        }),
+        ..loaded.edition()
+    };
+    write_all(&edition, outputs, &sink)?;
+    if write_releases {
+        for (k, r) in releases.iter().enumerate() {
+            progress(k + 1, count, &r.name);
+            write_release(&site, k + 1, r, outputs, &sink)?;
         }
     }
-    Ok(Run::Written {
-        loaded,
-        sink,
-        load_time,
-        write_time: start.elapsed(),
+    Ok(VersionedRun {
+        run: Run::Written {
+            loaded,
+            sink,
+            load_time,
+            write_time: start.elapsed(),
+        },
+        site: Some(site),
     })
+}
+
+/// Writes release `index` of `site` under `<name>/` of `sink`.
+pub fn write_release(
+    site: &Versioned,
+    index: usize,
+    release: &LoadedRelease,
+    outputs: &[&dyn Output],
+    sink: &dyn Sink,
+) -> Result<()> {
+    let edition = Edition {
+        place: Some(Place { site, index }),
+        ..release.loaded.edition()
+    };
+    let prefixed = crate::sink::PrefixSink::new(sink, &format!("{}/", release.name));
+    write_all(&edition, outputs, &prefixed).with_context(|| format!("release `{}`", release.name))
 }
 
 /// The end of [`run`]: refuse or write.

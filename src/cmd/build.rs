@@ -95,6 +95,7 @@ pub fn run(dir: &Path, opts: &BuildOptions) -> Result<i32> {
     let run = pipeline::run_versioned(
         &mut loader,
         &outputs,
+        pipeline::Releases::ReadAll,
         |loaded| {
             report(&loaded.diagnostics);
             let out = out_of(loaded);
@@ -106,7 +107,8 @@ pub fn run(dir: &Path, opts: &BuildOptions) -> Result<i32> {
             output::Staging::begin_with(&out, &options)
         },
         |i, n, name| progress.release(i, n, name),
-    )?;
+    )?
+    .run;
     progress.done();
     match run {
         Run::Refused { loaded, .. } => {

@@ -13,16 +13,28 @@ use serde::Serialize;
 use super::{LIVE_RELOAD_ENDPOINT, LIVERELOAD_JS, RELOAD_SCRIPT_PATH};
 use crate::diag::{Diagnostic, Diagnostics, Severity, print_diagnostics};
 use crate::evalset::output::EvalDownloads;
+use crate::export::SpecJson;
 use crate::outputs::{Output, write_all};
 use crate::pipeline::{self, Loaded, Loader, Run};
 use crate::render::{CacheStats, Pages};
-use crate::search::CachedSearchIndex;
+use crate::search::{CachedSearchIndex, SearchIndex};
 use crate::sink::{MemorySink, SiteFiles};
+use crate::versions::output::VersionsFiles;
 
 /// Builds the site again and again, reusing what did not change.
 pub struct SiteBuilder {
+    dir: std::path::PathBuf,
     loader: Loader,
     pages: Pages,
+    /// `[versions]`: the newest earlier release, read on the first build
+    /// (`None` until then; `Some(None)` when there is none or it cannot be
+    /// read). The working copy is shown as the current release against
+    /// it: History panels and `changes/<latest>...<current>.html`, made
+    /// again on every save.
+    latest: Option<Option<crate::versions::LoadedRelease>>,
+    /// The latest release's own pages, rendered once: they do not change
+    /// while the author edits.
+    latest_files: Option<SiteFiles>,
     /// Extra outputs run after the site's own (tests use it to make a
     /// rebuild panic).
     extra: Vec<Box<dyn Output + Send>>,
@@ -70,8 +82,11 @@ pub struct Problems {
 impl SiteBuilder {
     pub fn new(dir: &Path) -> Self {
         Self {
+            dir: dir.to_path_buf(),
             loader: Loader::cached(dir),
             pages: live_pages(),
+            latest: None,
+            latest_files: None,
             extra: Vec::new(),
         }
     }
@@ -106,9 +121,32 @@ impl SiteBuilder {
     fn try_build(&mut self) -> Result<Outcome> {
         // `spec.json` is not among them: it is made when requested
         // ([`LazyFiles`]), from the spec of the build being served.
-        let mut outputs: Vec<&dyn Output> = vec![&self.pages];
+        let mut outputs: Vec<&dyn Output> = vec![&self.pages, &VersionsFiles];
         outputs.extend(self.extra.iter().map(|o| &**o as &dyn Output));
-        let run = pipeline::run(&mut self.loader, &outputs, |_| Ok(MemorySink::new()))?;
+        if self.latest.is_none() {
+            self.latest = Some(read_latest_release(&self.dir));
+        }
+        let given = match &self.latest {
+            Some(Some(latest)) => std::slice::from_ref(latest),
+            _ => &[],
+        };
+        let versioned = pipeline::run_versioned(
+            &mut self.loader,
+            &outputs,
+            pipeline::Releases::Given(given),
+            |_| Ok(MemorySink::new()),
+            |_, _, _| {},
+        )?;
+        if let (Some(site), Some(latest), None) =
+            (&versioned.site, given.first(), &self.latest_files)
+        {
+            let sink = MemorySink::new();
+            let pages = Pages::new();
+            let release_outputs: [&dyn Output; 3] = [&pages, &SearchIndex, &SpecJson];
+            pipeline::write_release(site, 1, latest, &release_outputs, &sink)?;
+            self.latest_files = Some(sink.into_files());
+        }
+        let run = versioned.run;
         let (loaded, sink, load_time, write_time) = match run {
             Run::Refused { loaded, .. } => {
                 return Ok(Outcome::Failed {
@@ -123,6 +161,9 @@ impl SiteBuilder {
             } => (loaded, sink, load_time, write_time),
         };
         let mut files = sink.into_files();
+        if let Some(release) = &self.latest_files {
+            files.extend(release.iter().map(|(p, b)| (p.clone(), b.clone())));
+        }
         files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().into());
         Ok(Outcome::Built {
             files,
@@ -135,6 +176,37 @@ impl SiteBuilder {
             },
             loaded: Arc::new(loaded),
         })
+    }
+}
+
+/// The newest release of `[versions]` in the project at `dir`, read; `None`
+/// without one. One that cannot be read is a warning, once: the preview
+/// then shows the working copy alone.
+fn read_latest_release(dir: &Path) -> Option<crate::versions::LoadedRelease> {
+    let config = crate::config::Config::discover(dir, &mut Diagnostics::new()).ok()?;
+    let release = config.versions.as_ref()?.releases.first()?;
+    match crate::versions::load_release(&config, release) {
+        Ok(r) if !r.loaded.diagnostics.has_errors() => {
+            eprintln!(
+                "serve: showing changes since release `{}` (changes/{}...{}.html)",
+                r.name,
+                r.name,
+                config.versions.as_ref().map_or("", |v| v.current.as_str())
+            );
+            Some(r)
+        }
+        Ok(r) => {
+            eprintln!(
+                "warning: release `{}` has errors ({}); the preview shows no changes since it",
+                r.name,
+                r.loaded.diagnostics.summary()
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!("warning: {e:#}; the preview shows no changes since a release");
+            None
+        }
     }
 }
 

@@ -330,3 +330,64 @@ fn a_panicking_rebuild_keeps_the_last_good_site_and_the_next_save_builds() {
             .contains("A fixed paragraph.")
     );
 }
+
+/// Issue 12: with `[versions]`, the preview shows the working copy as the
+/// current release against the newest earlier one: its pages (rendered
+/// once), `changes/<latest>...<current>.html` and History panels, made
+/// again on every save.
+#[test]
+fn the_preview_shows_the_working_copy_against_the_latest_release() {
+    let dir = sample_copy();
+    let root = dir.path();
+    // The latest release: the sample as it is now, in a folder.
+    let release = sample_copy();
+    std::fs::rename(release.path(), root.join("v1")).unwrap();
+    std::fs::remove_file(root.join("v1/book.toml")).unwrap();
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        format!("{toml}\n[versions]\ncurrent = \"draft\"\n\n[[versions.release]]\nname = \"v1\"\ndir = \"v1\"\n"),
+    )
+    .unwrap();
+    let mut builder = SiteBuilder::new(root);
+    let files = built(builder.build());
+    let page = "changes/v1...draft.html";
+    let text = |files: &SiteFiles, p: &str| {
+        String::from_utf8(files.get(p).unwrap_or_else(|| panic!("no {p}")).to_vec()).unwrap()
+    };
+    assert!(text(&files, page).contains("No rule, text or eval prompt changed."));
+    assert!(files.contains_key("v1/index.html") && files.contains_key("v1/search.js"));
+    assert!(text(&files, "versions.json").contains("\"current\": \"draft\""));
+
+    // A save: a rule's text changes; the changes page and the rule's
+    // History panel say so.
+    let style = root.join("content/04-style.md");
+    let t = std::fs::read_to_string(&style).unwrap();
+    std::fs::write(
+        &style,
+        format!("{t}\n## Say less {{#say_less authority=guideline}}\n\nShort.\n"),
+    )
+    .unwrap();
+    let files = built(builder.build());
+    let changes = text(&files, page);
+    assert!(
+        changes.contains("id=\"rule-say_less\"") && changes.contains("1 added, 0 removed"),
+        "{changes}"
+    );
+    let with_rule = files
+        .iter()
+        .find(|(p, b)| {
+            !p.contains('/')
+                && p.as_str() != "all.html"
+                && String::from_utf8_lossy(b).contains("<section id=\"say_less\"")
+        })
+        .map(|(p, _)| p.clone())
+        .expect("a page with say_less");
+    assert!(
+        text(&files, &with_rule)
+            .contains("href=\"changes/v1...draft.html#rule-say_less\">v1 → draft</a>"),
+        "{with_rule} has no History panel for say_less"
+    );
+    // The release's pages were rendered once and are served unchanged.
+    assert!(!text(&files, "v1/index.html").contains("say_less"));
+}
