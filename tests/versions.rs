@@ -438,3 +438,44 @@ fn corpus_history_builds_every_release_with_full_parity_and_changes_pages() {
     }
     assert!(common::check_links(&out) > 5000);
 }
+
+#[test]
+fn a_flipped_verdict_is_called_out_on_the_changes_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_sample_project(root);
+    copy_sample_project(&root.join("releases/v1"));
+    let file = root.join("content/02-chain-of-command.md");
+    let t = std::fs::read_to_string(&file).unwrap();
+    // The first comparison's two answers swap verdicts.
+    let t = t
+        .replacen(
+            "<assistant> <!-- BAD[#follow_in_order] -->",
+            "<assistant> <!-- SWAP -->",
+            1,
+        )
+        .replacen(
+            "<assistant> <!-- GOOD -->",
+            "<assistant> <!-- BAD[#follow_in_order] -->",
+            1,
+        )
+        .replacen("<assistant> <!-- SWAP -->", "<assistant> <!-- GOOD -->", 1);
+    std::fs::write(&file, t).unwrap();
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        format!("{toml}\n[versions]\ncurrent = \"v2\"\n\n[[versions.release]]\nname = \"v1\"\ndir = \"releases/v1\"\n"),
+    )
+    .unwrap();
+    let (_tmp, out) = build_site(root);
+    let page = read(&out.join("changes/v1...v2.html"));
+    let at = page
+        .find("id=\"rule-follow_in_order\"")
+        .expect("follow_in_order changed");
+    let rule = &page[at..];
+    let rule = &rule[..rule.find("</section>").unwrap()];
+    assert!(
+        rule.contains("<strong>Verdict flipped</strong> in <a href=\"../chain_of_command.html#ex-developer-user-conflict-over-the-topic-of-conversation\"><code>ex-developer-user-conflict-over-the-topic-of-conversation</code></a>: message 3: violation → compliant; message 4: compliant → violation"),
+        "{rule}"
+    );
+}

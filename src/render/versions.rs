@@ -112,6 +112,14 @@ pub struct ExamplesCtx {
     pub added: Vec<Link>,
     pub removed: Vec<Link>,
     pub changed: Vec<Link>,
+    /// Changed examples whose verdicts flipped: the example and how.
+    pub flips: Vec<FlipCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlipCtx {
+    pub example: Link,
+    pub how: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -313,10 +321,25 @@ impl SiteRenderer<'_> {
                 Status::Renamed => (new, r.from_id.clone()),
                 _ => (new, Some(r.id.clone())),
             };
-            let examples = r.examples.as_ref().map(|e| ExamplesCtx {
-                added: example_links(new, &r.id, &e.added),
-                removed: example_links(old, old_id.as_deref().unwrap_or(&r.id), &e.removed),
-                changed: example_links(new, &r.id, &e.changed),
+            let examples = r.examples.as_ref().map(|e| {
+                let changed = example_links(new, &r.id, &e.changed);
+                let flips = e
+                    .changed
+                    .iter()
+                    .zip(&changed)
+                    .filter_map(|(id, link)| {
+                        site.flips[k].get(id).map(|how| FlipCtx {
+                            example: link.clone(),
+                            how: how.clone(),
+                        })
+                    })
+                    .collect();
+                ExamplesCtx {
+                    added: example_links(new, &r.id, &e.added),
+                    removed: example_links(old, old_id.as_deref().unwrap_or(&r.id), &e.removed),
+                    changed,
+                    flips,
+                }
             });
             RuleChangeCtx {
                 id: r.id.clone(),

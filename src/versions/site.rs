@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::diff::{Diff, Status, diff};
-use crate::model::Spec;
+use crate::model::{Spec, Verdict};
 use crate::pipeline::Loaded;
 use crate::site;
 
@@ -79,6 +79,9 @@ pub struct Versioned {
     /// `diffs[k]` compares release `k + 1` (older) with release `k`, and is
     /// drawn on the page `json.changes[k]`.
     pub diffs: Vec<Diff>,
+    /// Per diff: the changed examples whose verdicts flipped, by example
+    /// id: `message 3: compliant → violation`.
+    pub flips: Vec<HashMap<String, Vec<String>>>,
 }
 
 impl Versioned {
@@ -100,9 +103,14 @@ impl Versioned {
             .collect();
         let pairs: Vec<(&SiteRelease<'_>, &SiteRelease<'_>)> =
             releases.windows(2).map(|w| (&w[1], &w[0])).collect();
-        let diffs = pairs
+        let diffs: Vec<Diff> = pairs
             .iter()
             .map(|(old, new)| diff(old.loaded, old.name, new.loaded, new.name))
+            .collect();
+        let flips = pairs
+            .iter()
+            .zip(&diffs)
+            .map(|((old, new), d)| verdict_flips(&old.loaded.spec, &new.loaded.spec, d))
             .collect();
         let changes = pairs
             .iter()
@@ -124,6 +132,7 @@ impl Versioned {
                 .map(|r| r.loaded.spec.evals.iter().map(|e| e.id.clone()).collect())
                 .collect(),
             diffs,
+            flips,
         }
     }
 
@@ -206,6 +215,47 @@ impl Versioned {
             serde_json::to_string(&data).expect("versions serialise")
         )
     }
+}
+
+/// The changed examples of `d` whose judged messages changed verdict:
+/// the same messages in both releases, one or more judged differently.
+fn verdict_flips(old: &Spec, new: &Spec, d: &Diff) -> HashMap<String, Vec<String>> {
+    let find = |spec: &Spec, id: &str| spec.examples().find(|e| e.id == id).cloned();
+    let name = |v: Option<Verdict>| match v {
+        Some(Verdict::Good) => "compliant",
+        Some(Verdict::Bad) => "violation",
+        Some(Verdict::Ok) => "acceptable",
+        None => "not judged",
+    };
+    d.rules
+        .iter()
+        .filter_map(|r| r.examples.as_ref())
+        .flat_map(|e| &e.changed)
+        .filter_map(|id| {
+            let (a, b) = (find(old, id)?, find(new, id)?);
+            if a.messages.len() != b.messages.len() {
+                return None;
+            }
+            let flipped: Vec<String> = a
+                .messages
+                .iter()
+                .zip(&b.messages)
+                .enumerate()
+                .filter(|(_, (x, y))| {
+                    x.verdict != y.verdict && (x.verdict.is_some() || y.verdict.is_some())
+                })
+                .map(|(i, (x, y))| {
+                    format!(
+                        "message {}: {} → {}",
+                        i + 1,
+                        name(x.verdict),
+                        name(y.verdict)
+                    )
+                })
+                .collect();
+            (!flipped.is_empty()).then(|| (id.clone(), flipped))
+        })
+        .collect()
 }
 
 /// `changes/FROM...TO.html`.
