@@ -17,40 +17,6 @@ use crate::render::markdown::safe_url;
 use crate::search::SearchIndex;
 use crate::versions::output::VersionsFiles;
 
-/// On a terminal, a build of several releases that runs past a second
-/// shows which release it is writing, on one line that the next
-/// overwrites; piped or under CI it prints nothing (the summary says it
-/// all).
-struct Progress {
-    start: Instant,
-    shown: std::cell::Cell<bool>,
-    on: bool,
-}
-
-impl Progress {
-    fn new(start: Instant) -> Self {
-        use std::io::IsTerminal;
-        Self {
-            start,
-            shown: std::cell::Cell::new(false),
-            on: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
-        }
-    }
-
-    fn release(&self, i: usize, n: usize, name: &str) {
-        if self.on && self.start.elapsed().as_secs_f32() > 1.0 {
-            eprint!("\r\x1b[2Kbuilding release {}/{n} ({name})…", i + 1);
-            self.shown.set(true);
-        }
-    }
-
-    fn done(&self) {
-        if self.shown.get() {
-            eprint!("\r\x1b[2K");
-        }
-    }
-}
-
 /// What `specbook build` was asked for.
 #[derive(Debug, Default)]
 pub struct BuildOptions {
@@ -91,7 +57,7 @@ pub fn run(dir: &Path, opts: &BuildOptions) -> Result<i32> {
         out.map(Path::to_path_buf)
             .unwrap_or_else(|| loaded.config.build_dir.clone())
     };
-    let progress = Progress::new(start);
+    let progress = super::progress::Progress::start(start);
     let run = pipeline::run_versioned(
         &mut loader,
         &outputs,
@@ -104,7 +70,7 @@ pub fn run(dir: &Path, opts: &BuildOptions) -> Result<i32> {
                 force,
                 root_files: loaded.config.root_files_dir(),
             };
-            output::Staging::begin_with(&out, &options)
+            output::Staging::begin_with(&out, &options).map(|s| progress.counting(s))
         },
         |i, n, name| progress.release(i, n, name),
     )?
@@ -120,7 +86,7 @@ pub fn run(dir: &Path, opts: &BuildOptions) -> Result<i32> {
             Ok(EXIT_CONTENT_ERRORS)
         }
         Run::Written { loaded, sink, .. } => {
-            let files = sink.commit()?;
+            let files = sink.inner.commit()?;
             eprintln!(
                 "built {} files into `{}` in {} ms ({})",
                 files,

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod diff;
 pub mod export;
 pub mod init;
+mod progress;
 pub mod results;
 pub mod serve;
 
