@@ -65,9 +65,13 @@
       note.appendChild(code(missing));
       note.appendChild(d.createTextNode(" is not in release " + versions.getAttribute("data-here") + "; " + (shown ? "showing its nearest section here, " : "showing this release's contents.")));
       if (shown) { note.appendChild(code(shown)); note.appendChild(d.createTextNode(".")); }
-      var main = $("main");
-      if (main) main.insertBefore(note, main.firstChild);
+      /* At the top of the section shown (the page is scrolled there, so
+         the reader sees why), else of the page. */
+      var at = shown && d.getElementById(shown), sec = at && at.closest && at.closest("section.section[id]"), main = $("main");
+      if (sec) sec.insertBefore(note, sec.firstChild);
+      else if (main) main.insertBefore(note, main.firstChild);
       try { history.replaceState(null, "", location.pathname + location.hash); } catch (e3) { /* file:// in some browsers */ }
+      if (sec) sec.scrollIntoView();
     }
   }
 })();
