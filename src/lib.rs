@@ -13,6 +13,7 @@ pub mod diag;
 pub mod diff;
 pub mod evalset;
 pub mod export;
+pub mod i18n;
 pub mod link;
 pub mod load;
 pub mod model;

@@ -160,6 +160,9 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: specbook::cmd::results::Format,
     },
+    /// Translation catalogs keyed by rule (gettext PO).
+    #[command(subcommand)]
+    I18n(I18nCommand),
     /// Write the parsed spec as spec.json, or its examples as eval data.
     ///
     /// Formats (docs/formats.md): spec-json, the whole spec; inspect, an
@@ -190,6 +193,22 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum I18nCommand {
+    /// Write po/messages.pot: one entry per translatable unit (heading
+    /// title, prose block, example title, message, verdict note, eval
+    /// prompt), its msgctxt the rule id and the unit's place in it, its
+    /// msgid the source text as written, with its file:line.
+    Extract {
+        /// Project folder, Model Spec folder, or a single markdown file.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Where to write the template (default: DIR's root/po/messages.pot).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -204,6 +223,9 @@ fn main() -> ExitCode {
             format,
         } => specbook::cmd::results::run(&logs, &project, format),
         Command::Coverage { dir, format } => specbook::cmd::coverage::run(&dir, format),
+        Command::I18n(I18nCommand::Extract { dir, output }) => {
+            specbook::cmd::i18n::extract(&dir, output.as_deref())
+        }
         Command::Build {
             dir,
             output,

@@ -6,6 +6,7 @@ pub mod clean;
 pub mod coverage;
 pub mod diff;
 pub mod export;
+pub mod i18n;
 pub mod init;
 mod progress;
 pub mod results;
