@@ -207,6 +207,15 @@ enum I18nCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Extract afresh and merge into every po/<lang>.po as msgmerge would:
+    /// a unit whose source changed keeps its translation, marked fuzzy; a
+    /// removed unit's translation becomes obsolete (#~); new units are
+    /// untranslated. Entries are matched by their context (rule and place).
+    Update {
+        /// Project folder, Model Spec folder, or a single markdown file.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -226,6 +235,7 @@ fn main() -> ExitCode {
         Command::I18n(I18nCommand::Extract { dir, output }) => {
             specbook::cmd::i18n::extract(&dir, output.as_deref())
         }
+        Command::I18n(I18nCommand::Update { dir }) => specbook::cmd::i18n::update(&dir),
         Command::Build {
             dir,
             output,

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{copy_sample_project, specbook_in, text};
+use polib::message::{MessageMutView, MessageView};
 
 fn extract(root: &Path) -> String {
     let out = specbook_in(root, &["i18n", "extract", "."]);
@@ -156,4 +157,145 @@ fn gettext_tools_read_the_template_and_merge_it() {
         )),
         "{stats}"
     );
+}
+
+/// Sets the translation of the entry with context `ctxt` in a PO file.
+fn translate(po: &Path, ctxt: &str, msgstr: &str) {
+    let mut catalog = polib::po_file::parse(po).unwrap();
+    let mut found = false;
+    for mut m in catalog.messages_mut() {
+        if m.msgctxt() == Some(ctxt) {
+            m.set_msgstr(msgstr.to_owned()).unwrap();
+            found = true;
+        }
+    }
+    assert!(found, "no entry {ctxt}");
+    polib::po_file::write_to_file(&catalog, po).unwrap();
+}
+
+/// The entry of `ctxt` in a PO file: (msgid, msgstr, fuzzy), or `None`.
+fn find(po: &Path, ctxt: &str) -> Option<(String, String, bool)> {
+    let catalog = polib::po_file::parse(po).unwrap();
+    catalog
+        .messages()
+        .find(|m| m.msgctxt() == Some(ctxt))
+        .map(|m| {
+            (
+                m.msgid().to_owned(),
+                m.msgstr().unwrap().to_owned(),
+                m.is_fuzzy(),
+            )
+        })
+}
+
+const KEPT: &str = "overview/title";
+const CHANGED: &str = "follow_in_order/title";
+const GONE: &str = "follow_in_order/ex-a-user-who-claims-to-be-the-developer/note-6";
+
+#[test]
+#[ignore = "needs GNU gettext (msgfmt, msginit, msgmerge): apt-get install gettext"]
+fn gettext_update_merges_as_msgmerge_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_sample_project(root);
+    extract(root);
+    gettext(
+        "msginit",
+        &[
+            "--no-translator",
+            "-l",
+            "zh_CN",
+            "-i",
+            "po/messages.pot",
+            "-o",
+            "po/zh.po",
+        ],
+        root,
+    );
+    let po = root.join("po/zh.po");
+    translate(&po, KEPT, "概述");
+    translate(&po, CHANGED, "按权限顺序遵循指令");
+    translate(&po, GONE, "回到开发者限定的范围内提供帮助");
+    // GNU msgmerge gets the same catalog, outside po/.
+    std::fs::copy(&po, root.join("gnu.po")).unwrap();
+
+    // The source changes: a title is edited, a verdict note is dropped, a
+    // rule is added.
+    let file = root.join("content/02-chain-of-command.md");
+    let t = std::fs::read_to_string(&file).unwrap();
+    let t = t
+        .replace(
+            "## Follow instructions in order of authority {#follow_in_order",
+            "## Follow instructions in the order of their authority {#follow_in_order",
+        )
+        .replace(
+            "<!-- GOOD: back to helping within the developer's limits -->",
+            "<!-- GOOD -->",
+        );
+    std::fs::write(&file, t + "\n## A new rule {#a_new_rule}\n\nNew text.\n").unwrap();
+    let out = specbook_in(root, &["i18n", "update", "."]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stderr);
+    assert!(
+        report.contains("zh.po: 1 translated, 1 fuzzy,") && report.contains(", 1 obsolete"),
+        "{report}"
+    );
+
+    // Ours: kept, fuzzy with the old translation, obsolete, new.
+    assert_eq!(
+        find(&po, KEPT),
+        Some(("Overview".into(), "概述".into(), false))
+    );
+    assert_eq!(
+        find(&po, CHANGED),
+        Some((
+            "Follow instructions in the order of their authority".into(),
+            "按权限顺序遵循指令".into(),
+            true
+        ))
+    );
+    assert_eq!(find(&po, GONE), None, "an obsolete entry is not a message");
+    let ours = std::fs::read_to_string(&po).unwrap();
+    assert!(
+        ours.contains("#~ msgctxt \"follow_in_order/ex-a-user-who-claims-to-be-the-developer/note-6\"\n#~ msgid \"back to helping within the developer's limits\"\n#~ msgstr \"回到开发者限定的范围内提供帮助\""),
+        "{}",
+        &ours[ours.find("#~").unwrap_or(0)..]
+    );
+    assert_eq!(
+        find(&po, "a_new_rule/title"),
+        Some(("A new rule".into(), String::new(), false))
+    );
+
+    // GNU msgmerge, on the same catalog and template, agrees on the counts.
+    gettext(
+        "msgmerge",
+        &[
+            "--quiet",
+            "-o",
+            "gnu-merged.po",
+            "gnu.po",
+            "po/messages.pot",
+        ],
+        root,
+    );
+    // The statistics line (warnings before it name the file).
+    let stats = |file: &str| {
+        let out = gettext(
+            "msgfmt",
+            &["--check", "--statistics", "-o", "/dev/null", file],
+            root,
+        );
+        out.lines().last().unwrap_or_default().to_owned()
+    };
+    assert_eq!(stats("po/zh.po"), stats("gnu-merged.po"));
+    let gnu = std::fs::read_to_string(root.join("gnu-merged.po")).unwrap();
+    assert_eq!(
+        gnu.matches("\n#~ msgid ").count(),
+        ours.matches("\n#~ msgid ").count(),
+        "obsolete entries"
+    );
+    // And a second update changes nothing.
+    let again = specbook_in(root, &["i18n", "update", "."]);
+    assert!(again.status.success());
+    assert_eq!(std::fs::read_to_string(&po).unwrap(), ours);
 }

@@ -1,5 +1,6 @@
 //! `specbook i18n extract`: the spec's translatable units as a gettext
-//! template, `po/messages.pot` (see `crate::i18n`).
+//! template, `po/messages.pot`; `specbook i18n update`: that, merged into
+//! every `po/<lang>.po` (see `crate::i18n`).
 
 use std::path::Path;
 
@@ -7,20 +8,29 @@ use anyhow::{Context, Result};
 
 use super::report;
 use crate::i18n::catalog::{PO_DIR, TEMPLATE, template, to_po};
+use crate::i18n::merge::merge;
 use crate::i18n::units;
-use crate::pipeline::Loader;
+use crate::pipeline::{Loaded, Loader};
 
-/// Writes the template (to `output`, else `<project root>/po/messages.pot`);
-/// a spec with errors writes nothing (exit 1).
-pub fn extract(dir: &Path, output: Option<&Path>) -> Result<i32> {
+/// The spec at `dir`, or `None` (reported) when it has errors.
+fn load(dir: &Path, what: &str) -> Result<Option<Loaded>> {
     let loaded = Loader::new(dir)
         .load()
         .with_context(|| format!("failed to read the spec at `{}`", dir.display()))?;
     if loaded.diagnostics.has_errors() {
         report(&loaded.diagnostics);
-        super::refused(&loaded, "i18n extract", "no catalog written");
-        return Ok(super::EXIT_CONTENT_ERRORS);
+        super::refused(&loaded, what, "no catalog written");
+        return Ok(None);
     }
+    Ok(Some(loaded))
+}
+
+/// Writes the template (to `output`, else `<project root>/po/messages.pot`);
+/// a spec with errors writes nothing (exit 1).
+pub fn extract(dir: &Path, output: Option<&Path>) -> Result<i32> {
+    let Some(loaded) = load(dir, "i18n extract")? else {
+        return Ok(super::EXIT_CONTENT_ERRORS);
+    };
     let units = units(&loaded.spec);
     let po = to_po(&template(&loaded.spec.meta.title, &units))?;
     let path = match output {
@@ -34,4 +44,61 @@ pub fn extract(dir: &Path, output: Option<&Path>) -> Result<i32> {
     std::fs::write(&path, po).with_context(|| format!("failed to write `{}`", path.display()))?;
     eprintln!("wrote {} units to `{}`", units.len(), path.display());
     Ok(0)
+}
+
+/// Writes the template, then merges it into every `po/*.po`; prints what
+/// each catalog holds now. A catalog that cannot be read is an error
+/// naming it; the others are still updated.
+pub fn update(dir: &Path) -> Result<i32> {
+    let Some(loaded) = load(dir, "i18n update")? else {
+        return Ok(super::EXIT_CONTENT_ERRORS);
+    };
+    let units = units(&loaded.spec);
+    let template = template(&loaded.spec.meta.title, &units);
+    let po_dir = loaded.config.root.join(PO_DIR);
+    std::fs::create_dir_all(&po_dir)
+        .with_context(|| format!("failed to create `{}`", po_dir.display()))?;
+    let pot = po_dir.join(TEMPLATE);
+    std::fs::write(&pot, to_po(&template)?)
+        .with_context(|| format!("failed to write `{}`", pot.display()))?;
+    let mut catalogs: Vec<_> = std::fs::read_dir(&po_dir)
+        .with_context(|| format!("failed to list `{}`", po_dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "po"))
+        .collect();
+    catalogs.sort();
+    let mut failed = 0;
+    for path in &catalogs {
+        let done = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read `{}`", path.display()))
+            .and_then(|old| merge(&template, &old))
+            .and_then(|(text, stats)| {
+                std::fs::write(path, text)
+                    .with_context(|| format!("failed to write `{}`", path.display()))?;
+                Ok(stats)
+            });
+        match done {
+            Ok(s) => eprintln!(
+                "{}: {} translated, {} fuzzy, {} untranslated, {} obsolete",
+                path.display(),
+                s.translated,
+                s.fuzzy,
+                s.untranslated,
+                s.obsolete
+            ),
+            Err(e) => {
+                eprintln!("error: {}: {e:#}", path.display());
+                failed += 1;
+            }
+        }
+    }
+    eprintln!(
+        "wrote {} units to `{}`; updated {} of {} catalogs",
+        units.len(),
+        pot.display(),
+        catalogs.len() - failed,
+        catalogs.len()
+    );
+    Ok(if failed > 0 { 2 } else { 0 })
 }
