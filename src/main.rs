@@ -38,6 +38,10 @@ enum Command {
         /// sub-rules'), each reported at its heading. Off by default.
         #[arg(long, value_name = "N")]
         coverage_min: Option<usize>,
+        /// How to print the problems: text (a terminal), json (other
+        /// tools), github (GitHub Actions annotations on the lines).
+        #[arg(long, value_enum, default_value = "text")]
+        format: specbook::cmd::check::Format,
     },
     /// Render the spec into a static website.
     ///
@@ -225,7 +229,8 @@ fn main() -> ExitCode {
             dir,
             deny_warnings,
             coverage_min,
-        } => specbook::cmd::check::run(&dir, deny_warnings, coverage_min),
+            format,
+        } => specbook::cmd::check::run(&dir, deny_warnings, coverage_min, format),
         Command::Results {
             logs,
             project,

@@ -232,3 +232,63 @@ fn help_explains_every_command() {
     let out = specbook(&["check", "--help"]);
     assert!(text(&out.stdout).contains("--deny-warnings"));
 }
+
+/// A project folder inside `parent` holding one spec with two broken
+/// references, the second after curly quotes on its line.
+fn broken_project(parent: &std::path::Path) -> std::path::PathBuf {
+    let dir = parent.join("docs/spec");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("spec.md"),
+        "# T {#t}\n\nSee [?](#missing), \u{201c}quoted\u{201d} then [?](#nope).\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn check_format_json_gives_every_diagnostic_as_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = broken_project(tmp.path());
+    let out = specbook(&[
+        "check",
+        dir.join("spec.md").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["summary"]["errors"], 2);
+    assert_eq!(
+        v["diagnostics"],
+        serde_json::json!([
+            {"severity": "error", "file": "spec.md", "line": 3, "col": 5,
+             "message": "reference to unknown section `#missing`"},
+            {"severity": "error", "file": "spec.md", "line": 3, "col": 34,
+             "message": "reference to unknown section `#nope`"}
+        ])
+    );
+}
+
+#[test]
+fn check_format_github_annotates_lines_relative_to_the_working_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    broken_project(tmp.path());
+    let out = specbook_in(
+        tmp.path(),
+        &["check", "docs/spec/spec.md", "--format", "github"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "::error file=docs/spec/spec.md,line=3,col=5,title=specbook::reference to unknown section `#missing`\n\
+         ::error file=docs/spec/spec.md,line=3,col=34,title=specbook::reference to unknown section `#nope`\n"
+    );
+    // The summary stays on stderr, for the log.
+    assert!(
+        text(&out.stderr).contains("check failed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
