@@ -1,4 +1,5 @@
-//! Reads the spec's markdown files and eval-prompt files from disk.
+//! Reads the spec's markdown files and eval-prompt files from disk, or
+//! from an editor's unsaved buffers ([`Buffers`]) where it has them.
 //!
 //! Decoding problems become diagnostics (with the offending byte), never
 //! panics; symlinks that lead out of the project are skipped with a warning.
@@ -20,14 +21,88 @@ pub struct Sources {
     pub eval_files: Vec<SourceFile>,
 }
 
+/// Texts that stand for files of the project: an editor's open buffers,
+/// unsaved. A buffer is read instead of the file at its path, and one for
+/// a markdown file not yet on disk, in the source or eval folder, is part
+/// of the spec as a file there would be. Keyed by absolute path.
+#[derive(Debug, Clone, Default)]
+pub struct Buffers {
+    texts: std::collections::BTreeMap<PathBuf, String>,
+}
+
+impl Buffers {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `path`'s text is `text` (the path made absolute).
+    pub fn set(&mut self, path: &Path, text: String) {
+        self.texts.insert(absolute(path), text);
+    }
+
+    /// `path` is read from disk again.
+    pub fn remove(&mut self, path: &Path) {
+        self.texts.remove(&absolute(path));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    fn get(&self, path: &Path) -> Option<&str> {
+        if self.texts.is_empty() {
+            return None;
+        }
+        self.texts.get(&absolute(path)).map(String::as_str)
+    }
+
+    /// Buffers of markdown files below `dir` (and not below `except`)
+    /// that `listed` does not hold: files not yet saved.
+    fn unsaved_under(&self, dir: &Path, except: Option<&Path>, listed: &[PathBuf]) -> Vec<PathBuf> {
+        if self.texts.is_empty() {
+            return Vec::new();
+        }
+        let dir = absolute(dir);
+        let except = except.map(absolute);
+        let listed: std::collections::BTreeSet<PathBuf> =
+            listed.iter().map(|p| absolute(p)).collect();
+        self.texts
+            .keys()
+            .filter(|p| p.starts_with(&dir) && p.extension().is_some_and(|x| x == "md"))
+            .filter(|p| except.as_ref().is_none_or(|e| !p.starts_with(e)))
+            .filter(|p| !listed.contains(*p))
+            .cloned()
+            .collect()
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 pub fn load_sources(cfg: &Config, diags: &mut Diagnostics) -> Result<Sources> {
+    load_sources_with(cfg, &Buffers::default(), diags)
+}
+
+/// [`load_sources`], reading `buffers` instead of the files they stand for.
+pub fn load_sources_with(
+    cfg: &Config,
+    buffers: &Buffers,
+    diags: &mut Diagnostics,
+) -> Result<Sources> {
     let spec_paths = match &cfg.files {
         Some(files) => files.clone(),
-        None => markdown_under(cfg, &cfg.src, diags)?,
+        None => {
+            let mut paths = markdown_under(cfg, &cfg.src, diags)?;
+            let unsaved = buffers.unsaved_under(&cfg.src, cfg.eval_dir.as_deref(), &paths);
+            paths.extend(unsaved);
+            paths.sort();
+            paths
+        }
     };
     let mut spec_files = Vec::new();
     for p in spec_paths {
-        if let Some(f) = read_source(cfg, &p, diags)? {
+        if let Some(f) = read_source(cfg, &p, buffers, diags)? {
             spec_files.push(f);
         }
     }
@@ -41,8 +116,12 @@ pub fn load_sources(cfg: &Config, diags: &mut Diagnostics) -> Result<Sources> {
     }
     let mut eval_files = Vec::new();
     if let Some(dir) = &cfg.eval_dir {
-        for p in markdown_under(cfg, dir, diags)? {
-            if let Some(f) = read_source(cfg, &p, diags)? {
+        let mut paths = markdown_under(cfg, dir, diags)?;
+        let unsaved = buffers.unsaved_under(dir, None, &paths);
+        paths.extend(unsaved);
+        paths.sort();
+        for p in paths {
+            if let Some(f) = read_source(cfg, &p, buffers, diags)? {
                 eval_files.push(f);
             }
         }
@@ -135,8 +214,17 @@ fn symlink_target(root: &Path, path: &Path) -> LinkTarget {
 
 /// Reads one file. Invalid UTF-8 is an error diagnostic naming the byte;
 /// the rest is still parsed (lossily) so every other problem shows too.
-fn read_source(cfg: &Config, path: &Path, diags: &mut Diagnostics) -> Result<Option<SourceFile>> {
+fn read_source(
+    cfg: &Config,
+    path: &Path,
+    buffers: &Buffers,
+    diags: &mut Diagnostics,
+) -> Result<Option<SourceFile>> {
     let shown = cfg.display_path(path);
+    if let Some(text) = buffers.get(path) {
+        let text = decode(&shown, text.as_bytes().to_vec(), diags);
+        return Ok(Some(SourceFile { path: shown, text }));
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -253,6 +341,65 @@ fn report_invalid_utf8(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sample project, copied (buffers must never touch its files).
+    fn sample() -> tempfile::TempDir {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["content", "evals"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            for e in std::fs::read_dir(root.join(sub)).unwrap() {
+                let e = e.unwrap();
+                std::fs::copy(e.path(), dir.path().join(sub).join(e.file_name())).unwrap();
+            }
+        }
+        std::fs::copy(root.join("book.toml"), dir.path().join("book.toml")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn buffers_stand_for_their_files_and_unsaved_ones_join_the_spec() {
+        let dir = sample();
+        let root = dir.path();
+        let file = root.join("content/04-style.md");
+        let on_disk = std::fs::read_to_string(&file).unwrap();
+        let mut loader = crate::pipeline::Loader::new(root);
+        assert!(!loader.load().unwrap().diagnostics.has_errors());
+        // An unsaved edit with a broken reference, and a new unsaved file.
+        loader.buffers_mut().set(
+            &file,
+            format!("{on_disk}\n## Edited {{#edited}}\n\nSee [?](#nowhere).\n"),
+        );
+        loader.buffers_mut().set(
+            &root.join("content/99-new.md"),
+            "# New chapter {#new_chapter}\n\nText.\n".into(),
+        );
+        let loaded = loader.load().unwrap();
+        let errors: Vec<String> = loaded
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("content/04-style.md:") && errors[0].contains("#nowhere"),
+            "{errors:?}"
+        );
+        assert!(loaded.spec.section("edited").is_some());
+        assert!(loaded.spec.section("new_chapter").is_some());
+        // The files on disk are as they were; without the buffers the spec
+        // is the saved one again.
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), on_disk);
+        assert!(!root.join("content/99-new.md").exists());
+        loader.buffers_mut().remove(&file);
+        loader.buffers_mut().remove(&root.join("content/99-new.md"));
+        let again = loader.load().unwrap();
+        assert!(!again.diagnostics.has_errors());
+        assert!(
+            again.spec.section("edited").is_none() && again.spec.section("new_chapter").is_none()
+        );
+    }
 
     fn decoded(bytes: &[u8]) -> (String, Vec<String>) {
         let mut d = Diagnostics::new();

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::Diagnostics;
 use crate::link::{SourceLines, link};
-use crate::load::{Sources, load_sources};
+use crate::load::{Sources, load_sources_with};
 use crate::model::{SourceFile, Spec};
 use crate::outputs::{Edition, Output, write_all};
 use crate::parse::{ParsedFile, parse_file};
@@ -65,6 +65,8 @@ pub struct Loader {
     site_url: Option<String>,
     /// Under `serve`: eval logs read before, reused while unchanged.
     logs: Option<crate::results::LogCache>,
+    /// An editor's unsaved buffers, read instead of the files on disk.
+    buffers: crate::load::Buffers,
 }
 
 impl Loader {
@@ -76,6 +78,7 @@ impl Loader {
             git_release: None,
             site_url: None,
             logs: None,
+            buffers: Default::default(),
         }
     }
 
@@ -87,7 +90,14 @@ impl Loader {
             git_release: None,
             site_url: None,
             logs: Some(crate::results::LogCache::default()),
+            buffers: Default::default(),
         }
+    }
+
+    /// The buffers every later load reads instead of the files on disk
+    /// (a language server's open documents).
+    pub fn buffers_mut(&mut self) -> &mut crate::load::Buffers {
+        &mut self.buffers
     }
 
     /// Publishes at `url` whatever `book.toml` says (`build --site-url`).
@@ -108,7 +118,7 @@ impl Loader {
     /// Loads with a configuration made elsewhere (a release's: the current
     /// layout below another root), adding to `diags`.
     pub fn load_as(&mut self, config: Config, mut diags: Diagnostics) -> Result<Loaded> {
-        let sources = load_sources(&config, &mut diags)?;
+        let sources = load_sources_with(&config, &self.buffers, &mut diags)?;
         let mut spec = link_sources(&config, &sources, self.cache.as_mut(), &mut diags);
         spec.meta.release = match &config.versions {
             Some(v) => Some(v.current.clone()),
