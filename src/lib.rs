@@ -16,6 +16,7 @@ pub mod export;
 pub mod i18n;
 pub mod link;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod outputs;

@@ -164,6 +164,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: specbook::cmd::results::Format,
     },
+    /// A language server for spec authors (LSP over stdio): diagnostics as
+    /// you type, go to definition and hover on references and citations.
+    Lsp {
+        /// The project (default: the workspace root the editor sends).
+        dir: Option<PathBuf>,
+    },
     /// Translation catalogs keyed by rule (gettext PO).
     #[command(subcommand)]
     I18n(I18nCommand),
@@ -241,6 +247,7 @@ fn main() -> ExitCode {
             specbook::cmd::i18n::extract(&dir, output.as_deref())
         }
         Command::I18n(I18nCommand::Update { dir }) => specbook::cmd::i18n::update(&dir),
+        Command::Lsp { dir } => specbook::lsp::run(dir.as_deref()),
         Command::Build {
             dir,
             output,

@@ -1,0 +1,373 @@
+//! `specbook lsp`: a language server for spec authors (issue 15, first
+//! part), over stdio with `lsp-server` (rust-analyzer's transport).
+//!
+//! The server keeps one [`Loader`] for the project with the editor's open
+//! documents as its buffers ([`crate::load::Buffers`]): every change marks
+//! the spec stale; once the editor has been quiet for [`DEBOUNCE`], the
+//! spec is loaded again (the same pipeline `check` runs, parsing only the
+//! files that changed) and its diagnostics are published per file, with
+//! empty lists for files that no longer have any. Requests are answered
+//! from the last loaded spec and the documents' current text, never
+//! waiting for a load.
+//!
+//! This part answers: diagnostics, go to definition (from `[?](#id)`,
+//! `[text](#id)`, `BAD[#id]` and `[^label]`) and hover on the same.
+//! Positions are UTF-16 code units unless the client offers UTF-8.
+
+mod position;
+mod syntax;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use lsp_server::{Connection, Message, Notification, Request, Response};
+use serde_json::{Value, json};
+
+use crate::diag::Severity;
+use crate::pipeline::{Loaded, Loader};
+use position::Encoding;
+use syntax::Target;
+
+/// How long the editor must be quiet before the spec is loaded again.
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// Serves the project at `dir` (else the workspace root the editor sends)
+/// until the editor says `exit`.
+pub fn run(dir: Option<&Path>) -> Result<i32> {
+    let (connection, threads) = Connection::stdio();
+    let (id, params) = connection
+        .initialize_start()
+        .context("the editor did not initialize the server")?;
+    let encoding = Encoding::negotiate(&params);
+    let root = match dir {
+        Some(d) => d.to_path_buf(),
+        None => workspace_root(&params).unwrap_or_else(|| PathBuf::from(".")),
+    };
+    let root = std::path::absolute(&root).unwrap_or(root);
+    let result = json!({
+        "capabilities": {
+            "positionEncoding": encoding.name(),
+            "textDocumentSync": { "openClose": true, "change": 1 },
+            "definitionProvider": true,
+            "hoverProvider": true,
+        },
+        "serverInfo": { "name": "specbook", "version": env!("CARGO_PKG_VERSION") },
+    });
+    connection
+        .initialize_finish(id, result)
+        .context("the editor did not finish initializing")?;
+    let mut server = Server {
+        connection,
+        loader: Loader::cached(&root),
+        docs: BTreeMap::new(),
+        loaded: None,
+        stale: true,
+        published: BTreeSet::new(),
+        encoding,
+    };
+    server.serve()?;
+    drop(server);
+    threads.join().context("the stdio threads failed")?;
+    Ok(0)
+}
+
+struct Server {
+    connection: Connection,
+    loader: Loader,
+    /// Open documents: path → text.
+    docs: BTreeMap<PathBuf, String>,
+    loaded: Option<Loaded>,
+    /// The documents changed since the last load.
+    stale: bool,
+    /// Files diagnostics were published for (to clear them when fixed).
+    published: BTreeSet<PathBuf>,
+    encoding: Encoding,
+}
+
+impl Server {
+    fn serve(&mut self) -> Result<()> {
+        loop {
+            let timeout = if self.stale {
+                DEBOUNCE
+            } else {
+                Duration::from_secs(3600)
+            };
+            match self.connection.receiver.recv_timeout(timeout) {
+                Ok(Message::Request(req)) => {
+                    if self.connection.handle_shutdown(&req)? {
+                        return Ok(());
+                    }
+                    self.request(req)?;
+                }
+                Ok(Message::Notification(n)) => {
+                    if n.method == "exit" {
+                        return Ok(());
+                    }
+                    self.notification(n);
+                }
+                Ok(Message::Response(_)) => {}
+                Err(crossbeam_timeout) if crossbeam_timeout.is_timeout() => self.reload()?,
+                Err(_) => return Ok(()),
+            }
+        }
+    }
+
+    fn notification(&mut self, n: Notification) {
+        let doc = &n.params["textDocument"];
+        let Some(path) = doc["uri"].as_str().and_then(position::uri_to_path) else {
+            return;
+        };
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                let text = doc["text"].as_str().unwrap_or_default().to_owned();
+                self.set(path, text);
+            }
+            "textDocument/didChange" => {
+                // Full sync: the last change holds the whole text.
+                if let Some(text) = n.params["contentChanges"]
+                    .as_array()
+                    .and_then(|c| c.last())
+                    .and_then(|c| c["text"].as_str())
+                {
+                    self.set(path, text.to_owned());
+                }
+            }
+            "textDocument/didClose" => {
+                self.docs.remove(&path);
+                self.loader.buffers_mut().remove(&path);
+                self.stale = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn set(&mut self, path: PathBuf, text: String) {
+        self.loader.buffers_mut().set(&path, text.clone());
+        self.docs.insert(path, text);
+        self.stale = true;
+    }
+
+    /// Loads the spec with the open documents and publishes diagnostics.
+    fn reload(&mut self) -> Result<()> {
+        self.stale = false;
+        let loaded = match self.loader.load() {
+            Ok(l) => l,
+            Err(e) => {
+                self.log(&format!("specbook: {e:#}"))?;
+                return Ok(());
+            }
+        };
+        let mut by_file: BTreeMap<PathBuf, Vec<Value>> = BTreeMap::new();
+        for d in loaded.diagnostics.sorted() {
+            let path = loaded.config.root.join(&d.file);
+            let path = std::path::absolute(&path).unwrap_or(path);
+            let text = self.text_of(&path);
+            let line = d.line.saturating_sub(1);
+            let line_text = text
+                .as_deref()
+                .and_then(|t| t.lines().nth(line))
+                .unwrap_or("");
+            let (start, end) = syntax::token_at(line_text, d.col.saturating_sub(1));
+            by_file.entry(path).or_default().push(json!({
+                "range": {
+                    "start": { "line": line, "character": self.encoding.column(line_text, start) },
+                    "end": { "line": line, "character": self.encoding.column(line_text, end) },
+                },
+                "severity": match d.severity { Severity::Error => 1, Severity::Warning => 2 },
+                "source": "specbook",
+                "message": d.message,
+            }));
+        }
+        let cleared: Vec<PathBuf> = self
+            .published
+            .iter()
+            .filter(|p| !by_file.contains_key(*p))
+            .cloned()
+            .collect();
+        for path in cleared {
+            self.publish(&path, Vec::new())?;
+        }
+        self.published = by_file.keys().cloned().collect();
+        for (path, diags) in by_file {
+            self.publish(&path, diags)?;
+        }
+        self.loaded = Some(loaded);
+        Ok(())
+    }
+
+    fn publish(&self, path: &Path, diagnostics: Vec<Value>) -> Result<()> {
+        self.send(Message::Notification(Notification::new(
+            "textDocument/publishDiagnostics".into(),
+            json!({ "uri": position::path_to_uri(path), "diagnostics": diagnostics }),
+        )))
+    }
+
+    fn log(&self, message: &str) -> Result<()> {
+        self.send(Message::Notification(Notification::new(
+            "window/logMessage".into(),
+            json!({ "type": 1, "message": message }),
+        )))
+    }
+
+    fn send(&self, m: Message) -> Result<()> {
+        self.connection
+            .sender
+            .send(m)
+            .context("the editor went away")
+    }
+
+    /// A document's text: the editor's, else the file's.
+    fn text_of(&self, path: &Path) -> Option<String> {
+        self.docs
+            .get(path)
+            .cloned()
+            .or_else(|| std::fs::read_to_string(path).ok())
+    }
+
+    fn request(&mut self, req: Request) -> Result<()> {
+        if self.loaded.is_none() {
+            self.reload()?;
+        }
+        let result = match req.method.as_str() {
+            "textDocument/definition" => self.target(&req.params).map(|t| self.definition(&t)),
+            "textDocument/hover" => self.target(&req.params).map(|t| self.hover(&t)),
+            _ => {
+                return self.send(Message::Response(Response::new_err(
+                    req.id,
+                    lsp_server::ErrorCode::MethodNotFound as i32,
+                    format!("unsupported request {}", req.method),
+                )));
+            }
+        };
+        self.send(Message::Response(Response::new_ok(
+            req.id,
+            result.unwrap_or(Value::Null),
+        )))
+    }
+
+    /// The reference under the request's position, if any.
+    fn target(&self, params: &Value) -> Option<Target> {
+        let path = params["textDocument"]["uri"]
+            .as_str()
+            .and_then(position::uri_to_path)?;
+        let line = params["position"]["line"].as_u64()? as usize;
+        let character = params["position"]["character"].as_u64()? as usize;
+        let text = self.text_of(&path)?;
+        let line_text = text.lines().nth(line)?;
+        let at = self.encoding.char_index(line_text, character);
+        syntax::target_at(line_text, at)
+    }
+
+    fn definition(&self, t: &Target) -> Value {
+        let Some(loaded) = &self.loaded else {
+            return Value::Null;
+        };
+        let (file, line) = match t {
+            Target::Rule(id) => match loaded.spec.section(id) {
+                Some(s) => (s.source.file.clone(), s.source.line.saturating_sub(1)),
+                None => return Value::Null,
+            },
+            Target::Eval(label) => match loaded.spec.eval_index.get(label) {
+                Some(&i) => (loaded.spec.evals[i].file.clone(), 0),
+                None => return Value::Null,
+            },
+        };
+        let path = loaded.config.root.join(&file);
+        let path = std::path::absolute(&path).unwrap_or(path);
+        json!({
+            "uri": position::path_to_uri(&path),
+            "range": {
+                "start": { "line": line, "character": 0 },
+                "end": { "line": line, "character": 0 },
+            },
+        })
+    }
+
+    fn hover(&self, t: &Target) -> Value {
+        let Some(loaded) = &self.loaded else {
+            return Value::Null;
+        };
+        let spec = &loaded.spec;
+        let text = match t {
+            Target::Rule(id) => {
+                let Some(&i) = spec.section_index.get(id) else {
+                    return Value::Null;
+                };
+                let s = &spec.sections[i];
+                let own = s.authority_written().map(|a| format!("authority `{a}`"));
+                let inherited = (own.is_none())
+                    .then(|| {
+                        let mut p = s.parent;
+                        while let Some(j) = p {
+                            if let Some(a) = spec.sections[j].authority_written() {
+                                return Some(format!(
+                                    "authority `{a}` (from `{}`)",
+                                    spec.sections[j].id
+                                ));
+                            }
+                            p = spec.sections[j].parent;
+                        }
+                        None
+                    })
+                    .flatten();
+                let examples = s.examples().count();
+                let first = s.blocks.iter().find_map(|b| match b {
+                    crate::model::Block::Prose(p) => Some(first_sentence(&p.text)),
+                    _ => None,
+                });
+                let mut out = format!("**{}** `#{}`", s.title, s.id);
+                if let Some(a) = own.or(inherited) {
+                    out.push_str(&format!(" · {a}"));
+                }
+                out.push_str(&format!(
+                    " · {examples} example{}",
+                    if examples == 1 { "" } else { "s" }
+                ));
+                if let Some(f) = first {
+                    out.push_str(&format!("\n\n{f}"));
+                }
+                out
+            }
+            Target::Eval(label) => {
+                let Some(&i) = spec.eval_index.get(label) else {
+                    return Value::Null;
+                };
+                let e = &spec.evals[i];
+                let title = e
+                    .examples
+                    .first()
+                    .map(|x| x.title.text.clone())
+                    .unwrap_or_default();
+                format!(
+                    "**Eval prompts `{label}`** · {} prompt{} · `{}`\n\n{title}",
+                    e.examples.len(),
+                    if e.examples.len() == 1 { "" } else { "s" },
+                    e.file
+                )
+            }
+        };
+        json!({ "contents": { "kind": "markdown", "value": text } })
+    }
+}
+
+/// The first sentence of a paragraph (up to the first `. ` or the end of
+/// its first line).
+fn first_sentence(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.find(". ") {
+        Some(i) => line[..=i].to_owned(),
+        None => line.to_owned(),
+    }
+}
+
+/// The root the editor opened: the first workspace folder, else `rootUri`.
+fn workspace_root(params: &Value) -> Option<PathBuf> {
+    params["workspaceFolders"]
+        .as_array()
+        .and_then(|f| f.first())
+        .and_then(|f| f["uri"].as_str())
+        .or_else(|| params["rootUri"].as_str())
+        .and_then(position::uri_to_path)
+}

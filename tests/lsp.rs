@@ -1,0 +1,206 @@
+//! `specbook lsp` driven as an editor drives it: JSON-RPC over stdio
+//! (Content-Length framing), on a copy of the sample project. Issue 15,
+//! first part: diagnostics of an unsaved buffer (a broken reference after
+//! curly quotes, ranged in UTF-16), cleared when fixed; go to definition
+//! and hover on a reference.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: mpsc::Receiver<Value>,
+    next_id: i64,
+}
+
+fn read_message(r: &mut BufReader<ChildStdout>) -> Option<Value> {
+    let mut len = 0;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            len = n.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    fn start(dir: &std::path::Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_specbook"))
+            .args(["lsp", dir.to_str().unwrap()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("specbook lsp starts");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (tx, incoming) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Some(m) = read_message(&mut stdout) {
+                if tx.send(m).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            incoming,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, m: Value) {
+        let body = serde_json::to_string(&m).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and waits for its response (other messages are
+    /// passed over).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait(|m| m["id"] == id)
+            .get("result")
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    fn wait(&mut self, want: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let m = self
+                .incoming
+                .recv_timeout(Duration::from_secs(30))
+                .expect("a message from the server within 30 s");
+            if want(&m) {
+                return m;
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        m["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+}
+
+fn uri(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
+}
+
+#[test]
+fn lsp_diagnostics_definition_and_hover_over_stdio() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    common::copy_sample_project(&root);
+    let mut c = Client::start(&root);
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["capabilities"]["definitionProvider"], true);
+    c.notify("initialized", json!({}));
+
+    // An unsaved edit: a broken reference after curly quotes and an emoji.
+    let file = root.join("content/04-style.md");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    let broken = format!("{saved}\n\u{201c}Quoted\u{201d} 😀 see [?](#nowhere).\n");
+    let line = broken.lines().count() - 1;
+    let doc = uri(&file);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc, "languageId": "markdown", "version": 1, "text": broken}}),
+    );
+    let diags = c.diagnostics(&doc);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d["severity"], 1);
+    assert!(d["message"].as_str().unwrap().contains("#nowhere"), "{d}");
+    // “Quoted” 😀 see  = 8 + 1 + 2 (a surrogate pair) + 5 UTF-16 units;
+    // the range is the whole `[?](#nowhere)`.
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": line, "character": 16}, "end": {"line": line, "character": 29}})
+    );
+    // The file on disk is untouched.
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), saved);
+
+    // Fixed in the buffer: the diagnostics are cleared.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": doc, "version": 2},
+               "contentChanges": [{"text": saved.clone()}]}),
+    );
+    assert_eq!(c.diagnostics(&doc), Vec::<Value>::new());
+
+    // Go to definition from `[?](#authority_levels)` (chapter 2, line 9).
+    let chapter = root.join("content/02-chain-of-command.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let at_line = text
+        .lines()
+        .position(|l| l.contains("[?](#authority_levels)"))
+        .unwrap();
+    let l = text.lines().nth(at_line).unwrap();
+    let col: usize = l[..l.find("[?](#authority_levels)").unwrap()]
+        .chars()
+        .map(char::len_utf16)
+        .sum::<usize>()
+        + 5;
+    let pos = json!({"textDocument": {"uri": uri(&chapter)}, "position": {"line": at_line, "character": col}});
+    let def = c.request("textDocument/definition", pos.clone());
+    let overview = root.join("content/01-overview.md");
+    let heading = std::fs::read_to_string(&overview)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("{#authority_levels}"))
+        .unwrap();
+    assert_eq!(
+        def,
+        json!({"uri": uri(&overview), "range": {"start": {"line": heading, "character": 0}, "end": {"line": heading, "character": 0}}})
+    );
+    let hover = c.request("textDocument/hover", pos);
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with("**Levels of authority** `#authority_levels`"),
+        "{shown}"
+    );
+
+    // Nothing under the cursor: null.
+    let none = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&chapter)}, "position": {"line": 0, "character": 2}}),
+    );
+    assert_eq!(none, Value::Null);
+
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
