@@ -1,8 +1,9 @@
 //! `specbook lsp` driven as an editor drives it: JSON-RPC over stdio
-//! (Content-Length framing), on a copy of the sample project. Issue 15,
-//! first part: diagnostics of an unsaved buffer (a broken reference after
-//! curly quotes, ranged in UTF-16), cleared when fixed; go to definition
-//! and hover on a reference.
+//! (Content-Length framing), on a copy of the sample project: diagnostics
+//! of an unsaved buffer (a broken reference after curly quotes and an
+//! emoji, ranged in UTF-16), cleared when fixed; definition, hover,
+//! references (each range exactly the id), rename (refused onto a taken
+//! id), completion of rule ids, document and workspace symbols.
 
 mod common;
 
@@ -115,7 +116,7 @@ fn uri(path: &std::path::Path) -> String {
 }
 
 #[test]
-fn lsp_diagnostics_definition_and_hover_over_stdio() {
+fn lsp_answers_an_editor_over_stdio() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
     common::copy_sample_project(&root);
@@ -191,6 +192,103 @@ fn lsp_diagnostics_definition_and_hover_over_stdio() {
         shown.starts_with("**Levels of authority** `#authority_levels`"),
         "{shown}"
     );
+
+    // References: the heading and every `[?](#authority_levels)`, each
+    // range exactly the id.
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri(&chapter)}, "position": {"line": at_line, "character": col},
+               "context": {"includeDeclaration": true}}),
+    );
+    let refs = refs.as_array().unwrap();
+    let written = common::files(&root.join("content"))
+        .values()
+        .map(|b| {
+            String::from_utf8_lossy(b)
+                .matches("#authority_levels")
+                .count()
+        })
+        .sum::<usize>();
+    assert_eq!(refs.len(), written, "{refs:#?}");
+    for r in refs {
+        let path =
+            std::path::PathBuf::from(r["uri"].as_str().unwrap().trim_start_matches("file://"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = text
+            .lines()
+            .nth(r["range"]["start"]["line"].as_u64().unwrap() as usize)
+            .unwrap();
+        let units: Vec<u16> = line.encode_utf16().collect();
+        let (a, b) = (
+            r["range"]["start"]["character"].as_u64().unwrap() as usize,
+            r["range"]["end"]["character"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            String::from_utf16(&units[a..b]).unwrap(),
+            "authority_levels",
+            "{r}"
+        );
+    }
+
+    // Rename: refused onto a taken id, else an edit at every place.
+    let rename = |c: &mut Client, new: &str| {
+        c.send(
+            json!({"jsonrpc": "2.0", "id": 900, "method": "textDocument/rename",
+            "params": {"textDocument": {"uri": uri(&chapter)},
+                       "position": {"line": at_line, "character": col}, "newName": new}}),
+        );
+        c.wait(|m| m["id"] == 900)
+    };
+    let refused = rename(&mut c, "chain_of_command");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already taken"),
+        "{refused}"
+    );
+    let done = rename(&mut c, "levels");
+    let edits: usize = done["result"]["changes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|e| e.as_array().unwrap().len())
+        .sum();
+    assert_eq!(edits, written);
+
+    // Completion of rule ids after `](#`, with titles.
+    let done_line = text.lines().nth(at_line).unwrap();
+    let after_hash = done_line[..done_line.find("](#authority_levels)").unwrap() + 3]
+        .encode_utf16()
+        .count();
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&chapter)}, "position": {"line": at_line, "character": after_hash}}),
+    );
+    assert!(
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["label"] == "authority_levels" && i["detail"] == "Levels of authority"),
+        "{items}"
+    );
+
+    // Symbols: the file's heading tree, and rules found by title.
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&overview)}}),
+    );
+    let top = &symbols.as_array().unwrap()[0];
+    assert_eq!(top["name"], "Overview");
+    assert!(
+        serde_json::to_string(&top["children"])
+            .unwrap()
+            .contains("\"detail\":\"#authority_levels"),
+        "{top}"
+    );
+    let found = c.request("workspace/symbol", json!({"query": "levels of auth"}));
+    assert_eq!(found[0]["containerName"], "#authority_levels", "{found}");
 
     // Nothing under the cursor: null.
     let none = c.request(

@@ -10,8 +10,10 @@
 //! from the last loaded spec and the documents' current text, never
 //! waiting for a load.
 //!
-//! This part answers: diagnostics, go to definition (from `[?](#id)`,
-//! `[text](#id)`, `BAD[#id]` and `[^label]`) and hover on the same.
+//! It answers: diagnostics, go to definition (from `[?](#id)`,
+//! `[text](#id)`, `BAD[#id]` and `[^label]`) and hover on the same,
+//! references and rename of a rule id, completion (rule ids, eval labels,
+//! authority levels, role tags), document and workspace symbols.
 //! Positions are UTF-16 code units unless the client offers UTF-8.
 
 mod position;
@@ -52,6 +54,11 @@ pub fn run(dir: Option<&Path>) -> Result<i32> {
             "textDocumentSync": { "openClose": true, "change": 1 },
             "definitionProvider": true,
             "hoverProvider": true,
+            "referencesProvider": true,
+            "renameProvider": true,
+            "documentSymbolProvider": true,
+            "workspaceSymbolProvider": true,
+            "completionProvider": { "triggerCharacters": ["#", "^", "=", "<"] },
         },
         "serverInfo": { "name": "specbook", "version": env!("CARGO_PKG_VERSION") },
     });
@@ -233,6 +240,22 @@ impl Server {
         let result = match req.method.as_str() {
             "textDocument/definition" => self.target(&req.params).map(|t| self.definition(&t)),
             "textDocument/hover" => self.target(&req.params).map(|t| self.hover(&t)),
+            "textDocument/references" => self
+                .rule_at(&req.params)
+                .map(|id| self.references(&id, &req.params)),
+            "textDocument/rename" => match self.rename(&req.params) {
+                Ok(edit) => edit,
+                Err(message) => {
+                    return self.send(Message::Response(Response::new_err(
+                        req.id,
+                        lsp_server::ErrorCode::InvalidParams as i32,
+                        message,
+                    )));
+                }
+            },
+            "textDocument/completion" => Some(self.completion(&req.params)),
+            "textDocument/documentSymbol" => self.document_symbols(&req.params),
+            "workspace/symbol" => Some(self.workspace_symbols(&req.params)),
             _ => {
                 return self.send(Message::Response(Response::new_err(
                     req.id,
@@ -258,6 +281,242 @@ impl Server {
         let line_text = text.lines().nth(line)?;
         let at = self.encoding.char_index(line_text, character);
         syntax::target_at(line_text, at)
+    }
+
+    /// The rule id under the request's position: a reference's, or the
+    /// heading's on a heading line.
+    fn rule_at(&self, params: &Value) -> Option<String> {
+        if let Some(Target::Rule(id)) = self.target(params) {
+            return Some(id);
+        }
+        let (_, line_text, _) = self.line_at(params)?;
+        syntax::heading_id(&line_text)
+    }
+
+    /// The document's path, the text of the position's line, and the
+    /// position as a character index.
+    fn line_at(&self, params: &Value) -> Option<(PathBuf, String, usize)> {
+        let path = params["textDocument"]["uri"]
+            .as_str()
+            .and_then(position::uri_to_path)?;
+        let line = params["position"]["line"].as_u64()? as usize;
+        let character = params["position"]["character"].as_u64()? as usize;
+        let text = self.text_of(&path)?;
+        let line_text = text.lines().nth(line).unwrap_or_default().to_owned();
+        let at = self.encoding.char_index(&line_text, character);
+        Some((path, line_text, at))
+    }
+
+    /// `file` (relative to the project root) as an absolute path.
+    fn abs(&self, file: &str) -> PathBuf {
+        let root = self
+            .loaded
+            .as_ref()
+            .map(|l| l.config.root.clone())
+            .unwrap_or_default();
+        let path = root.join(file);
+        std::path::absolute(&path).unwrap_or(path)
+    }
+
+    /// An LSP range on line `line` (0-based) of `path`, characters
+    /// `start..end`.
+    fn range(&self, path: &Path, line: usize, start: usize, end: usize) -> Value {
+        let text = self.text_of(path).unwrap_or_default();
+        let line_text = text.lines().nth(line).unwrap_or_default();
+        json!({
+            "start": { "line": line, "character": self.encoding.column(line_text, start) },
+            "end": { "line": line, "character": self.encoding.column(line_text, end) },
+        })
+    }
+
+    /// Where `#id` is written on line `line` of `path` at or after
+    /// character `from`: the id's own characters.
+    fn id_span(&self, path: &Path, line: usize, from: usize, id: &str) -> Option<(usize, usize)> {
+        let text = self.text_of(path)?;
+        let line_text = text.lines().nth(line)?;
+        syntax::id_after(line_text, from, id)
+    }
+
+    /// Every place rule `id` is named: its heading (when the request
+    /// includes the declaration) and every reference and verdict.
+    fn references(&self, id: &str, params: &Value) -> Value {
+        let Some(loaded) = &self.loaded else {
+            return Value::Null;
+        };
+        let mut out = Vec::new();
+        let with_heading = params["context"]["includeDeclaration"]
+            .as_bool()
+            .unwrap_or(true);
+        if let Some(s) = loaded.spec.section(id).filter(|_| with_heading) {
+            let path = self.abs(&s.source.file);
+            let line = s.source.line.saturating_sub(1);
+            if let Some((a, b)) = self.id_span(&path, line, 0, id) {
+                out.push(json!({ "uri": position::path_to_uri(&path), "range": self.range(&path, line, a, b) }));
+            }
+        }
+        for r in loaded.spec.references.iter().filter(|r| r.target == id) {
+            let path = self.abs(&r.at.file);
+            let line = r.at.line.saturating_sub(1);
+            if let Some((a, b)) = self.id_span(&path, line, r.at.col.saturating_sub(1), id) {
+                out.push(json!({ "uri": position::path_to_uri(&path), "range": self.range(&path, line, a, b) }));
+            }
+        }
+        Value::Array(out)
+    }
+
+    /// Renames the rule under the cursor in every file: its heading, its
+    /// references and verdicts. Refused (an error the editor shows) when
+    /// the new id is invalid or taken.
+    fn rename(&self, params: &Value) -> Result<Option<Value>, String> {
+        let Some(id) = self.rule_at(params) else {
+            return Ok(None);
+        };
+        let new = params["newName"].as_str().unwrap_or_default();
+        if new.is_empty()
+            || !new
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(format!(
+                "`{new}` is not a valid rule id (letters, digits, `_` and `-`)"
+            ));
+        }
+        let Some(loaded) = &self.loaded else {
+            return Ok(None);
+        };
+        if loaded.spec.section(new).is_some() {
+            return Err(format!("rule id `{new}` is already taken"));
+        }
+        let mut changes: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for loc in self
+            .references(&id, &json!({"context": {"includeDeclaration": true}}))
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            changes
+                .entry(loc["uri"].as_str().unwrap_or_default().to_owned())
+                .or_default()
+                .push(json!({ "range": loc["range"], "newText": new }));
+        }
+        Ok(Some(json!({ "changes": changes })))
+    }
+
+    /// Completion of rule ids after `](#` and `[#`, of eval labels after
+    /// `[^`, of authority levels after `authority=`, of role tags after
+    /// `<` at the start of a line.
+    fn completion(&self, params: &Value) -> Value {
+        let (Some(loaded), Some((_, line_text, at))) = (&self.loaded, self.line_at(params)) else {
+            return json!([]);
+        };
+        let before: String = line_text.chars().take(at).collect();
+        let spec = &loaded.spec;
+        let items: Vec<Value> = match syntax::completion_context(&before) {
+            Some(syntax::Completing::Rule) => spec
+                .sections
+                .iter()
+                .map(|s| json!({ "label": s.id, "kind": 18, "detail": s.title }))
+                .collect(),
+            Some(syntax::Completing::Label) => spec
+                .evals
+                .iter()
+                .map(|e| json!({ "label": e.id, "kind": 17, "detail": e.file }))
+                .collect(),
+            Some(syntax::Completing::Authority) => spec
+                .levels
+                .iter()
+                .map(|l| json!({ "label": l.name, "kind": 20, "detail": l.label }))
+                .collect(),
+            Some(syntax::Completing::Role) => [
+                "system",
+                "developer",
+                "user",
+                "assistant",
+                "tool",
+                "comparison",
+            ]
+            .iter()
+            .map(|r| json!({ "label": r, "kind": 14 }))
+            .collect(),
+            None => Vec::new(),
+        };
+        Value::Array(items)
+    }
+
+    /// The heading tree of one file: each section with its id and
+    /// authority, its sub-sections inside it.
+    fn document_symbols(&self, params: &Value) -> Option<Value> {
+        let loaded = self.loaded.as_ref()?;
+        let path = params["textDocument"]["uri"]
+            .as_str()
+            .and_then(position::uri_to_path)?;
+        let spec = &loaded.spec;
+        let in_file: Vec<usize> = (0..spec.sections.len())
+            .filter(|&i| self.abs(&spec.sections[i].source.file) == path)
+            .collect();
+        fn symbol(
+            server: &Server,
+            spec: &crate::model::Spec,
+            i: usize,
+            in_file: &[usize],
+            path: &Path,
+        ) -> Value {
+            let s = &spec.sections[i];
+            let line = s.source.line.saturating_sub(1);
+            let children: Vec<Value> = s
+                .children
+                .iter()
+                .filter(|c| in_file.contains(c))
+                .map(|&c| symbol(server, spec, c, in_file, path))
+                .collect();
+            let range = server.range(path, line, 0, usize::MAX / 2);
+            json!({
+                "name": s.title,
+                "detail": match s.authority_written() {
+                    Some(a) => format!("#{} · {a}", s.id),
+                    None => format!("#{}", s.id),
+                },
+                "kind": 15,
+                "range": range,
+                "selectionRange": range,
+                "children": children,
+            })
+        }
+        let top: Vec<Value> = in_file
+            .iter()
+            .filter(|&&i| {
+                spec.sections[i]
+                    .parent
+                    .is_none_or(|p| !in_file.contains(&p))
+            })
+            .map(|&i| symbol(self, spec, i, &in_file, &path))
+            .collect();
+        Some(Value::Array(top))
+    }
+
+    /// Rules whose title or id holds the query (case-insensitive).
+    fn workspace_symbols(&self, params: &Value) -> Value {
+        let Some(loaded) = &self.loaded else {
+            return json!([]);
+        };
+        let q = params["query"].as_str().unwrap_or_default().to_lowercase();
+        let spec = &loaded.spec;
+        let out: Vec<Value> = spec
+            .sections
+            .iter()
+            .filter(|s| s.id.to_lowercase().contains(&q) || s.title.to_lowercase().contains(&q))
+            .map(|s| {
+                let path = self.abs(&s.source.file);
+                let line = s.source.line.saturating_sub(1);
+                json!({
+                    "name": s.title,
+                    "kind": 15,
+                    "containerName": format!("#{}", s.id),
+                    "location": { "uri": position::path_to_uri(&path), "range": self.range(&path, line, 0, 0) },
+                })
+            })
+            .collect();
+        Value::Array(out)
     }
 
     fn definition(&self, t: &Target) -> Value {

@@ -101,6 +101,59 @@ pub fn token_at(line: &str, at: usize) -> (usize, usize) {
     (at, end.max(at + 1).min(chars.len().max(at + 1)))
 }
 
+/// The id of a heading line (`## Title {#id …}`), if it is one.
+pub fn heading_id(line: &str) -> Option<String> {
+    if !line.trim_start().starts_with('#') {
+        return None;
+    }
+    let at = line.find("{#")?;
+    let id: String = line[at + 2..]
+        .chars()
+        .take_while(|&c| c.is_alphanumeric() || c == '_' || c == '-')
+        .collect();
+    (!id.is_empty()).then_some(id)
+}
+
+/// Where `#id` (followed by a character that cannot be part of an id) is
+/// written on `line` at or after character `from`: the id's characters.
+pub fn id_after(line: &str, from: usize, id: &str) -> Option<(usize, usize)> {
+    let chars: Vec<char> = line.chars().collect();
+    let want: Vec<char> = id.chars().collect();
+    let id_char = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    (from..chars.len()).find_map(|i| {
+        let end = i + 1 + want.len();
+        (chars[i] == '#'
+            && chars.get(i + 1..end) == Some(&want[..])
+            && chars.get(end).is_none_or(|&c| !id_char(c)))
+        .then_some((i + 1, end))
+    })
+}
+
+/// What is being typed at the end of `before` (the line up to the cursor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completing {
+    Rule,
+    Label,
+    Authority,
+    Role,
+}
+
+pub fn completion_context(before: &str) -> Option<Completing> {
+    let id_char = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let stem = before.trim_end_matches(id_char);
+    if stem.ends_with("](#") || stem.ends_with("[#") {
+        Some(Completing::Rule)
+    } else if stem.ends_with("[^") {
+        Some(Completing::Label)
+    } else if stem.ends_with("authority=") {
+        Some(Completing::Authority)
+    } else if stem.trim_start() == "<" || stem.trim_start() == "</" {
+        Some(Completing::Role)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +184,34 @@ mod tests {
         );
         assert_eq!(target_at(line, at("curly")), None);
         assert_eq!(token_at(line, at("[?]")), (at("[?]"), at(", “")));
+    }
+
+    #[test]
+    fn ids_headings_and_completion_contexts() {
+        assert_eq!(
+            heading_id("## Say less {#say_less authority=guideline}").as_deref(),
+            Some("say_less")
+        );
+        assert_eq!(heading_id("Text {#not_a_heading}"), None);
+        let line = "“x” [?](#say_less) and [#say_less_more] and BAD[#say_less]";
+        let (a, b) = id_after(line, 0, "say_less").unwrap();
+        assert_eq!(
+            line.chars().skip(a).take(b - a).collect::<String>(),
+            "say_less"
+        );
+        let last = id_after(line, b, "say_less").unwrap();
+        assert!(
+            last.0 > line.chars().count() - 10,
+            "skips say_less_more: {last:?}"
+        );
+        assert_eq!(completion_context("See [?](#fol"), Some(Completing::Rule));
+        assert_eq!(completion_context("<!-- BAD[#"), Some(Completing::Rule));
+        assert_eq!(completion_context("cited[^6"), Some(Completing::Label));
+        assert_eq!(
+            completion_context("## T {#t authority=ro"),
+            Some(Completing::Authority)
+        );
+        assert_eq!(completion_context("<as"), Some(Completing::Role));
+        assert_eq!(completion_context("plain text"), None);
     }
 }
