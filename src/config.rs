@@ -376,6 +376,14 @@ impl Config {
 
     /// The project's `static/root/`, whose files go to the site's root
     /// (only a project with a theme folder, i.e. a `book.toml`, has one).
+    /// The eval-prompt folder: the configured one, else where the layout
+    /// expects it (for a file that does not exist yet).
+    pub fn eval_dir_or_default(&self) -> PathBuf {
+        self.eval_dir
+            .clone()
+            .unwrap_or_else(|| self.root.join(&self.eval_dir_name))
+    }
+
     pub fn root_files_dir(&self) -> Option<PathBuf> {
         self.theme_dir
             .as_ref()

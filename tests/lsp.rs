@@ -290,6 +290,61 @@ fn lsp_answers_an_editor_over_stdio() {
     let found = c.request("workspace/symbol", json!({"query": "levels of auth"}));
     assert_eq!(found[0]["containerName"], "#authority_levels", "{found}");
 
+    // Quick fixes: a misspelt reference, a citation without its file, a
+    // message never closed.
+    let fixes_text = format!(
+        "{saved}\nSee [?](#follow_in_ordr) and this[^zz99].\n\n**Example**: unclosed\n\n~~~xml\n<user>\nHi\n~~~\n"
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": doc, "version": 3},
+               "contentChanges": [{"text": fixes_text}]}),
+    );
+    let diags = c.diagnostics(&doc);
+    assert_eq!(diags.len(), 3, "{diags:#?}");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": doc}, "range": diags[0]["range"],
+               "context": {"diagnostics": diags}}),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Change to `#follow_in_order`",
+            "Create `zz99.md` for this citation",
+            "Add `</user>`"
+        ],
+        "{actions:#}"
+    );
+    let change = &actions[0]["edit"]["changes"][&doc][0];
+    assert_eq!(change["newText"], "follow_in_order");
+    let fix_line = fixes_text
+        .lines()
+        .position(|l| l.contains("follow_in_ordr"))
+        .unwrap();
+    assert_eq!(change["range"]["start"]["line"], fix_line);
+    assert_eq!(
+        actions[1]["edit"]["documentChanges"][0]["uri"],
+        uri(&root.join("evals/zz99.md"))
+    );
+    let close = fixes_text.lines().count() - 1;
+    assert_eq!(
+        actions[2]["edit"]["changes"][&doc][0]["range"]["start"]["line"],
+        close
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": doc, "version": 4},
+               "contentChanges": [{"text": saved.clone()}]}),
+    );
+    assert_eq!(c.diagnostics(&doc), Vec::<Value>::new());
+
     // Nothing under the cursor: null.
     let none = c.request(
         "textDocument/definition",

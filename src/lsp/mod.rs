@@ -58,6 +58,7 @@ pub fn run(dir: Option<&Path>) -> Result<i32> {
             "renameProvider": true,
             "documentSymbolProvider": true,
             "workspaceSymbolProvider": true,
+            "codeActionProvider": true,
             "completionProvider": { "triggerCharacters": ["#", "^", "=", "<"] },
         },
         "serverInfo": { "name": "specbook", "version": env!("CARGO_PKG_VERSION") },
@@ -256,6 +257,7 @@ impl Server {
             "textDocument/completion" => Some(self.completion(&req.params)),
             "textDocument/documentSymbol" => self.document_symbols(&req.params),
             "workspace/symbol" => Some(self.workspace_symbols(&req.params)),
+            "textDocument/codeAction" => Some(self.code_actions(&req.params)),
             _ => {
                 return self.send(Message::Response(Response::new_err(
                     req.id,
@@ -516,6 +518,89 @@ impl Server {
                 })
             })
             .collect();
+        Value::Array(out)
+    }
+
+    /// Quick fixes for the diagnostics the editor sends: a reference to
+    /// the closest id ("did you mean"), the missing `examples/<label>.md`
+    /// of a citation, the missing closing tag of a message.
+    fn code_actions(&self, params: &Value) -> Value {
+        let Some(path) = params["textDocument"]["uri"]
+            .as_str()
+            .and_then(position::uri_to_path)
+        else {
+            return json!([]);
+        };
+        let uri = position::path_to_uri(&path);
+        let text = self.text_of(&path).unwrap_or_default();
+        let mut out = Vec::new();
+        for d in params["context"]["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let message = d["message"].as_str().unwrap_or_default();
+            let line = d["range"]["start"]["line"].as_u64().unwrap_or(0) as usize;
+            let line_text = text.lines().nth(line).unwrap_or_default();
+            let from = self.encoding.char_index(
+                line_text,
+                d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize,
+            );
+            let action = |title: String, edit: Value| json!({ "title": title, "kind": "quickfix", "diagnostics": [d], "edit": edit });
+            if let Some((wrong, right)) = syntax::did_you_mean(message)
+                && let Some((a, b)) = syntax::id_after(line_text, from, &wrong)
+            {
+                let range = self.range(&path, line, a, b);
+                out.push(action(
+                    format!("Change to `#{right}`"),
+                    json!({ "changes": { &uri: [{ "range": range, "newText": right }] } }),
+                ));
+            } else if let Some(label) = syntax::missing_eval_file(message)
+                && let Some(loaded) = &self.loaded
+            {
+                let dir = loaded.config.eval_dir_or_default();
+                let dir = std::path::absolute(&dir).unwrap_or(dir);
+                let new = position::path_to_uri(&dir.join(format!("{label}.md")));
+                let section = loaded
+                    .spec
+                    .sections
+                    .iter()
+                    .rev()
+                    .find(|s| self.abs(&s.source.file) == path && s.source.line <= line + 1)
+                    .map(|s| s.title.clone())
+                    .unwrap_or_default();
+                let body = format!(
+                    "Examples for [^{label}] in {section}:\n\n**Example**: \n\n~~~xml\n<user>\n\n</user>\n~~~\n"
+                );
+                out.push(action(
+                    format!("Create `{label}.md` for this citation"),
+                    json!({ "documentChanges": [
+                        { "kind": "create", "uri": new, "options": { "ignoreIfExists": true } },
+                        { "textDocument": { "uri": new, "version": null }, "edits": [{
+                            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+                            "newText": body,
+                        }] },
+                    ] }),
+                ));
+            } else if let Some(role) = syntax::unclosed_tag(message) {
+                // Before the line that closes the conversation block.
+                let close = text
+                    .lines()
+                    .enumerate()
+                    .skip(line + 1)
+                    .find(|(_, l)| {
+                        l.trim_start().starts_with("~~~") || l.trim_start().starts_with("```")
+                    })
+                    .map_or(text.lines().count(), |(i, _)| i);
+                out.push(action(
+                    format!("Add `</{role}>`"),
+                    json!({ "changes": { &uri: [{
+                        "range": { "start": { "line": close, "character": 0 }, "end": { "line": close, "character": 0 } },
+                        "newText": format!("</{role}>\n"),
+                    }] } }),
+                ));
+            }
+        }
         Value::Array(out)
     }
 

@@ -129,6 +129,33 @@ pub fn id_after(line: &str, from: usize, id: &str) -> Option<(usize, usize)> {
     })
 }
 
+/// `(unknown, suggested)` of "reference to unknown section `#x`; did you
+/// mean `y`?".
+pub fn did_you_mean(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("reference to unknown section `#")?;
+    let (wrong, rest) = rest.split_once('`')?;
+    let right = rest.split_once("did you mean `")?.1.split_once('`')?.0;
+    Some((wrong.to_owned(), right.to_owned()))
+}
+
+/// The label of "footnote `[^x]` names an eval-prompt file `x.md` that does
+/// not exist".
+pub fn missing_eval_file(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("footnote `[^")?;
+    let (label, rest) = rest.split_once("]`")?;
+    rest.contains("that does not exist")
+        .then(|| label.to_owned())
+}
+
+/// The role of "`<role>` is never closed".
+pub fn unclosed_tag(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("`<")?;
+    let (role, rest) = rest.split_once(">`")?;
+    (rest.starts_with(" is never closed") && role != "comparison"
+        || rest.starts_with(" is never closed"))
+    .then(|| role.to_owned())
+}
+
 /// What is being typed at the end of `before` (the line up to the cursor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Completing {
@@ -213,5 +240,28 @@ mod tests {
         );
         assert_eq!(completion_context("<as"), Some(Completing::Role));
         assert_eq!(completion_context("plain text"), None);
+    }
+
+    #[test]
+    fn quick_fixes_read_their_diagnostics() {
+        assert_eq!(
+            did_you_mean("reference to unknown section `#folow`; did you mean `follow`?"),
+            Some(("folow".into(), "follow".into()))
+        );
+        assert_eq!(did_you_mean("reference to unknown section `#zzz`"), None);
+        assert_eq!(
+            missing_eval_file(
+                "footnote `[^ab12]` names an eval-prompt file `ab12.md` that does not exist"
+            )
+            .as_deref(),
+            Some("ab12")
+        );
+        assert_eq!(
+            unclosed_tag(
+                "`<user>` is never closed (expected `</user>` before the end of the block)"
+            )
+            .as_deref(),
+            Some("user")
+        );
     }
 }
