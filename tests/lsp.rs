@@ -357,3 +357,93 @@ fn lsp_answers_an_editor_over_stdio() {
     let status = c.child.wait().unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// A real editor: headless Neovim (Debian's `neovim`) with its built-in
+/// LSP client attached to `specbook lsp`, on a file with a broken
+/// reference: the diagnostic it shows, then a jump to a definition.
+#[test]
+#[ignore = "needs Neovim (apt-get install neovim)"]
+fn neovim_shows_the_diagnostic_and_jumps_to_the_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    common::copy_sample_project(&root);
+    let chapter = root.join("content/02-chain-of-command.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, format!("{text}\nSee [?](#no_such_rule).\n")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("[?](#authority_levels)"))
+        .unwrap();
+    let col = text
+        .lines()
+        .nth(line)
+        .unwrap()
+        .find("[?](#authority_levels)")
+        .unwrap()
+        + 5;
+    let out = root.join("nvim-result.json");
+    // Neovim 0.7 (Debian 12): vim.lsp.start_client and buf_attach_client.
+    let script = format!(
+        r#"
+local result = {{}}
+local client = vim.lsp.start_client({{ name = "specbook", cmd = {{ "{bin}", "lsp", "{root}" }}, root_dir = "{root}" }})
+vim.lsp.buf_attach_client(0, client)
+vim.wait(15000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+result.diagnostics = {{}}
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  table.insert(result.diagnostics, {{ lnum = d.lnum, col = d.col, message = d.message }})
+end
+vim.api.nvim_win_set_cursor(0, {{ {line} + 1, {col} }})
+vim.lsp.buf.definition()
+vim.wait(15000, function() return vim.api.nvim_buf_get_name(0):find("01%-overview") ~= nil end, 50)
+result.jumped_to = vim.api.nvim_buf_get_name(0)
+result.line = vim.api.nvim_win_get_cursor(0)[1]
+local f = io.open("{out}", "w")
+f:write(vim.fn.json_encode(result))
+f:close()
+vim.cmd("qa!")
+"#,
+        bin = env!("CARGO_BIN_EXE_specbook"),
+        root = root.display(),
+        out = out.display(),
+    );
+    let lua = root.join("test.lua");
+    std::fs::write(&lua, script).unwrap();
+    let run = Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n"])
+        .arg(&chapter)
+        .arg("-c")
+        .arg(format!("luafile {}", lua.display()))
+        .env("HOME", &root)
+        .stdin(Stdio::null())
+        .output()
+        .expect("nvim runs");
+    let result: Value =
+        serde_json::from_slice(&std::fs::read(&out).unwrap_or_else(|e| {
+            panic!("no result ({e}): {}", String::from_utf8_lossy(&run.stderr))
+        }))
+        .unwrap();
+    let diags = result["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{result}");
+    assert_eq!(diags[0]["lnum"], text.lines().count() + 1, "{result}");
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("#no_such_rule"),
+        "{result}"
+    );
+    let heading = std::fs::read_to_string(root.join("content/01-overview.md"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("{#authority_levels}"))
+        .unwrap();
+    assert!(
+        result["jumped_to"]
+            .as_str()
+            .unwrap()
+            .ends_with("content/01-overview.md"),
+        "{result}"
+    );
+    assert_eq!(result["line"], heading + 1, "{result}");
+}
