@@ -1,14 +1,16 @@
 //! `specbook lsp`: a language server for spec authors (issue 15, first
 //! part), over stdio with `lsp-server` (rust-analyzer's transport).
 //!
-//! The server keeps one [`Loader`] for the project with the editor's open
-//! documents as its buffers ([`crate::load::Buffers`]): every change marks
-//! the spec stale; once the editor has been quiet for [`DEBOUNCE`], the
-//! spec is loaded again (the same pipeline `check` runs, parsing only the
-//! files that changed) and its diagnostics are published per file, with
-//! empty lists for files that no longer have any. Requests are answered
-//! from the last loaded spec and the documents' current text, never
-//! waiting for a load.
+//! A worker thread keeps one [`Loader`] for the project. Every change of
+//! an open document bumps a generation number; once the editor has been
+//! quiet for [`DEBOUNCE`], the worker loads the spec with the documents as
+//! its buffers ([`crate::load::Buffers`]) — the same pipeline `check` runs,
+//! parsing only the files that changed. A result whose generation is not
+//! the latest is stale: its diagnostics are dropped (the next load is on
+//! its way). Otherwise they are published per file, with empty lists for
+//! files that no longer have any. Requests are answered at once, from the
+//! last loaded spec and the documents' current text: a load never blocks
+//! them.
 //!
 //! It answers: diagnostics, go to definition (from `[?](#id)`,
 //! `[text](#id)`, `BAD[#id]` and `[^label]`) and hover on the same,
@@ -66,9 +68,16 @@ pub fn run(dir: Option<&Path>) -> Result<i32> {
     connection
         .initialize_finish(id, result)
         .context("the editor did not finish initializing")?;
+    let (jobs, job_rx) = crossbeam_channel::unbounded();
+    let (done_tx, done) = crossbeam_channel::unbounded();
+    let loader = Loader::cached(&root);
+    let worker = std::thread::spawn(move || worker(loader, job_rx, done_tx));
     let mut server = Server {
         connection,
-        loader: Loader::cached(&root),
+        jobs,
+        done,
+        generation: 1,
+        buffers: crate::load::Buffers::new(),
         docs: BTreeMap::new(),
         loaded: None,
         stale: true,
@@ -77,13 +86,53 @@ pub fn run(dir: Option<&Path>) -> Result<i32> {
     };
     server.serve()?;
     drop(server);
+    let _ = worker.join();
     threads.join().context("the stdio threads failed")?;
     Ok(0)
 }
 
+/// A load asked of the worker: the documents as they are now.
+struct Job {
+    generation: u64,
+    buffers: crate::load::Buffers,
+}
+
+/// What the worker loaded, for which generation.
+struct Done {
+    generation: u64,
+    loaded: Result<Loaded>,
+}
+
+/// Loads the spec for each job, in order, until the server goes away.
+fn worker(
+    mut loader: Loader,
+    jobs: crossbeam_channel::Receiver<Job>,
+    done: crossbeam_channel::Sender<Done>,
+) {
+    while let Ok(mut job) = jobs.recv() {
+        // Only the newest of the waiting jobs matters.
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        *loader.buffers_mut() = job.buffers;
+        let loaded = loader.load();
+        let done_one = Done {
+            generation: job.generation,
+            loaded,
+        };
+        if done.send(done_one).is_err() {
+            return;
+        }
+    }
+}
+
 struct Server {
     connection: Connection,
-    loader: Loader,
+    jobs: crossbeam_channel::Sender<Job>,
+    done: crossbeam_channel::Receiver<Done>,
+    /// Bumped by every change of a document.
+    generation: u64,
+    buffers: crate::load::Buffers,
     /// Open documents: path → text.
     docs: BTreeMap<PathBuf, String>,
     loaded: Option<Loaded>,
@@ -96,30 +145,47 @@ struct Server {
 
 impl Server {
     fn serve(&mut self) -> Result<()> {
+        self.request_load();
         loop {
-            let timeout = if self.stale {
+            let quiet = if self.stale {
                 DEBOUNCE
             } else {
                 Duration::from_secs(3600)
             };
-            match self.connection.receiver.recv_timeout(timeout) {
-                Ok(Message::Request(req)) => {
-                    if self.connection.handle_shutdown(&req)? {
-                        return Ok(());
+            crossbeam_channel::select! {
+                recv(self.connection.receiver) -> m => match m {
+                    Ok(Message::Request(req)) => {
+                        if self.connection.handle_shutdown(&req)? {
+                            return Ok(());
+                        }
+                        self.request(req)?;
                     }
-                    self.request(req)?;
-                }
-                Ok(Message::Notification(n)) => {
-                    if n.method == "exit" {
-                        return Ok(());
+                    Ok(Message::Notification(n)) => {
+                        if n.method == "exit" {
+                            return Ok(());
+                        }
+                        self.notification(n);
                     }
-                    self.notification(n);
-                }
-                Ok(Message::Response(_)) => {}
-                Err(crossbeam_timeout) if crossbeam_timeout.is_timeout() => self.reload()?,
-                Err(_) => return Ok(()),
+                    Ok(Message::Response(_)) => {}
+                    Err(_) => return Ok(()),
+                },
+                recv(self.done) -> d => {
+                    if let Ok(done) = d {
+                        self.loaded_one(done)?;
+                    }
+                },
+                default(quiet) => if self.stale { self.request_load() },
             }
         }
+    }
+
+    /// Asks the worker for a load of the documents as they are now.
+    fn request_load(&mut self) {
+        self.stale = false;
+        let _ = self.jobs.send(Job {
+            generation: self.generation,
+            buffers: self.buffers.clone(),
+        });
     }
 
     fn notification(&mut self, n: Notification) {
@@ -144,7 +210,8 @@ impl Server {
             }
             "textDocument/didClose" => {
                 self.docs.remove(&path);
-                self.loader.buffers_mut().remove(&path);
+                self.buffers.remove(&path);
+                self.generation += 1;
                 self.stale = true;
             }
             _ => {}
@@ -152,21 +219,28 @@ impl Server {
     }
 
     fn set(&mut self, path: PathBuf, text: String) {
-        self.loader.buffers_mut().set(&path, text.clone());
+        self.buffers.set(&path, text.clone());
         self.docs.insert(path, text);
+        self.generation += 1;
         self.stale = true;
     }
 
-    /// Loads the spec with the open documents and publishes diagnostics.
-    fn reload(&mut self) -> Result<()> {
-        self.stale = false;
-        let loaded = match self.loader.load() {
+    /// A load came back: kept for requests; its diagnostics published
+    /// unless the documents changed since it was asked for.
+    fn loaded_one(&mut self, done: Done) -> Result<()> {
+        let loaded = match done.loaded {
             Ok(l) => l,
-            Err(e) => {
-                self.log(&format!("specbook: {e:#}"))?;
-                return Ok(());
-            }
+            Err(e) => return self.log(&format!("specbook: {e:#}")),
         };
+        if done.generation == self.generation {
+            self.publish_all(&loaded)?;
+        }
+        self.loaded = Some(loaded);
+        Ok(())
+    }
+
+    /// Publishes the diagnostics of `loaded`, clearing files fixed since.
+    fn publish_all(&mut self, loaded: &Loaded) -> Result<()> {
         let mut by_file: BTreeMap<PathBuf, Vec<Value>> = BTreeMap::new();
         for d in loaded.diagnostics.sorted() {
             let path = loaded.config.root.join(&d.file);
@@ -201,7 +275,6 @@ impl Server {
         for (path, diags) in by_file {
             self.publish(&path, diags)?;
         }
-        self.loaded = Some(loaded);
         Ok(())
     }
 
@@ -236,7 +309,11 @@ impl Server {
 
     fn request(&mut self, req: Request) -> Result<()> {
         if self.loaded.is_none() {
-            self.reload()?;
+            // Only before the first load has come back: wait for it, as
+            // there is nothing to answer from yet.
+            if let Ok(done) = self.done.recv() {
+                self.loaded_one(done)?;
+            }
         }
         let result = match req.method.as_str() {
             "textDocument/definition" => self.target(&req.params).map(|t| self.definition(&t)),
