@@ -13,6 +13,7 @@
 # BENCH_SERVE (1), BENCH_SERVE_EDITS (10), BENCH_SERVE_GAP (1.5),
 # BENCH_WAIT_QUIET (0: seconds to wait for a load average below the CPU count),
 # BENCH_VERSIONS (1: the five-release site of bench/versions.py; 0 skips it),
+# BENCH_LSP (1: change → diagnostics of `specbook lsp`, bench/lsp.py; 0 skips it),
 # BENCH_CORPUS (default: ../shared/corpus/model-spec-2025-12-18 beside the
 # repo), BENCH_NICE (nice level for the cargo steps, default 10),
 # MDBOOK (an mdbook binary to use instead of PATH / the cached install).
@@ -82,5 +83,14 @@ if [ "${BENCH_VERSIONS:-1}" != 0 ]; then
         --work "$repo/target/bench/versions" 2>&1 | tee -a "$repo/target/bench/run.log"
     vstatus="${PIPESTATUS[0]}"
     [ "$status" != 0 ] || status="$vstatus"
+fi
+# Issue 15: `specbook lsp` on the real spec, change → diagnostics.
+if [ "${BENCH_LSP:-1}" != 0 ]; then
+    echo "== lsp: change → diagnostics on the real spec"
+    python3 -B "$repo/bench/lsp.py" \
+        --specbook "$repo/target/release/specbook" \
+        --corpus "$BENCH_CORPUS" 2>&1 | tee -a "$repo/target/bench/run.log"
+    lstatus="${PIPESTATUS[0]}"
+    [ "$status" != 0 ] || status="$lstatus"
 fi
 exit "$status"

@@ -447,3 +447,60 @@ vim.cmd("qa!")
     );
     assert_eq!(result["line"], heading + 1, "{result}");
 }
+
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_lsp_resolves_references_after_non_ascii_text_to_their_headings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    common::copy_tree(&common::corpus(), &root);
+    let spec = root.join("model_spec.md");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let mut c = Client::start(&root);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(&spec), "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    // Every reference of the form `](#id)` on a line with non-ASCII text
+    // before it (curly quotes, dashes) resolves to its heading.
+    let mut checked = 0;
+    for (n, line) in text.lines().enumerate() {
+        let Some(at) = line.find("](#") else { continue };
+        if line[..at].is_ascii() {
+            continue;
+        }
+        let id: String = line[at + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let Some(heading) = text
+            .lines()
+            .position(|l| l.starts_with('#') && l.contains(&format!("{{#{id}")))
+        else {
+            continue;
+        };
+        let col = line[..at + 3].encode_utf16().count();
+        let def = c.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri(&spec)}, "position": {"line": n, "character": col}}),
+        );
+        assert_eq!(def["uri"], uri(&spec), "line {n}: {def}");
+        assert_eq!(def["range"]["start"]["line"], heading, "line {n}: `{id}`");
+        checked += 1;
+        if checked == 10 {
+            break;
+        }
+    }
+    assert!(
+        checked >= 3,
+        "only {checked} references after non-ASCII text"
+    );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}
