@@ -345,6 +345,68 @@ fn lsp_answers_an_editor_over_stdio() {
     );
     assert_eq!(c.diagnostics(&doc), Vec::<Value>::new());
 
+    // Hover on a citation: the eval prompts' file, count and first title.
+    let cite_line = text.lines().position(|l| l.contains("[^p7qa]")).unwrap();
+    let l = text.lines().nth(cite_line).unwrap();
+    let cite_col = l[..l.find("[^p7qa]").unwrap()].encode_utf16().count() + 3;
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&chapter)}, "position": {"line": cite_line, "character": cite_col}}),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with("**Eval prompts `p7qa`** · 2 prompts · `evals/p7qa.md`"),
+        "{shown}"
+    );
+    // Hover on a verdict's rule (a chapter): the highest authority within.
+    let verdict_line = text
+        .lines()
+        .position(|l| l.contains("BAD[#chain_of_command]"))
+        .unwrap();
+    let l = text.lines().nth(verdict_line).unwrap();
+    let verdict_col = l[..l.find("BAD[#chain_of_command]").unwrap()]
+        .encode_utf16()
+        .count()
+        + 1;
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&chapter)}, "position": {"line": verdict_line, "character": verdict_col}}),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with("**The chain of command** `#chain_of_command` · highest within: `root`"),
+        "{shown}"
+    );
+
+    // Completion of labels after `[^`, levels after `authority=`, roles
+    // after `<`: typed into the buffer, then asked at its end.
+    for (typed, want) in [
+        ("x[^p7", "p7qa"),
+        ("## T {#t authority=ro", "root"),
+        ("<assi", "assistant"),
+    ] {
+        let body = format!("{saved}\n{typed}");
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": doc, "version": 10},
+                   "contentChanges": [{"text": body}]}),
+        );
+        let last = body.lines().count() - 1;
+        let items = c.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": doc}, "position": {"line": last, "character": typed.encode_utf16().count()}}),
+        );
+        assert!(
+            items.as_array().unwrap().iter().any(|i| i["label"] == want),
+            "{typed}: {items}"
+        );
+    }
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": doc, "version": 11},
+               "contentChanges": [{"text": saved.clone()}]}),
+    );
+
     // Nothing under the cursor: null.
     let none = c.request(
         "textDocument/definition",
@@ -500,6 +562,36 @@ fn corpus_lsp_resolves_references_after_non_ascii_text_to_their_headings() {
         checked >= 3,
         "only {checked} references after non-ASCII text"
     );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}
+
+#[test]
+fn lsp_counts_columns_in_utf8_when_the_editor_offers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    common::copy_sample_project(&root);
+    let mut c = Client::start(&root);
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root),
+               "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    c.notify("initialized", json!({}));
+    let file = root.join("content/04-style.md");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    let broken = format!("{saved}\n\u{201c}Quoted\u{201d} 😀 see [?](#nowhere).\n");
+    let doc = uri(&file);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc, "languageId": "markdown", "version": 1, "text": broken}}),
+    );
+    let diags = c.diagnostics(&doc);
+    // “Quoted” 😀 see  = 3 + 6 + 3 + 1 + 4 + 5 bytes.
+    assert_eq!(diags[0]["range"]["start"]["character"], 22, "{diags:#?}");
+    assert_eq!(diags[0]["range"]["end"]["character"], 35, "{diags:#?}");
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert!(c.child.wait().unwrap().success());

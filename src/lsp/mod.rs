@@ -733,6 +733,17 @@ impl Server {
                         None
                     })
                     .flatten();
+                let aggregated = spec.aggregated_authority(i).map(|(a, n)| {
+                    format!(
+                        "highest within: `{}`{}",
+                        a.written,
+                        if n > 1 {
+                            format!(" (+{} more levels)", n - 1)
+                        } else {
+                            String::new()
+                        }
+                    )
+                });
                 let examples = s.examples().count();
                 let first = s.blocks.iter().find_map(|b| match b {
                     crate::model::Block::Prose(p) => Some(first_sentence(&p.text)),
@@ -740,6 +751,9 @@ impl Server {
                 });
                 let mut out = format!("**{}** `#{}`", s.title, s.id);
                 if let Some(a) = own.or(inherited) {
+                    out.push_str(&format!(" · {a}"));
+                }
+                if let Some(a) = aggregated {
                     out.push_str(&format!(" · {a}"));
                 }
                 out.push_str(&format!(
