@@ -383,7 +383,7 @@ fn lsp_answers_an_editor_over_stdio() {
     for (typed, want) in [
         ("x[^p7", "p7qa"),
         ("## T {#t authority=ro", "root"),
-        ("<assi", "assistant"),
+        ("~~~xml\n<assi", "assistant"),
     ] {
         let body = format!("{saved}\n{typed}");
         c.notify(
@@ -394,7 +394,7 @@ fn lsp_answers_an_editor_over_stdio() {
         let last = body.lines().count() - 1;
         let items = c.request(
             "textDocument/completion",
-            json!({"textDocument": {"uri": doc}, "position": {"line": last, "character": typed.encode_utf16().count()}}),
+            json!({"textDocument": {"uri": doc}, "position": {"line": last, "character": typed.lines().last().unwrap().encode_utf16().count()}}),
         );
         assert!(
             items.as_array().unwrap().iter().any(|i| i["label"] == want),

@@ -485,9 +485,13 @@ impl Server {
     /// `[^`, of authority levels after `authority=`, of role tags after
     /// `<` at the start of a line.
     fn completion(&self, params: &Value) -> Value {
-        let (Some(loaded), Some((_, line_text, at))) = (&self.loaded, self.line_at(params)) else {
+        let (Some(loaded), Some((path, line_text, at))) = (&self.loaded, self.line_at(params))
+        else {
             return json!([]);
         };
+        let text = self.text_of(&path).unwrap_or_default();
+        let text_lines: Vec<&str> = text.lines().collect();
+        let line = params["position"]["line"].as_u64().unwrap_or(0) as usize;
         let before: String = line_text.chars().take(at).collect();
         let spec = &loaded.spec;
         let items: Vec<Value> = match syntax::completion_context(&before) {
@@ -506,6 +510,9 @@ impl Server {
                 .iter()
                 .map(|l| json!({ "label": l.name, "kind": 20, "detail": l.label }))
                 .collect(),
+            Some(syntax::Completing::Role) if !syntax::in_conversation(&text_lines, line) => {
+                Vec::new()
+            }
             Some(syntax::Completing::Role) => [
                 "system",
                 "developer",

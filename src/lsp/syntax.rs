@@ -156,6 +156,26 @@ pub fn unclosed_tag(message: &str) -> Option<String> {
     .then(|| role.to_owned())
 }
 
+/// Whether line `line` of `lines` is inside a conversation block (a
+/// `~~~xml` or ```` ```xml ```` fence not yet closed above it).
+pub fn in_conversation(lines: &[&str], line: usize) -> bool {
+    let mut open: Option<&str> = None;
+    for l in lines.iter().take(line) {
+        let t = l.trim_start();
+        match open {
+            None if t.starts_with("~~~xml") => open = Some("~~~"),
+            None if t.starts_with("```xml") => open = Some("```"),
+            Some(fence)
+                if t.starts_with(fence) && t.trim_start_matches(fence).trim().is_empty() =>
+            {
+                open = None
+            }
+            _ => {}
+        }
+    }
+    open.is_some()
+}
+
 /// What is being typed at the end of `before` (the line up to the cursor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Completing {
@@ -240,6 +260,15 @@ mod tests {
         );
         assert_eq!(completion_context("<as"), Some(Completing::Role));
         assert_eq!(completion_context("plain text"), None);
+    }
+
+    #[test]
+    fn conversations_are_the_fenced_xml_blocks() {
+        let lines = ["Text", "~~~xml", "<user>", "Hi", "</user>", "~~~", "After"];
+        assert!(!in_conversation(&lines, 1));
+        assert!(in_conversation(&lines, 2));
+        assert!(in_conversation(&lines, 5));
+        assert!(!in_conversation(&lines, 6));
     }
 
     #[test]
