@@ -217,6 +217,14 @@ enum I18nCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// How far each po/<lang>.po has come: per top-level section, the
+    /// share of units translated, stale (the source changed since) and
+    /// untranslated, worst first.
+    Status {
+        /// Project folder, Model Spec folder, or a single markdown file.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Extract afresh and merge into every po/<lang>.po as msgmerge would:
     /// a unit whose source changed keeps its translation, marked fuzzy; a
     /// removed unit's translation becomes obsolete (#~); new units are
@@ -247,6 +255,7 @@ fn main() -> ExitCode {
             specbook::cmd::i18n::extract(&dir, output.as_deref())
         }
         Command::I18n(I18nCommand::Update { dir }) => specbook::cmd::i18n::update(&dir),
+        Command::I18n(I18nCommand::Status { dir }) => specbook::cmd::i18n::status(&dir),
         Command::Lsp { dir } => specbook::lsp::run(dir.as_deref()),
         Command::Build {
             dir,

@@ -294,8 +294,40 @@ fn gettext_update_merges_as_msgmerge_does() {
         ours.matches("\n#~ msgid ").count(),
         "obsolete entries"
     );
+    // The status: the overview has its title translated; the chain of
+    // command has one stale unit (the edited title); worst first.
+    let status = specbook_in(root, &["i18n", "status", "."]);
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    let shown = text(&status.stdout);
+    let units = pot_units(&std::fs::read_to_string(root.join("po/messages.pot")).unwrap());
+    assert!(
+        shown.contains(&format!(
+            "po/zh.po: 1 of {units} units translated (0%), 1 stale\n"
+        )),
+        "{shown}"
+    );
+    let row = |id: &str| {
+        shown
+            .lines()
+            .find(|l| l.ends_with(&format!("({id})")))
+            .unwrap_or_else(|| panic!("no row for {id}: {shown}"))
+            .to_owned()
+    };
+    assert!(row("chain_of_command").contains("   1 stale"), "{shown}");
+    assert!(!row("overview").starts_with("    0.0%"), "{shown}");
+    let last = shown.lines().last().unwrap();
+    assert!(
+        last.ends_with("(overview)"),
+        "the best-translated section comes last: {shown}"
+    );
+
     // And a second update changes nothing.
     let again = specbook_in(root, &["i18n", "update", "."]);
     assert!(again.status.success());
     assert_eq!(std::fs::read_to_string(&po).unwrap(), ours);
+}
+
+/// The number of entries of a template.
+fn pot_units(pot: &str) -> usize {
+    pot.lines().filter(|l| l.starts_with("msgctxt ")).count()
 }

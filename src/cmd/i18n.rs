@@ -102,3 +102,59 @@ pub fn update(dir: &Path) -> Result<i32> {
     );
     Ok(if failed > 0 { 2 } else { 0 })
 }
+
+/// Prints, per `po/*.po`, each top-level section's share of units
+/// translated, stale and untranslated, worst first.
+pub fn status(dir: &Path) -> Result<i32> {
+    let Some(loaded) = load(dir, "i18n status")? else {
+        return Ok(super::EXIT_CONTENT_ERRORS);
+    };
+    let units = units(&loaded.spec);
+    let po_dir = loaded.config.root.join(PO_DIR);
+    let mut catalogs: Vec<_> = std::fs::read_dir(&po_dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "po"))
+                .collect()
+        })
+        .unwrap_or_default();
+    catalogs.sort();
+    if catalogs.is_empty() {
+        eprintln!(
+            "no catalogs in `{}`: start one from `{}` (specbook i18n extract; msginit)",
+            po_dir.display(),
+            TEMPLATE
+        );
+        return Ok(0);
+    }
+    for path in &catalogs {
+        let catalog = polib::po_file::parse(path)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("failed to read `{}`", path.display()))?;
+        let rows = crate::i18n::status::status(&loaded.spec, &units, &catalog);
+        let (all, done, stale) = rows.iter().fold((0, 0, 0), |(a, d, s), r| {
+            (a + r.units, d + r.translated, s + r.stale)
+        });
+        println!(
+            "{}: {done} of {all} units translated ({:.0}%), {stale} stale",
+            path.display(),
+            if all == 0 {
+                100.0
+            } else {
+                100.0 * done as f64 / all as f64
+            }
+        );
+        for r in &rows {
+            println!(
+                "  {:>5.1}%  {:>4} stale  {:>4} untranslated  {} ({})",
+                r.percent(),
+                r.stale,
+                r.untranslated(),
+                r.title,
+                r.id
+            );
+        }
+    }
+    Ok(0)
+}

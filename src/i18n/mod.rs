@@ -8,6 +8,7 @@
 
 pub mod catalog;
 pub mod merge;
+pub mod status;
 
 use crate::model::{Block, Example, Spec};
 
