@@ -28,4 +28,6 @@ pub mod search;
 pub mod serve;
 pub mod sink;
 pub mod site;
+#[cfg(test)]
+mod test_support;
 pub mod versions;

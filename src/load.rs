@@ -342,24 +342,9 @@ fn report_invalid_utf8(
 mod tests {
     use super::*;
 
-    /// The sample project, copied (buffers must never touch its files).
-    fn sample() -> tempfile::TempDir {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = tempfile::tempdir().unwrap();
-        for sub in ["content", "evals"] {
-            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-            for e in std::fs::read_dir(root.join(sub)).unwrap() {
-                let e = e.unwrap();
-                std::fs::copy(e.path(), dir.path().join(sub).join(e.file_name())).unwrap();
-            }
-        }
-        std::fs::copy(root.join("book.toml"), dir.path().join("book.toml")).unwrap();
-        dir
-    }
-
     #[test]
     fn buffers_stand_for_their_files_and_unsaved_ones_join_the_spec() {
-        let dir = sample();
+        let dir = crate::test_support::sample_copy();
         let root = dir.path();
         let file = root.join("content/04-style.md");
         let on_disk = std::fs::read_to_string(&file).unwrap();

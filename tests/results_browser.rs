@@ -33,17 +33,6 @@ static RESULTS: LazyLock<Site> = LazyLock::new(|| {
     Site::build("results", dir.path())
 });
 
-/// axe-core's violations of any impact on the page as it is now.
-fn axe_all(page: &Page) -> Vec<Value> {
-    let source = serde_json::to_string(harness::axe_source()).unwrap();
-    page.js::<Value>(&format!("(0, eval)({source}); return typeof axe;"));
-    page.js(
-        "const r = await axe.run(document, { resultTypes: ['violations'] });
-         return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-             targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }));",
-    )
-}
-
 #[test]
 fn compliance_page_is_accessible_in_both_themes_and_widths() {
     let site = &*RESULTS;
@@ -55,7 +44,7 @@ fn compliance_page_is_accessible_in_both_themes_and_widths() {
             page.color_scheme(scheme);
             page.goto(&site.url("compliance.html"));
             page.wait_for("return !!document.querySelector('svg.chart')", "a chart");
-            for v in axe_all(&page) {
+            for v in page.axe_violations() {
                 failures.push(format!(
                     "[{scheme} {}px] {} ({}): {} {}",
                     size.0,

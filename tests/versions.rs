@@ -5,25 +5,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{copy_sample_project, corpus_releases, specbook_in, text};
+use common::{copy_sample_project, corpus_releases, git, specbook_in, text};
 use serde_json::Value;
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=specbook",
-            "-c",
-            "user.email=t@example.invalid",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
-}
 
 fn diff(dir: &Path, old: &str, new: &str) -> Value {
     let out = specbook_in(dir, &["diff", old, new, "--format", "json"]);
@@ -35,29 +19,7 @@ fn diff(dir: &Path, old: &str, new: &str) -> Value {
 /// a `[versions]` table naming the first commit, a tag and a folder.
 fn sample_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    copy_sample_project(root);
-    git(root, &["init", "-q"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "first"]);
-    git(root, &["tag", "v1"]);
-    let style = root.join("content/04-style.md");
-    let t = std::fs::read_to_string(&style).unwrap();
-    std::fs::write(
-        &style,
-        format!("{t}\n## Say less {{#say_less authority=guideline}}\n\nShort.\n"),
-    )
-    .unwrap();
-    git(root, &["commit", "-qam", "second"]);
-    copy_sample_project(&root.join("releases/v0"));
-    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
-    std::fs::write(
-        root.join("book.toml"),
-        format!(
-            "{toml}\n[versions]\ncurrent = \"v2\"\n\n[[versions.release]]\nname = \"v1\"\nrev = \"v1\"\n\n[[versions.release]]\nname = \"v0\"\ndir = \"releases/v0\"\n"
-        ),
-    )
-    .unwrap();
+    common::sample_repo_in(dir.path());
     dir
 }
 

@@ -16,8 +16,6 @@ mod common;
 #[allow(dead_code)]
 mod harness;
 
-use std::path::Path;
-use std::process::Command;
 use std::sync::LazyLock;
 
 use harness::{Page, Site, str_of};
@@ -29,58 +27,14 @@ const PHONE: (u32, u32) = (390, 844);
 /// The rule the current release (`v2`) adds.
 const ADDED: &str = "say_less";
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=specbook",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        common::text(&out.stderr)
-    );
-}
-
 /// The sample project committed twice (the second time adding `say_less`),
 /// with a `[versions]` table naming a tag (`v1`) and a folder (`v0`): as
 /// `sample_repo()` in tests/versions.rs.
 static VERSIONED: LazyLock<Site> = LazyLock::new(|| {
     // Kept for the life of the test process: the site is built from it.
     let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+    common::sample_repo_in(dir.path());
     let root = dir.path();
-    common::copy_sample_project(root);
-    git(root, &["init", "-q"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "first"]);
-    git(root, &["tag", "v1"]);
-    let style = root.join("content/04-style.md");
-    let t = std::fs::read_to_string(&style).unwrap();
-    std::fs::write(
-        &style,
-        format!("{t}\n## Say less {{#say_less authority=guideline}}\n\nShort.\n"),
-    )
-    .unwrap();
-    git(root, &["commit", "-qam", "second"]);
-    common::copy_sample_project(&root.join("releases/v0"));
-    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
-    std::fs::write(
-        root.join("book.toml"),
-        format!(
-            "{toml}\n[versions]\ncurrent = \"v2\"\n\n[[versions.release]]\nname = \"v1\"\nrev = \"v1\"\n\n[[versions.release]]\nname = \"v0\"\ndir = \"releases/v0\"\n"
-        ),
-    )
-    .unwrap();
     Site::build("versions", root)
 });
 
@@ -143,17 +97,6 @@ fn switch_to(page: &Page, release: &str, what: &str) {
         &format!("$('details.versions a[data-release=\"{release}\"]')"),
         what,
     );
-}
-
-/// axe-core's violations of any impact on the page as it is now.
-fn axe_all(page: &Page) -> Vec<Value> {
-    let source = serde_json::to_string(harness::axe_source()).unwrap();
-    page.js::<Value>(&format!("(0, eval)({source}); return typeof axe;"));
-    page.js(
-        "const r = await axe.run(document, { resultTypes: ['violations'] });
-         return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-             targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }));",
-    )
 }
 
 #[test]
@@ -423,7 +366,7 @@ fn changes_page_and_older_release_page_are_accessible_and_fit_phones() {
                 if *name == "v1-chapter" {
                     page.wait_for("return vis($('.release-banner'));", "the v1 banner");
                 }
-                for v in axe_all(&page) {
+                for v in page.axe_violations() {
                     failures.push(format!(
                         "[{rel} {scheme} {}px] {} ({}): {} {}",
                         size.0,
@@ -472,7 +415,7 @@ fn changes_page_and_older_release_page_are_accessible_and_fit_phones() {
     }
     let shot = page.screenshot("versions-v1-menu-390-light");
     let _ = std::fs::copy(&shot, "/tmp/vb-v1-menu-390-light.png");
-    for v in axe_all(&page) {
+    for v in page.axe_violations() {
         failures.push(format!(
             "[v1/index.html menu open 390px] {} ({}): {} {}",
             str_of(&v["id"]),

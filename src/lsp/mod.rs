@@ -422,24 +422,31 @@ impl Server {
         let Some(loaded) = &self.loaded else {
             return Value::Null;
         };
-        let mut out = Vec::new();
         let with_heading = params["context"]["includeDeclaration"]
             .as_bool()
             .unwrap_or(true);
-        if let Some(s) = loaded.spec.section(id).filter(|_| with_heading) {
-            let path = self.abs(&s.source.file);
-            let line = s.source.line.saturating_sub(1);
-            if let Some((a, b)) = self.id_span(&path, line, 0, id) {
-                out.push(json!({ "uri": position::path_to_uri(&path), "range": self.range(&path, line, a, b) }));
-            }
-        }
-        for r in loaded.spec.references.iter().filter(|r| r.target == id) {
-            let path = self.abs(&r.at.file);
-            let line = r.at.line.saturating_sub(1);
-            if let Some((a, b)) = self.id_span(&path, line, r.at.col.saturating_sub(1), id) {
-                out.push(json!({ "uri": position::path_to_uri(&path), "range": self.range(&path, line, a, b) }));
-            }
-        }
+        // (file, line, column) of the places to look for `#id` from.
+        let heading = loaded
+            .spec
+            .section(id)
+            .filter(|_| with_heading)
+            .map(|s| (&s.source.file, s.source.line, 1));
+        let refs = loaded
+            .spec
+            .references
+            .iter()
+            .filter(|r| r.target == id)
+            .map(|r| (&r.at.file, r.at.line, r.at.col));
+        let out: Vec<Value> = heading
+            .into_iter()
+            .chain(refs)
+            .filter_map(|(file, line, col)| {
+                let path = self.abs(file);
+                let line = line.saturating_sub(1);
+                let (a, b) = self.id_span(&path, line, col.saturating_sub(1), id)?;
+                Some(json!({ "uri": position::path_to_uri(&path), "range": self.range(&path, line, a, b) }))
+            })
+            .collect();
         Value::Array(out)
     }
 

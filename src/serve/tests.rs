@@ -17,6 +17,7 @@ use crate::pipeline;
 use crate::render::Pages;
 use crate::search::{CachedSearchIndex, SearchIndex};
 use crate::sink::{MemorySink, SiteFiles};
+use crate::test_support::sample_copy;
 
 #[test]
 fn request_paths_map_to_site_paths_or_nothing() {
@@ -65,20 +66,6 @@ fn content_types_by_extension() {
     ] {
         assert_eq!(content_type(path), want, "{path}");
     }
-}
-
-fn sample_copy() -> tempfile::TempDir {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    for sub in ["content", "evals"] {
-        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-        for e in std::fs::read_dir(root.join(sub)).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), dir.path().join(sub).join(e.file_name())).unwrap();
-        }
-    }
-    std::fs::copy(root.join("book.toml"), dir.path().join("book.toml")).unwrap();
-    dir
 }
 
 #[test]

@@ -144,3 +144,47 @@ pub fn copy_sample_project(to: &Path) {
 pub fn build_to(src: &Path, out: &Path) -> Output {
     specbook(&["build", src.to_str().unwrap(), "-o", out.to_str().unwrap()])
 }
+
+/// Runs `git` in `dir` (a real repository: tests read releases from it).
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=specbook",
+            "-c",
+            "user.email=t@example.invalid",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
+
+/// The sample project committed twice (the second time adding the rule
+/// `say_less`), with a `[versions]` table: the current release `v2`, `v1`
+/// (a tag of the first commit) and `v0` (a folder holding the same).
+pub fn sample_repo_in(root: &Path) {
+    copy_sample_project(root);
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "first"]);
+    git(root, &["tag", "v1"]);
+    let style = root.join("content/04-style.md");
+    let t = std::fs::read_to_string(&style).unwrap();
+    std::fs::write(
+        &style,
+        format!("{t}\n## Say less {{#say_less authority=guideline}}\n\nShort.\n"),
+    )
+    .unwrap();
+    git(root, &["commit", "-qam", "second"]);
+    copy_sample_project(&root.join("releases/v0"));
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        format!(
+            "{toml}\n[versions]\ncurrent = \"v2\"\n\n[[versions.release]]\nname = \"v1\"\nrev = \"v1\"\n\n[[versions.release]]\nname = \"v0\"\ndir = \"releases/v0\"\n"
+        ),
+    )
+    .unwrap();
+}
