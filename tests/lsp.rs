@@ -102,6 +102,14 @@ impl Client {
         }
     }
 
+    /// `shutdown`, then `exit`: the server must end cleanly.
+    fn shutdown(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "{status}");
+    }
+
     /// The next diagnostics published for `uri`.
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         let m = self.wait(|m| {
@@ -414,10 +422,7 @@ fn lsp_answers_an_editor_over_stdio() {
     );
     assert_eq!(none, Value::Null);
 
-    c.request("shutdown", Value::Null);
-    c.notify("exit", Value::Null);
-    let status = c.child.wait().unwrap();
-    assert!(status.success(), "{status}");
+    c.shutdown();
 }
 
 /// A real editor: headless Neovim (Debian's `neovim`) with its built-in
@@ -562,9 +567,7 @@ fn corpus_lsp_resolves_references_after_non_ascii_text_to_their_headings() {
         checked >= 3,
         "only {checked} references after non-ASCII text"
     );
-    c.request("shutdown", Value::Null);
-    c.notify("exit", Value::Null);
-    assert!(c.child.wait().unwrap().success());
+    c.shutdown();
 }
 
 #[test]
@@ -592,7 +595,5 @@ fn lsp_counts_columns_in_utf8_when_the_editor_offers_it() {
     // “Quoted” 😀 see  = 3 + 6 + 3 + 1 + 4 + 5 bytes.
     assert_eq!(diags[0]["range"]["start"]["character"], 22, "{diags:#?}");
     assert_eq!(diags[0]["range"]["end"]["character"], 35, "{diags:#?}");
-    c.request("shutdown", Value::Null);
-    c.notify("exit", Value::Null);
-    assert!(c.child.wait().unwrap().success());
+    c.shutdown();
 }

@@ -351,15 +351,8 @@ impl Server {
 
     /// The reference under the request's position, if any.
     fn target(&self, params: &Value) -> Option<Target> {
-        let path = params["textDocument"]["uri"]
-            .as_str()
-            .and_then(position::uri_to_path)?;
-        let line = params["position"]["line"].as_u64()? as usize;
-        let character = params["position"]["character"].as_u64()? as usize;
-        let text = self.text_of(&path)?;
-        let line_text = text.lines().nth(line)?;
-        let at = self.encoding.char_index(line_text, character);
-        syntax::target_at(line_text, at)
+        let (_, line_text, at) = self.line_at(params)?;
+        syntax::target_at(&line_text, at)
     }
 
     /// The rule id under the request's position: a reference's, or the
