@@ -13,8 +13,10 @@ use crate::authority::Scheme;
 use crate::diag::{Diagnostics, Location};
 use crate::render::markdown::safe_url;
 
+mod languages;
 mod versions;
 
+pub use languages::Language;
 pub use versions::{Release, ReleaseSource, Versions};
 
 pub const BOOK_TOML: &str = "book.toml";
@@ -42,6 +44,8 @@ struct BookToml {
     versions: Option<versions::VersionsSection>,
     #[serde(default)]
     evals: EvalsSection,
+    #[serde(default)]
+    languages: std::collections::BTreeMap<String, languages::LanguageToml>,
 }
 
 /// `[evals]`: where eval results are read from.
@@ -138,6 +142,11 @@ pub struct Config {
     pub authors: Vec<String>,
     pub description: Option<String>,
     pub language: String,
+    /// The source language as the language switcher names it.
+    pub source_language: Language,
+    /// `[languages.<code>]`: the translations, by code, each a site under
+    /// `/<code>/` made from `po/<code>.po`.
+    pub languages: Vec<Language>,
     pub build_dir: PathBuf,
     pub site_url: Option<String>,
     pub git_repository_url: Option<String>,
@@ -229,6 +238,8 @@ impl Config {
             authors: Vec::new(),
             description: None,
             language: "en".into(),
+            source_language: Language::new("en"),
+            languages: Vec::new(),
             site_url: None,
             git_repository_url: None,
             edit_url_template: None,
@@ -271,6 +282,9 @@ impl Config {
             eval_dir: layout.eval_dir,
             eval_dir_name: layout.eval_dir_name,
             versions: None,
+            // Translations are of the current release: an earlier
+            // release's catalogs would be for its own text.
+            languages: Vec::new(),
             ..self.clone()
         })
     }
@@ -330,6 +344,8 @@ impl Config {
         if let Some(lang) = raw.book.language {
             cfg.language = lang;
         }
+        (cfg.source_language, cfg.languages) =
+            languages::languages(&cfg.language, raw.languages, &text, diags);
         if let Some(dir) = raw.build.build_dir {
             cfg.build_dir = root.join(dir);
         }

@@ -154,6 +154,27 @@ pub struct Span {
     /// Characters removed from the start of every line (de-indentation, or
     /// the prefix before an inline fragment on its first line).
     pub col_shift: usize,
+    /// In a translated spec, how this unit's text stands (`i18n::translate`);
+    /// `Source` in a spec read from files.
+    pub tr: Tr,
+}
+
+/// How a translatable unit of a translated spec stands: pages mark the
+/// units shown in the source language, and translations older than their
+/// source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tr {
+    /// The source language's own text (every unit of an untranslated spec).
+    #[default]
+    Source,
+    /// Translated from the current source text.
+    Translated,
+    /// No translation: the source text, shown as a fallback.
+    Untranslated,
+    /// Translated from an older source text (a fuzzy entry, or one whose
+    /// `msgid` is no longer the source).
+    Stale,
 }
 
 impl Span {
@@ -162,6 +183,7 @@ impl Span {
             text: text.into(),
             line,
             col_shift,
+            tr: Tr::Source,
         }
     }
 
@@ -198,6 +220,8 @@ pub struct Section {
     pub source: Location,
     /// The section's own text, in order.
     pub blocks: Vec<Block>,
+    /// How the title stands in a translated spec (see [`Tr`]).
+    pub title_tr: Tr,
 }
 
 impl Section {

@@ -22,6 +22,9 @@ pub struct Edition<'a> {
     /// In a versioned site: which release this edition is, and what spans
     /// the releases. `None` for a site of one release.
     pub place: Option<crate::versions::site::Place<'a>>,
+    /// In a site of several languages: which one this edition is, and
+    /// every language of the site. `None` for a site of one language.
+    pub languages: Option<crate::i18n::site::LanguagePlace<'a>>,
 }
 
 /// Something made from an edition: the HTML pages, the search index,

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::Diagnostics;
+use crate::i18n::site::{LanguageCatalog, LanguagePlace, Languages, Translation};
 use crate::link::{SourceLines, link};
 use crate::load::{Sources, load_sources_with};
 use crate::model::{SourceFile, Spec};
@@ -30,6 +31,8 @@ pub struct Loaded {
     pub spec: Spec,
     /// Eval results (`[evals] logs`) joined with the spec by rule id.
     pub compliance: Compliance,
+    /// The catalog of each translation (`[languages.<code>]`).
+    pub catalogs: Vec<LanguageCatalog>,
     pub diagnostics: Diagnostics,
 }
 
@@ -41,6 +44,7 @@ impl Loaded {
             spec: &self.spec,
             compliance: &self.compliance,
             place: None,
+            languages: None,
         }
     }
 }
@@ -131,11 +135,13 @@ impl Loader {
         };
         let results = crate::results::read_logs_cached(&config, &mut diags, self.logs.as_mut());
         let compliance = crate::results::join(&config, &spec, &results, &mut diags);
+        let catalogs = crate::i18n::site::read_catalogs(&config, &mut diags);
         Ok(Loaded {
             config,
             sources,
             spec,
             compliance,
+            catalogs,
             diagnostics: diags,
         })
     }
@@ -262,14 +268,11 @@ pub fn run_versioned<S: Sink>(
         1
     };
     progress(0, count, &current);
-    let edition = Edition {
-        place: Some(Place {
-            site: &site,
-            index: 0,
-        }),
-        ..loaded.edition()
+    let place = Place {
+        site: &site,
+        index: 0,
     };
-    write_all(&edition, outputs, &sink)?;
+    write_editions(&loaded, Some(place), outputs, &sink)?;
     if write_releases {
         for (k, r) in releases.iter().enumerate() {
             progress(k + 1, count, &r.name);
@@ -303,6 +306,68 @@ pub fn write_release(
     write_all(&edition, outputs, &prefixed).with_context(|| format!("release `{}`", release.name))
 }
 
+/// Writes the loaded spec (at `place` in a versioned site) and, when it
+/// has translations, each of them under `<code>/`: translated from the
+/// linked spec (never parsed again), in parallel, then written one after
+/// the other as releases are.
+fn write_editions(
+    loaded: &Loaded,
+    place: Option<Place<'_>>,
+    outputs: &[&dyn Output],
+    sink: &dyn Sink,
+) -> Result<()> {
+    let source = Edition {
+        place,
+        ..loaded.edition()
+    };
+    if loaded.catalogs.is_empty() {
+        return write_all(&source, outputs, sink);
+    }
+    let translations: Vec<Translation> = loaded
+        .catalogs
+        .par_iter()
+        .map(|c| crate::i18n::translate::translation(&loaded.spec, c))
+        .collect();
+    let languages = Languages::new(
+        &loaded.config.source_language,
+        &loaded
+            .catalogs
+            .iter()
+            .map(|c| &c.language)
+            .zip(&translations)
+            .collect::<Vec<_>>(),
+    );
+    let at = |index| {
+        Some(LanguagePlace {
+            site: &languages,
+            index,
+        })
+    };
+    write_all(
+        &Edition {
+            languages: at(0),
+            ..source
+        },
+        outputs,
+        sink,
+    )?;
+    for (k, t) in translations.iter().enumerate() {
+        let code = &languages.list[k + 1].code;
+        let edition = Edition {
+            spec: &t.spec,
+            // The release switcher is the source site's: a translation
+            // is of the current release.
+            place: None,
+            languages: at(k + 1),
+            ..source
+        };
+        let prefixed = crate::sink::PrefixSink::new(sink, &format!("{code}/"));
+        write_all(&edition, outputs, &prefixed)
+            .with_context(|| format!("the `{code}` translation"))?;
+    }
+    Ok(())
+}
+
 /// The end of [`run`]: refuse or write.
 fn finish_run<S: Sink>(
     loaded: Loaded,
@@ -318,7 +383,7 @@ fn finish_run<S: Sink>(
     let mut loaded = loaded;
     let sink = open(&loaded)?;
     loaded.sources = Sources::default();
-    write_all(&loaded.edition(), outputs, &sink)?;
+    write_editions(&loaded, None, outputs, &sink)?;
     Ok(Run::Written {
         loaded,
         sink,

@@ -8,9 +8,11 @@
 
 pub mod catalog;
 pub mod merge;
+pub mod site;
 pub mod status;
+pub mod translate;
 
-use crate::model::{Block, Example, Spec};
+use crate::model::{Block, Example, Section, Span, Spec, Tr};
 
 /// One translatable unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,109 +32,134 @@ pub struct Unit {
 /// each section, then each eval-prompt file.
 pub fn units(spec: &Spec) -> Vec<Unit> {
     let mut out = Vec::new();
-    let mut push = |context: String, text: &str, file: &str, line: usize, kind| {
-        let text = text.trim();
+    // The walk hands out units to replace; reading them from a copy keeps
+    // one walk for both (extracting is rare, translating is per build).
+    walk(&mut spec.clone(), &mut |slot| {
+        let text = slot.text.trim();
         if !text.is_empty() {
             out.push(Unit {
-                context,
+                context: slot.context,
                 text: text.to_owned(),
-                source: format!("{file}:{line}"),
-                kind,
+                source: format!("{}:{}", slot.file, slot.line),
+                kind: slot.kind,
             });
         }
-    };
+    });
+    out
+}
+
+/// A unit as [`walk`] meets it: its text and state, to read or replace.
+pub struct Slot<'s> {
+    pub context: String,
+    pub text: &'s mut String,
+    pub tr: &'s mut Tr,
+    pub file: &'s str,
+    pub line: usize,
+    pub kind: &'static str,
+}
+
+/// Visits every translatable unit of `spec` in document order: the
+/// preamble, each section, then each eval-prompt file. The one place that
+/// says what a unit is and what its context is called.
+pub fn walk(spec: &mut Spec, visit: &mut dyn FnMut(Slot<'_>)) {
     let first_file = spec
         .sections
         .first()
         .map(|s| s.source.file.clone())
         .unwrap_or_default();
-    blocks(&mut push, "_preamble", &spec.preamble, &first_file);
-    for s in &spec.sections {
-        push(
-            format!("{}/title", s.id),
-            &s.title,
-            &s.source.file,
-            s.source.line,
-            "heading title",
-        );
-        blocks(&mut push, &s.id, &s.blocks, &s.source.file);
+    blocks(visit, "_preamble", &mut spec.preamble, &first_file);
+    for s in &mut spec.sections {
+        let Section {
+            id,
+            title,
+            title_tr,
+            source,
+            blocks: section_blocks,
+            ..
+        } = s;
+        visit(Slot {
+            context: format!("{id}/title"),
+            text: title,
+            tr: title_tr,
+            file: &source.file,
+            line: source.line,
+            kind: "heading title",
+        });
+        blocks(visit, id, section_blocks, &source.file);
     }
-    for e in &spec.evals {
-        for ex in &e.examples {
-            example(&mut push, &format!("evals/{}", e.id), ex, "eval prompt");
+    for e in &mut spec.evals {
+        let rule = format!("evals/{}", e.id);
+        for ex in &mut e.examples {
+            example(visit, &rule, ex, false);
         }
     }
-    out
 }
 
-type Push<'a> = dyn FnMut(String, &str, &str, usize, &'static str) + 'a;
+type Visit<'v> = dyn FnMut(Slot<'_>) + 'v;
 
-fn blocks(push: &mut Push<'_>, rule: &str, blocks: &[Block], file: &str) {
+fn span<'s>(context: String, span: &'s mut Span, file: &'s str, kind: &'static str) -> Slot<'s> {
+    Slot {
+        context,
+        line: span.line,
+        text: &mut span.text,
+        tr: &mut span.tr,
+        file,
+        kind,
+    }
+}
+
+fn blocks(visit: &mut Visit<'_>, rule: &str, blocks: &mut [Block], file: &str) {
     let (mut prose, mut commentary) = (0, 0);
     for b in blocks {
         match b {
-            Block::Prose(span) => {
+            Block::Prose(text) => {
                 prose += 1;
-                push(
-                    format!("{rule}/p-{prose}"),
-                    &span.text,
-                    file,
-                    span.line,
-                    "paragraph",
-                );
+                visit(span(format!("{rule}/p-{prose}"), text, file, "paragraph"));
             }
             Block::Commentary(c) => {
                 commentary += 1;
-                push(
-                    format!("{rule}/commentary-{commentary}"),
-                    &c.body.text,
-                    file,
-                    c.body.line,
-                    "commentary",
-                );
+                let context = format!("{rule}/commentary-{commentary}");
+                visit(span(context, &mut c.body, file, "commentary"));
             }
-            Block::Example(ex) => example(push, rule, ex, "example"),
+            Block::Example(ex) => example(visit, rule, ex, true),
         }
     }
 }
 
-fn example(push: &mut Push<'_>, rule: &str, ex: &Example, kind: &'static str) {
-    let file = &ex.source.file;
-    let at = format!("{rule}/{}", ex.id);
-    push(
+fn example(visit: &mut Visit<'_>, rule: &str, ex: &mut Example, in_spec: bool) {
+    let Example {
+        id,
+        title,
+        source,
+        messages,
+        ..
+    } = ex;
+    let at = format!("{rule}/{id}");
+    let file = &source.file;
+    let mut title_slot = span(
         format!("{at}/title"),
-        &ex.title.text,
+        title,
         file,
-        ex.title.line.max(ex.source.line),
-        if kind == "example" {
+        if in_spec {
             "example title"
         } else {
             "eval prompt title"
         },
     );
-    for (i, m) in ex.messages.iter().enumerate() {
+    title_slot.line = title_slot.line.max(source.line);
+    visit(title_slot);
+    for (i, m) in messages.iter_mut().enumerate() {
         let n = i + 1;
         if !m.settings_only() {
-            push(
-                format!("{at}/msg-{n}"),
-                &m.content.text,
-                file,
-                m.content.line,
-                if kind == "example" {
-                    "message"
-                } else {
-                    "eval prompt message"
-                },
-            );
+            let kind = if in_spec {
+                "message"
+            } else {
+                "eval prompt message"
+            };
+            visit(span(format!("{at}/msg-{n}"), &mut m.content, file, kind));
         }
-        if let Some(note) = &m.comment {
-            push(
-                format!("{at}/note-{n}"),
-                &note.text,
-                file,
-                note.line,
-                "verdict note",
-            );
+        if let Some(note) = &mut m.comment {
+            visit(span(format!("{at}/note-{n}"), note, file, "verdict note"));
         }
     }
 }

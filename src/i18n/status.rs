@@ -8,7 +8,12 @@ use std::collections::HashMap;
 use polib::catalog::Catalog;
 
 use super::Unit;
-use crate::model::Spec;
+use super::translate::{entries, state};
+use crate::model::{Spec, Tr};
+
+/// The id of the row of eval-prompt units, and of the preamble's.
+pub const EVALS_ROW: &str = "evals";
+pub const PREAMBLE_ROW: &str = "_preamble";
 
 /// One top-level section's units in one catalog.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,22 +45,15 @@ impl SectionStatus {
 /// A unit counts as translated only when its entry has the same source
 /// text and is not fuzzy: a catalog not yet updated shows as stale.
 pub fn status(spec: &Spec, units: &[Unit], catalog: &Catalog) -> Vec<SectionStatus> {
-    let entries: HashMap<&str, (&str, bool, bool)> = catalog
-        .messages()
-        .filter_map(|m| {
-            let ctxt = m.msgctxt()?;
-            let translated = m.msgstr().is_ok_and(|s| !s.is_empty());
-            Some((ctxt, (m.msgid(), translated, m.is_fuzzy())))
-        })
-        .collect();
+    let entries = entries(catalog);
     let mut rows: Vec<SectionStatus> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for u in units {
         let rule = u.context.split('/').next().unwrap_or_default();
-        let (key, title) = if rule == "evals" {
-            ("evals".to_owned(), "Eval prompts".to_owned())
-        } else if rule == "_preamble" {
-            ("_preamble".to_owned(), "Introduction".to_owned())
+        let (key, title) = if rule == EVALS_ROW {
+            (EVALS_ROW.to_owned(), "Eval prompts".to_owned())
+        } else if rule == PREAMBLE_ROW {
+            (PREAMBLE_ROW.to_owned(), "Introduction".to_owned())
         } else {
             match spec.section_index.get(rule) {
                 Some(&i) => {
@@ -75,10 +73,10 @@ pub fn status(spec: &Spec, units: &[Unit], catalog: &Catalog) -> Vec<SectionStat
         });
         let row = &mut rows[at];
         row.units += 1;
-        match entries.get(u.context.as_str()) {
-            Some(&(msgid, true, false)) if msgid == u.text => row.translated += 1,
-            Some(&(_, true, _)) => row.stale += 1,
-            _ => {}
+        match state(entries.get(u.context.as_str()), &u.text) {
+            Tr::Translated => row.translated += 1,
+            Tr::Stale => row.stale += 1,
+            Tr::Untranslated | Tr::Source => {}
         }
     }
     rows.sort_by(|a, b| {

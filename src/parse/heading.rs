@@ -48,6 +48,7 @@ pub(super) fn parse_heading(line: &str, at: Location, diags: &mut Diagnostics) -
         tags: Vec::new(),
         source: at.clone(),
         blocks: Vec::new(),
+        title_tr: Default::default(),
     };
     let Some(attrs) = attrs else {
         section.id = slugify(title);

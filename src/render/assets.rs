@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use anyhow::Result;
 
+use super::languages::LanguagesCtx;
 use super::markdown::escape;
 use super::{highlight, minify, theme};
 use crate::config::Config;
@@ -15,6 +16,8 @@ use crate::site;
 /// use, `pages` the paths of the rendered pages.
 pub(super) fn write(
     config: &Config,
+    site_url: Option<&str>,
+    languages: Option<&LanguagesCtx>,
     classes: &BTreeSet<String>,
     pages: &[String],
     sink: &dyn Sink,
@@ -37,17 +40,26 @@ pub(super) fn write(
     ] {
         sink.put(path.into(), minify::asset(path, text.as_bytes().to_vec()))?;
     }
-    if let Some(url) = &config.site_url {
-        sink.put("sitemap.xml".into(), sitemap(url, pages).into_bytes())?;
+    if let (Some(root), Some(url)) = (&config.site_url, site_url) {
+        let alternates = languages.map(|l| (root.as_str(), l));
+        let map = sitemap(url, alternates, pages);
+        sink.put("sitemap.xml".into(), map.into_bytes())?;
     }
     Ok(())
 }
 
-/// `pages`: the paths of the rendered pages, in any order.
-fn sitemap(site_url: &str, pages: &[String]) -> String {
+/// `pages`: the paths of the rendered pages, in any order, published at
+/// `site_url`. In a site of several languages (`alternates`: the site
+/// root's URL and the languages), each page names its counterparts, as
+/// search engines read them (`xhtml:link rel=alternate hreflang`).
+fn sitemap(site_url: &str, alternates: Option<(&str, &LanguagesCtx)>, pages: &[String]) -> String {
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    out.push_str(match alternates {
+        Some(_) => " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        None => ">\n",
+    });
     let mut pages: Vec<&String> = pages
         .iter()
         .filter(|p| p.ends_with(".html") && p.as_str() != site::NOT_FOUND_PAGE)
@@ -55,9 +67,23 @@ fn sitemap(site_url: &str, pages: &[String]) -> String {
     pages.sort();
     for path in pages {
         out.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
+            "  <url><loc>{}</loc>",
             escape(&format!("{site_url}{path}"))
         ));
+        if let Some((root, languages)) = alternates {
+            for l in &languages.list {
+                out.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    escape(&l.code),
+                    escape(&format!("{root}{}{path}", l.prefix))
+                ));
+            }
+            out.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                escape(&format!("{root}{path}"))
+            ));
+        }
+        out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
     out

@@ -11,6 +11,8 @@ pub struct SiteCtx {
     pub release: Option<String>,
     pub description: String,
     pub language: String,
+    /// `ltr` or `rtl`: the direction the site's language is written in.
+    pub dir: String,
     pub authors: Vec<String>,
     pub repo_url: Option<String>,
     pub site_url: Option<String>,
@@ -29,6 +31,8 @@ pub enum PageKind {
     Compliance,
     /// `changes/`: what changed between releases (versioned sites).
     Changes,
+    /// `translation.html`: how far the translations have come.
+    Translation,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +92,9 @@ pub struct RefBy {
 pub struct SectionCtx {
     pub id: String,
     pub title: String,
+    /// In a translation: how the title stands when it is not translated
+    /// from the current source.
+    pub title_mark: Option<super::languages::TitleMark>,
     pub level: u8,
     /// The `authority=` value as written.
     pub authority: Option<String>,
@@ -235,6 +242,10 @@ pub struct PageContext<'a> {
     /// A versioned site: the release switcher and, on older releases, the
     /// banner.
     pub versions: Option<&'a super::versions::VersionsCtx>,
+    /// A site in several languages: the language switcher.
+    pub languages: Option<&'a super::languages::LanguagesCtx>,
+    /// `translation.html`.
+    pub translation: Option<super::languages::StatusCtx>,
     /// A changes page.
     pub changes: Option<super::versions::ChangesCtx>,
     /// `changes/index.html`.

@@ -13,6 +13,7 @@ impl SiteRenderer<'_> {
             capitalize_first_word(&self.fragment("inline", &ex.title.text, link, || {
                 render_inline(&ex.title.text, link)
             }));
+        let title_html = self.mark_inline(ex.title.tr, title_html);
         let items = ex
             .items
             .iter()
@@ -23,7 +24,7 @@ impl SiteRenderer<'_> {
                     // settings block), besides the U18 badge they imply:
                     // every message of the data is on the page.
                     ItemCtx::Message {
-                        message: self.message_ctx(msg, link),
+                        message: self.message_ctx(ex, msg, link),
                     }
                 }
                 Item::Comparison { messages, .. } => {
@@ -32,7 +33,10 @@ impl SiteRenderer<'_> {
                     ms.sort_by_key(|m| m.verdict.map_or(3, |v| v.rank()));
                     ItemCtx::Comparison {
                         vertical: ms.len() >= 4,
-                        messages: ms.into_iter().map(|m| self.message_ctx(m, link)).collect(),
+                        messages: ms
+                            .into_iter()
+                            .map(|m| self.message_ctx(ex, m, link))
+                            .collect(),
                     }
                 }
                 Item::Elision(_) => ItemCtx::Elision,
@@ -47,7 +51,7 @@ impl SiteRenderer<'_> {
         }
     }
 
-    fn message_ctx(&self, m: &Message, link: &Linker<'_>) -> MessageCtx {
+    fn message_ctx(&self, ex: &Example, m: &Message, link: &Linker<'_>) -> MessageCtx {
         let (role_label, shown) = role_label(m);
         let attrs = m
             .attrs
@@ -59,9 +63,10 @@ impl SiteRenderer<'_> {
             })
             .collect();
         let mut comment = m.comment.as_ref().map(|c| {
-            capitalize_first_word(
+            let html = capitalize_first_word(
                 &self.fragment("inline", &c.text, link, || render_inline(&c.text, link)),
-            )
+            );
+            self.mark_inline(c.tr, html)
         });
         if m.comment.is_none() {
             comment = m.attr("comment").map(escape);
@@ -90,11 +95,16 @@ impl SiteRenderer<'_> {
             attrs,
             verdict: m.verdict.map(|v| v.as_str()),
             verdict_label: m.verdict.map(|v| v.label()),
-            body_html: self.fragment(
-                &format!("message:{}:{}", m.role, m.attr("recipient").is_some()),
-                &m.content.text,
-                link,
-                || render_message_body(m, link),
+            body_html: self.mark_block(
+                m.content.tr,
+                self.fragment(
+                    &format!("message:{}:{}", m.role, m.attr("recipient").is_some()),
+                    &m.content.text,
+                    link,
+                    || render_message_body(m, link),
+                ),
+                link.base(),
+                &self.example_target(ex),
             ),
             comment_html: comment,
         }

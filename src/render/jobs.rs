@@ -26,6 +26,8 @@ pub(super) enum Job {
     Eval(usize),
     /// A changes page of a versioned site (the last one: the index).
     Changes(usize),
+    /// `translation.html` of a site in several languages.
+    TranslationStatus,
 }
 
 impl SiteRenderer<'_> {
@@ -36,7 +38,7 @@ impl SiteRenderer<'_> {
             Job::Home => self.home(),
             Job::Single => self.single(),
             Job::NotFound => {
-                let base = self.config.site_url.as_deref().unwrap_or("");
+                let base = self.site_url.as_deref().unwrap_or("");
                 let mut c = self.page_ctx(
                     PageKind::NotFound,
                     "Page not found",
@@ -62,6 +64,7 @@ impl SiteRenderer<'_> {
             Job::Chapter(i) => self.chapter(i),
             Job::Eval(e) => self.eval(e),
             Job::Changes(k) => self.changes_page(k),
+            Job::TranslationStatus => self.status_page(),
         }
     }
 
@@ -91,7 +94,7 @@ impl SiteRenderer<'_> {
             mode: LinkMode::Paged { base: "" },
         };
         let intro = (!spec.preamble.is_empty()).then(|| {
-            self.blocks(&spec.preamble, &link)
+            self.blocks(&spec.preamble, &link, site::INDEX_PAGE)
                 .into_iter()
                 .map(block_html)
                 .collect::<String>()

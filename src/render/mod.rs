@@ -9,6 +9,7 @@ mod context;
 mod conversation;
 pub mod highlight;
 mod jobs;
+pub mod languages;
 pub mod markdown;
 pub mod math;
 mod minify;
@@ -37,6 +38,9 @@ pub struct Pages {
     /// Under `serve`: fragments and pages kept from the previous render,
     /// each reused only when its inputs are unchanged (same bytes out).
     cache: Option<RenderCache>,
+    /// Under `serve`, the same for each translation, by language: one
+    /// cache for all would drop one language's pages as the next renders.
+    translation_caches: std::sync::Mutex<std::collections::HashMap<String, Arc<RenderCache>>>,
 }
 
 impl Pages {
@@ -79,6 +83,21 @@ impl Output for Pages {
             let tera = Arc::new(theme::load_templates(theme_dir)?);
             return renderer::SiteRenderer::new(edition, tera, live_reload).render_all(sink);
         };
+        let translation = edition.languages.filter(|l| !l.is_source());
+        let own;
+        let cache = match translation {
+            None => cache,
+            Some(l) => {
+                let mut caches = self
+                    .translation_caches
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("a translation's render cache was poisoned"))?;
+                own = caches.entry(l.language().code.clone()).or_default().clone();
+                &*own
+            }
+        };
+        // Each cache checks the templates itself: a changed template
+        // drops the pages it keeps.
         let tera = cache.templates(theme_dir)?;
         let done = renderer::SiteRenderer::new(edition, tera, live_reload)
             .with_cache(cache)

@@ -48,6 +48,12 @@ pub(super) struct SiteRenderer<'a> {
     pub(super) versions: Option<super::versions::VersionsCtx>,
     pub(super) histories:
         Option<std::collections::HashMap<String, Vec<crate::versions::site::HistoryEntry>>>,
+    /// A site in several languages: which this edition is, its switcher.
+    pub(super) languages: Option<crate::i18n::site::LanguagePlace<'a>>,
+    pub(super) languages_ctx: Option<super::languages::LanguagesCtx>,
+    /// The URL this edition is published at (`site-url`, and the
+    /// language's folder).
+    pub(super) site_url: Option<String>,
 }
 
 impl<'a> SiteRenderer<'a> {
@@ -61,7 +67,13 @@ impl<'a> SiteRenderer<'a> {
             config,
             compliance,
             place,
+            languages,
         } = *edition;
+        let site_url = config.site_url.as_ref().map(|u| {
+            let prefix = languages.map_or(String::new(), |l| l.site.prefix(l.index));
+            format!("{u}{prefix}")
+        });
+        let dir = languages.map_or("ltr", |l| l.language().dir);
         let description = spec
             .meta
             .description
@@ -73,8 +85,9 @@ impl<'a> SiteRenderer<'a> {
             description,
             language: spec.meta.language.clone(),
             authors: spec.meta.authors.clone(),
+            dir: dir.to_owned(),
             repo_url: config.git_repository_url.clone(),
-            site_url: config.site_url.clone(),
+            site_url: site_url.clone(),
         };
         let chapters = spec
             .sections
@@ -106,6 +119,11 @@ impl<'a> SiteRenderer<'a> {
             place,
             versions: place.as_ref().map(super::versions::versions_ctx),
             histories: place.map(|p| p.site.history_map(p.index)),
+            languages,
+            languages_ctx: languages
+                .as_ref()
+                .map(|l| super::languages::languages_ctx(l, config.site_url.as_deref())),
+            site_url,
         };
         r.toc = spec
             .sections
@@ -145,6 +163,9 @@ impl<'a> SiteRenderer<'a> {
         );
         jobs.extend((0..spec.evals.len()).map(Job::Eval));
         jobs.extend((0..self.changes_jobs()).map(Job::Changes));
+        if self.languages.is_some() {
+            jobs.push(Job::TranslationStatus);
+        }
         // Highlighting classes the pages use: highlight.css keeps only those.
         let classes = Mutex::new(BTreeSet::new());
         let pages: Vec<String> = jobs
@@ -163,7 +184,14 @@ impl<'a> SiteRenderer<'a> {
             })
             .collect::<Result<_>>()?;
         let classes = classes.into_inner().unwrap_or_default();
-        assets::write(self.config, &classes, &pages, sink)
+        assets::write(
+            self.config,
+            self.site_url.as_deref(),
+            self.languages_ctx.as_ref(),
+            &classes,
+            &pages,
+            sink,
+        )
     }
 
     /// A markdown fragment: from the cache when its inputs are unchanged.
@@ -258,7 +286,7 @@ impl<'a> SiteRenderer<'a> {
                 kind,
                 title: title.to_owned(),
                 path: path.to_owned(),
-                canonical: self.config.site_url.as_ref().map(|u| format!("{u}{path}")),
+                canonical: self.site_url.as_ref().map(|u| format!("{u}{path}")),
                 description: self.site.description.clone(),
                 chapter: None,
                 current_href: self.current_href(kind, path),
@@ -279,6 +307,8 @@ impl<'a> SiteRenderer<'a> {
             compliance: None,
             inline_css: None,
             versions: self.versions.as_ref(),
+            languages: self.languages_ctx.as_ref(),
+            translation: None,
             changes: None,
             changes_index: None,
         }

@@ -162,6 +162,7 @@ impl SiteRenderer<'_> {
         SectionCtx {
             id: s.id.clone(),
             title: s.title.clone(),
+            title_mark: self.title_mark(s.title_tr),
             level: s.level,
             authority: s.authority_written().map(str::to_owned),
             authority_label: s.authority.as_ref().map(Authority::label),
@@ -170,7 +171,7 @@ impl SiteRenderer<'_> {
             aggregated: self.aggregated(i),
             edit_url,
             feedback_url,
-            blocks: self.blocks(&s.blocks, link),
+            blocks: self.blocks(&s.blocks, link, &site::section_href(self.spec, i)),
             // Backlinks help readers navigate the paged site; the single
             // page (read or printed in one go) leaves them out.
             referenced_by: match link.mode {
@@ -182,18 +183,18 @@ impl SiteRenderer<'_> {
         }
     }
 
-    pub(super) fn blocks(&self, blocks: &[Block], link: &Linker<'_>) -> Vec<BlockCtx> {
+    /// The blocks of rule `at` (its page and anchor, from the site root).
+    pub(super) fn blocks(&self, blocks: &[Block], link: &Linker<'_>, at: &str) -> Vec<BlockCtx> {
+        let prose = |span: &crate::model::Span| {
+            let html = self.fragment("prose", &span.text, link, || render_prose(&span.text, link));
+            self.mark_block(span.tr, html, link.base(), at)
+        };
         blocks
             .iter()
             .map(|b| match b {
-                Block::Prose(span) => BlockCtx::Html {
-                    html: self
-                        .fragment("prose", &span.text, link, || render_prose(&span.text, link)),
-                },
+                Block::Prose(span) => BlockCtx::Html { html: prose(span) },
                 Block::Commentary(c) => BlockCtx::Commentary {
-                    html: self.fragment("prose", &c.body.text, link, || {
-                        render_prose(&c.body.text, link)
-                    }),
+                    html: prose(&c.body),
                 },
                 Block::Example(ex) => BlockCtx::Example {
                     example: self.example_ctx(ex, link),

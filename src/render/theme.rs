@@ -27,6 +27,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("toc.html", include_str!("../../templates/toc.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
+    (
+        "translation.html",
+        include_str!("../../templates/translation.html"),
+    ),
 ];
 
 /// Built-in static assets (path under `static/`, bytes).
@@ -40,6 +44,11 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("changes.css", include_bytes!("../../static/changes.css")),
     ("releases.css", include_bytes!("../../static/releases.css")),
     ("releases.js", include_bytes!("../../static/releases.js")),
+    (
+        "languages.css",
+        include_bytes!("../../static/languages.css"),
+    ),
+    ("languages.js", include_bytes!("../../static/languages.js")),
 ];
 
 /// Loads the templates: built-ins, then the project's overrides. A syntax

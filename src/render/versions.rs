@@ -241,7 +241,7 @@ impl SiteRenderer<'_> {
             | PageKind::Examples
             | PageKind::Compliance
             | PageKind::NotFound => Some(path.to_owned()),
-            PageKind::Changes => None,
+            PageKind::Changes | PageKind::Translation => None,
         };
         Some(format!(
             "{root}{}",
