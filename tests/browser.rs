@@ -13,7 +13,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use std::time::Duration;
 
-use harness::{NARROW, Page, Serve, Site, WIDE, corpus, sample, scratch_sample, str_of};
+use harness::{
+    COMBOBOX, NARROW, Page, Serve, Site, WIDE, corpus, open_search, sample, scratch_sample, str_of,
+    wait_options,
+};
 use serde_json::Value;
 
 /// Role names as the renderer labels them (`spec.json` roles are lower-case).
@@ -802,35 +805,6 @@ fn weight_of_first_visit_to_largest_corpus_section() {
 // ---------------------------------------------------------------------------
 // Search and the examples browser (issue 5)
 // ---------------------------------------------------------------------------
-
-const COMBOBOX: &str = "$('#search [role=combobox]')";
-
-/// Opens `path` and waits for the search combobox in `#search`.
-fn open_search(site: &Site, path: &str) -> Page {
-    let page = Page::open(site);
-    page.goto(&site.url(path));
-    page.wait_for_within(
-        &format!("return !!{COMBOBOX};"),
-        &format!(
-            "a role=combobox input in #search on {path} (is static/search.js loaded by the page?)"
-        ),
-        Duration::from_secs(3),
-    );
-    page
-}
-
-/// Waits for the listbox to show options; returns the links of the options.
-fn wait_options(page: &Page, what: &str) -> Vec<String> {
-    let v = page.wait_for_within(
-        "const lb = $('#search [role=listbox]');
-         if (!lb || !vis(lb) || $(\"#search [role=combobox]\").getAttribute('aria-expanded') !== 'true') return false;
-         const o = $$('[role=option]', lb).filter(vis).map(o => { const a = o.matches('a[href]') ? o : $('a[href]', o); return a ? a.href : ''; });
-         return o.length ? o : false;",
-        what,
-        Duration::from_secs(15),
-    );
-    serde_json::from_value(v).unwrap()
-}
 
 fn search_requests(page: &Page, site: &Site) -> Vec<String> {
     let prefix = site.url("search/");

@@ -64,7 +64,10 @@ pub(super) fn languages(
     let mut translations = Vec::new();
     for (code, table) in raw {
         let table_name = format!("languages.{code}");
-        let line = line_of_table(text, &table_name);
+        let line = match line_of_table(text, &table_name) {
+            0 => line_of_table(text, &format!("languages.\"{code}\"")),
+            n => n,
+        };
         let at = Location {
             file: BOOK_TOML.into(),
             line,

@@ -129,11 +129,7 @@ fn row(title: String, href: String, units: usize, translated: usize, stale: usiz
         translated,
         stale,
         untranslated: units - translated - stale,
-        percent: if units == 0 {
-            100
-        } else {
-            (100 * translated / units) as u32
-        },
+        percent: (100 * translated).checked_div(units).map_or(100, |p| p as u32),
     }
 }
 

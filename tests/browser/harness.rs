@@ -865,10 +865,22 @@ impl Page {
     /// `element` is a JS expression, e.g. `$('a.xref')`.
     #[track_caller]
     pub fn click(&self, element: &str) {
+        self.click_with(element, true);
+    }
+
+    /// Clicks `element` where it is, without scrolling it into view first
+    /// (a control of the sticky header, which a reader clicks without the
+    /// page moving).
+    #[allow(dead_code)] // not every test file clicks the header
+    pub fn click_in_place(&self, element: &str) {
+        self.click_with(element, false);
+    }
+
+    fn click_with(&self, element: &str, scroll: bool) {
         let at: Value = self.js(&format!(
             "const el = ({element});
              if (!el) return {{ error: 'no element for: ' + {src} }};
-             el.scrollIntoView({{ block: 'center', inline: 'nearest', behavior: 'instant' }});
+             if ({scroll}) el.scrollIntoView({{ block: 'center', inline: 'nearest', behavior: 'instant' }});
              const r = el.getClientRects()[0] || el.getBoundingClientRect();
              const x = r.left + r.width / 2, y = r.top + r.height / 2;
              const hit = document.elementFromPoint(x, y);
@@ -1195,4 +1207,38 @@ impl Drop for Serve {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+// ---------------------------------------------------------------------------
+// Search
+// ---------------------------------------------------------------------------
+
+/// The search box of a page.
+pub const COMBOBOX: &str = "$('#search [role=combobox]')";
+
+/// Opens `path` and waits for the search combobox in `#search`.
+pub fn open_search(site: &Site, path: &str) -> Page {
+    let page = Page::open(site);
+    page.goto(&site.url(path));
+    page.wait_for_within(
+        &format!("return !!{COMBOBOX};"),
+        &format!(
+            "a role=combobox input in #search on {path} (is static/search.js loaded by the page?)"
+        ),
+        Duration::from_secs(3),
+    );
+    page
+}
+
+/// Waits for the listbox to show options; returns the links of the options.
+pub fn wait_options(page: &Page, what: &str) -> Vec<String> {
+    let v = page.wait_for_within(
+        "const lb = $('#search [role=listbox]');
+         if (!lb || !vis(lb) || $(\"#search [role=combobox]\").getAttribute('aria-expanded') !== 'true') return false;
+         const o = $$('[role=option]', lb).filter(vis).map(o => { const a = o.matches('a[href]') ? o : $('a[href]', o); return a ? a.href : ''; });
+         return o.length ? o : false;",
+        what,
+        Duration::from_secs(15),
+    );
+    serde_json::from_value(v).unwrap()
 }
