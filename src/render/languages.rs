@@ -129,7 +129,9 @@ fn row(title: String, href: String, units: usize, translated: usize, stale: usiz
         translated,
         stale,
         untranslated: units - translated - stale,
-        percent: (100 * translated).checked_div(units).map_or(100, |p| p as u32),
+        percent: (100 * translated)
+            .checked_div(units)
+            .map_or(100, |p| p as u32),
     }
 }
 

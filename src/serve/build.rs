@@ -121,7 +121,13 @@ impl SiteBuilder {
     fn try_build(&mut self) -> Result<Outcome> {
         // `spec.json` is not among them: it is made when requested
         // ([`LazyFiles`]), from the spec of the build being served.
-        let mut outputs: Vec<&dyn Output> = vec![&self.pages, &VersionsFiles];
+        let mut outputs: Vec<&dyn Output> = vec![
+            &self.pages,
+            &VersionsFiles,
+            &TranslationsOnly(&SearchIndex),
+            &TranslationsOnly(&SpecJson),
+            &TranslationsOnly(&EvalDownloads),
+        ];
         outputs.extend(self.extra.iter().map(|o| &**o as &dyn Output));
         if self.latest.is_none() {
             self.latest = Some(read_latest_release(&self.dir));
@@ -176,6 +182,29 @@ impl SiteBuilder {
             },
             loaded: Arc::new(loaded),
         })
+    }
+}
+
+/// An output run for the translations only: the source language's search
+/// index, `spec.json` and eval downloads are made apart (after the pages are served, and
+/// on request), a translation's with its pages, on every save (so a
+/// translated preview has its own search).
+struct TranslationsOnly<'o>(&'o dyn Output);
+
+impl Output for TranslationsOnly<'_> {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    fn write(
+        &self,
+        edition: &crate::outputs::Edition<'_>,
+        sink: &dyn crate::sink::Sink,
+    ) -> Result<()> {
+        match edition.languages {
+            Some(l) if !l.is_source() => self.0.write(edition, sink),
+            _ => Ok(()),
+        }
     }
 }
 

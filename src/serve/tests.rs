@@ -378,3 +378,63 @@ fn the_preview_shows_the_working_copy_against_the_latest_release() {
     // The release's pages were rendered once and are served unchanged.
     assert!(!text(&files, "v1/index.html").contains("say_less"));
 }
+
+/// The whole site as `build` makes it (pages with the live-reload script,
+/// as `serve` serves them), through the pipeline: every language.
+fn pipeline_build(dir: &Path) -> SiteFiles {
+    let pages = Pages::new().with_live_reload(LIVE_RELOAD_ENDPOINT);
+    let downloads = crate::evalset::output::EvalDownloads;
+    let outputs: [&dyn crate::outputs::Output; 4] = [&pages, &SpecJson, &SearchIndex, &downloads];
+    let run = pipeline::run(&mut pipeline::Loader::new(dir), &outputs, |_| {
+        Ok(MemorySink::new())
+    })
+    .unwrap();
+    let pipeline::Run::Written { sink, .. } = run else {
+        panic!("the spec has errors");
+    };
+    let mut files = sink.into_files();
+    files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().into());
+    files
+}
+
+#[test]
+fn the_preview_of_a_translated_spec_is_its_build_and_follows_edits() {
+    let dir = sample_copy();
+    let root = dir.path();
+    let toml = root.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap() + "\n[languages.zh]\n";
+    std::fs::write(&toml, text).unwrap();
+    std::fs::create_dir_all(root.join("po")).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/i18n/zh.po");
+    std::fs::copy(fixture, root.join("po/zh.po")).unwrap();
+    let mut builder = SiteBuilder::new(root);
+    let served = built(builder.build());
+    for path in [
+        "zh/index.html",
+        "zh/search/manifest.js",
+        "zh/spec.json",
+        "zh/translation.html",
+    ] {
+        assert!(served.contains_key(path), "the preview lacks {path}");
+    }
+    assert!(served.keys().any(|p| p.starts_with("zh/downloads/")));
+    // The same files as a build (the source language's eval downloads
+    // are made on request).
+    let mut full = pipeline_build(root);
+    full.retain(|p, _| !p.starts_with("downloads/"));
+    assert_eq!(changed_paths(&full, &served), Vec::<String>::new());
+    // An edit of a translated unit's English source: the translation
+    // goes stale on the next save.
+    let page =
+        |files: &SiteFiles| String::from_utf8(files["zh/chain_of_command.html"].to_vec()).unwrap();
+    assert!(!page(&served).contains("tr-stale"));
+    let file = root.join("content/02-chain-of-command.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("follows the one with more", "follows the one with the most"),
+    )
+    .unwrap();
+    let served = built(builder.build());
+    assert!(page(&served).contains("<div class=\"tr-unit tr-stale\"><p>当两条指令"));
+}
