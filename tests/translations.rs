@@ -285,3 +285,31 @@ fn a_bad_language_table_is_an_error_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_versioned_site_translates_its_current_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("p"), dir.path().join("out"));
+    common::sample_repo_in(&root);
+    let toml = root.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap() + "\n[languages.zh]\n";
+    std::fs::write(&toml, text).unwrap();
+    std::fs::create_dir_all(root.join("po")).unwrap();
+    std::fs::copy(fixture("i18n/zh.po"), root.join("po/zh.po")).unwrap();
+    build(&root, &out);
+    // The current release in both languages, the older ones in English.
+    assert!(out.join("zh/chain_of_command.html").is_file());
+    assert!(out.join("v1/chain_of_command.html").is_file());
+    assert!(!out.join("v1/zh").exists());
+    // The current release's pages offer both switchers; the translation's
+    // offers the language switcher.
+    let en = page(&out, "chain_of_command.html");
+    assert!(
+        en.contains("<details class=\"versions\"") && en.contains("<details class=\"languages\">")
+    );
+    let zh = page(&out, "zh/chain_of_command.html");
+    assert!(
+        zh.contains("<details class=\"languages\">") && !zh.contains("<details class=\"versions\"")
+    );
+    assert!(check_links(&out) > 1000);
+}

@@ -307,7 +307,12 @@ impl<'a> SiteRenderer<'a> {
             compliance: None,
             inline_css: None,
             versions: self.versions.as_ref(),
-            languages: self.languages_ctx.as_ref(),
+            // What changed between releases is said in the source
+            // language only: its pages have no counterparts to switch to.
+            languages: self
+                .languages_ctx
+                .as_ref()
+                .filter(|_| kind != PageKind::Changes),
             translation: None,
             changes: None,
             changes_index: None,
