@@ -19,6 +19,10 @@ use crate::output::SITE_MARKER;
 pub struct Sources {
     pub spec_files: Vec<SourceFile>,
     pub eval_files: Vec<SourceFile>,
+    /// The translation catalogs `po/*.po` of the project, by path (read
+    /// here with the rest, so an editor's unsaved catalog is what `check`
+    /// lints; see `crate::i18n::lint`).
+    pub catalogs: Vec<SourceFile>,
 }
 
 /// Texts that stand for files of the project: an editor's open buffers,
@@ -59,6 +63,17 @@ impl Buffers {
     /// Buffers of markdown files below `dir` (and not below `except`)
     /// that `listed` does not hold: files not yet saved.
     fn unsaved_under(&self, dir: &Path, except: Option<&Path>, listed: &[PathBuf]) -> Vec<PathBuf> {
+        self.unsaved_with(dir, except, listed, "md")
+    }
+
+    /// [`Self::unsaved_under`] for files named `*.{ext}`.
+    fn unsaved_with(
+        &self,
+        dir: &Path,
+        except: Option<&Path>,
+        listed: &[PathBuf],
+        ext: &str,
+    ) -> Vec<PathBuf> {
         if self.texts.is_empty() {
             return Vec::new();
         }
@@ -68,7 +83,7 @@ impl Buffers {
             listed.iter().map(|p| absolute(p)).collect();
         self.texts
             .keys()
-            .filter(|p| p.starts_with(&dir) && p.extension().is_some_and(|x| x == "md"))
+            .filter(|p| p.starts_with(&dir) && p.extension().is_some_and(|x| x == ext))
             .filter(|p| except.as_ref().is_none_or(|e| !p.starts_with(e)))
             .filter(|p| !listed.contains(*p))
             .cloned()
@@ -126,10 +141,42 @@ pub fn load_sources_with(
             }
         }
     }
+    let catalogs = catalogs(cfg, buffers, diags)?;
     Ok(Sources {
         spec_files,
         eval_files,
+        catalogs,
     })
+}
+
+/// The translation catalogs: every `*.po` directly in `<root>/po/` (the
+/// template `messages.pot` is ours, not a translation), sorted by path.
+fn catalogs(cfg: &Config, buffers: &Buffers, diags: &mut Diagnostics) -> Result<Vec<SourceFile>> {
+    let dir = cfg.root.join(crate::i18n::catalog::PO_DIR);
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "po") && p.is_file())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    // Catalogs sit directly in `po/`: a buffer in a folder below is not one.
+    let at = absolute(&dir);
+    let unsaved: Vec<PathBuf> = buffers
+        .unsaved_with(&dir, None, &paths, "po")
+        .into_iter()
+        .filter(|p| p.parent() == Some(at.as_path()))
+        .collect();
+    paths.extend(unsaved);
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        if let Some(f) = read_source(cfg, &p, buffers, diags)? {
+            out.push(f);
+        }
+    }
+    Ok(out)
 }
 
 /// Every `.md` file below `dir`, sorted by path; hidden entries, the eval
