@@ -433,6 +433,53 @@ mod tests {
         );
     }
 
+    #[test]
+    fn catalogs_are_read_from_po_and_from_buffers_and_linted_on_load() {
+        let dir = crate::test_support::sample_copy();
+        let root = dir.path();
+        let po = root.join("po/zh.po");
+        let header = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n";
+        std::fs::create_dir_all(root.join("po")).unwrap();
+        // On disk: a faithful title translation; the template is not read.
+        std::fs::write(
+            &po,
+            format!("{header}msgctxt \"overview/title\"\nmsgid \"Overview\"\nmsgstr \"概述\"\n"),
+        )
+        .unwrap();
+        std::fs::write(root.join("po/messages.pot"), "not a catalog").unwrap();
+        let mut loader = crate::pipeline::Loader::new(root);
+        let loaded = loader.load().unwrap();
+        assert_eq!(loaded.sources.catalogs.len(), 1);
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{:?}",
+            loaded.diagnostics.sorted()
+        );
+        // An editor's unsaved catalog is what is linted.
+        loader.buffers_mut().set(
+            &po,
+            format!("{header}msgctxt \"overview/title\"\nmsgid \"Overview\"\nmsgstr \"`概述`\"\n"),
+        );
+        let shown: Vec<String> = loader
+            .load()
+            .unwrap()
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "po/zh.po:6:1: error: translation of `overview/title` adds inline code `概述`, not in the source"
+            ]
+        );
+        // The `i18n` commands load without the lint.
+        let mut quiet = crate::pipeline::Loader::new(root).without_catalog_lint();
+        *quiet.buffers_mut() = loader.buffers_mut().clone();
+        assert!(quiet.load().unwrap().diagnostics.is_empty());
+    }
+
     fn decoded(bytes: &[u8]) -> (String, Vec<String>) {
         let mut d = Diagnostics::new();
         let text = decode("f.md", bytes.to_vec(), &mut d);
