@@ -54,7 +54,10 @@ pub fn lint_catalogs(catalogs: &[SourceFile], units: &[Unit], diags: &mut Diagno
 
 fn lint_catalog(catalog: &SourceFile, units: &HashMap<&str, &Unit>, diags: &mut Diagnostics) {
     let text = catalog.text.as_str();
-    let line_text = |line: usize| text.lines().nth(line.saturating_sub(1));
+    // Split once: a catalog not updated in a while may have a warning on
+    // most of its thousands of entries.
+    let lines: Vec<&str> = text.lines().collect();
+    let line_text = |line: usize| lines.get(line.wrapping_sub(1)).copied();
     let at = |line: usize, col: usize| Location {
         file: catalog.path.clone(),
         line,
