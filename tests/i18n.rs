@@ -134,6 +134,15 @@ fn gettext_tools_read_the_template_and_merge_it() {
         )),
         "{stats}"
     );
+    // `check` reads the catalog GNU msginit wrote (its header, its line
+    // folding) without a word.
+    let check = specbook_in(root, &["check", "."]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    assert!(
+        !text(&check.stderr).contains("po/"),
+        "{}",
+        text(&check.stderr)
+    );
     // ...and merging the template into it again changes no entry.
     gettext(
         "msgmerge",
@@ -319,6 +328,16 @@ fn gettext_update_merges_as_msgmerge_does() {
     assert!(
         last.ends_with("(overview)"),
         "the best-translated section comes last: {shown}"
+    );
+
+    // `check` reads the merged catalog: its fuzzy and obsolete entries
+    // raise nothing (the translations keep what their sources have).
+    let check = specbook_in(root, &["check", "."]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    assert!(
+        !text(&check.stderr).contains("po/"),
+        "{}",
+        text(&check.stderr)
     );
 
     // And a second update changes nothing.
