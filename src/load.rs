@@ -19,6 +19,10 @@ use crate::output::SITE_MARKER;
 pub struct Sources {
     pub spec_files: Vec<SourceFile>,
     pub eval_files: Vec<SourceFile>,
+    /// The translation catalogs `po/*.po` of the project, by path (read
+    /// here with the rest, so an editor's unsaved catalog is what `check`
+    /// lints; see `crate::i18n::lint`).
+    pub catalogs: Vec<SourceFile>,
 }
 
 /// Texts that stand for files of the project: an editor's open buffers,
@@ -59,6 +63,17 @@ impl Buffers {
     /// Buffers of markdown files below `dir` (and not below `except`)
     /// that `listed` does not hold: files not yet saved.
     fn unsaved_under(&self, dir: &Path, except: Option<&Path>, listed: &[PathBuf]) -> Vec<PathBuf> {
+        self.unsaved_with(dir, except, listed, "md")
+    }
+
+    /// [`Self::unsaved_under`] for files named `*.{ext}`.
+    fn unsaved_with(
+        &self,
+        dir: &Path,
+        except: Option<&Path>,
+        listed: &[PathBuf],
+        ext: &str,
+    ) -> Vec<PathBuf> {
         if self.texts.is_empty() {
             return Vec::new();
         }
@@ -68,7 +83,7 @@ impl Buffers {
             listed.iter().map(|p| absolute(p)).collect();
         self.texts
             .keys()
-            .filter(|p| p.starts_with(&dir) && p.extension().is_some_and(|x| x == "md"))
+            .filter(|p| p.starts_with(&dir) && p.extension().is_some_and(|x| x == ext))
             .filter(|p| except.as_ref().is_none_or(|e| !p.starts_with(e)))
             .filter(|p| !listed.contains(*p))
             .cloned()
@@ -126,10 +141,42 @@ pub fn load_sources_with(
             }
         }
     }
+    let catalogs = catalogs(cfg, buffers, diags)?;
     Ok(Sources {
         spec_files,
         eval_files,
+        catalogs,
     })
+}
+
+/// The translation catalogs: every `*.po` directly in `<root>/po/` (the
+/// template `messages.pot` is ours, not a translation), sorted by path.
+fn catalogs(cfg: &Config, buffers: &Buffers, diags: &mut Diagnostics) -> Result<Vec<SourceFile>> {
+    let dir = cfg.root.join(crate::i18n::catalog::PO_DIR);
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "po") && p.is_file())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    // Catalogs sit directly in `po/`: a buffer in a folder below is not one.
+    let at = absolute(&dir);
+    let unsaved: Vec<PathBuf> = buffers
+        .unsaved_with(&dir, None, &paths, "po")
+        .into_iter()
+        .filter(|p| p.parent() == Some(at.as_path()))
+        .collect();
+    paths.extend(unsaved);
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        if let Some(f) = read_source(cfg, &p, buffers, diags)? {
+            out.push(f);
+        }
+    }
+    Ok(out)
 }
 
 /// Every `.md` file below `dir`, sorted by path; hidden entries, the eval
@@ -384,6 +431,53 @@ mod tests {
         assert!(
             again.spec.section("edited").is_none() && again.spec.section("new_chapter").is_none()
         );
+    }
+
+    #[test]
+    fn catalogs_are_read_from_po_and_from_buffers_and_linted_on_load() {
+        let dir = crate::test_support::sample_copy();
+        let root = dir.path();
+        let po = root.join("po/zh.po");
+        let header = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n";
+        std::fs::create_dir_all(root.join("po")).unwrap();
+        // On disk: a faithful title translation; the template is not read.
+        std::fs::write(
+            &po,
+            format!("{header}msgctxt \"overview/title\"\nmsgid \"Overview\"\nmsgstr \"概述\"\n"),
+        )
+        .unwrap();
+        std::fs::write(root.join("po/messages.pot"), "not a catalog").unwrap();
+        let mut loader = crate::pipeline::Loader::new(root);
+        let loaded = loader.load().unwrap();
+        assert_eq!(loaded.sources.catalogs.len(), 1);
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{:?}",
+            loaded.diagnostics.sorted()
+        );
+        // An editor's unsaved catalog is what is linted.
+        loader.buffers_mut().set(
+            &po,
+            format!("{header}msgctxt \"overview/title\"\nmsgid \"Overview\"\nmsgstr \"`概述`\"\n"),
+        );
+        let shown: Vec<String> = loader
+            .load()
+            .unwrap()
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "po/zh.po:6:1: error: translation of `overview/title` adds inline code `概述`, not in the source"
+            ]
+        );
+        // The `i18n` commands load without the lint.
+        let mut quiet = crate::pipeline::Loader::new(root).without_catalog_lint();
+        *quiet.buffers_mut() = loader.buffers_mut().clone();
+        assert!(quiet.load().unwrap().diagnostics.is_empty());
     }
 
     fn decoded(bytes: &[u8]) -> (String, Vec<String>) {

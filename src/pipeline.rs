@@ -71,6 +71,9 @@ pub struct Loader {
     logs: Option<crate::results::LogCache>,
     /// An editor's unsaved buffers, read instead of the files on disk.
     buffers: crate::load::Buffers,
+    /// Whether `load` lints the translation catalogs (`i18n` commands,
+    /// which maintain them, do not refuse to run over their problems).
+    lint_catalogs: bool,
 }
 
 impl Loader {
@@ -83,6 +86,7 @@ impl Loader {
             site_url: None,
             logs: None,
             buffers: Default::default(),
+            lint_catalogs: true,
         }
     }
 
@@ -95,6 +99,7 @@ impl Loader {
             site_url: None,
             logs: Some(crate::results::LogCache::default()),
             buffers: Default::default(),
+            lint_catalogs: true,
         }
     }
 
@@ -110,13 +115,31 @@ impl Loader {
         self
     }
 
+    /// Loads without linting `po/*.po` (the `i18n` commands).
+    pub fn without_catalog_lint(mut self) -> Self {
+        self.lint_catalogs = false;
+        self
+    }
+
     pub fn load(&mut self) -> Result<Loaded> {
         let mut diags = Diagnostics::new();
         let mut config = Config::discover(&self.path, &mut diags)?;
         if let Some(url) = &self.site_url {
             config.site_url = Some(url.clone());
         }
-        self.load_as(config, diags)
+        let mut loaded = self.load_as(config, diags)?;
+        // The current edition's catalogs only (not a release's, read by
+        // `load_as`): translations are made, and shown, for the spec as
+        // it is now.
+        if self.lint_catalogs && !loaded.sources.catalogs.is_empty() {
+            let units = crate::i18n::units(&loaded.spec);
+            crate::i18n::lint::lint_catalogs(
+                &loaded.sources.catalogs,
+                &units,
+                &mut loaded.diagnostics,
+            );
+        }
+        Ok(loaded)
     }
 
     /// Loads with a configuration made elsewhere (a release's: the current

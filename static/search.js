@@ -11,8 +11,11 @@
   var HAS_NUM = /\p{N}/u;
   /* Stop words and ranking constants come from the index's manifest
      (src/search/tokenize.rs, src/search/query.rs): one source for both
-     engines. They are set when a manifest loads, before any query runs. */
-  var STOP = new Set(), R = {};
+     engines. They are set when a manifest loads, before any query runs.
+     STEM: whether words are stemmed (the manifest's "stem": "en", or absent
+     in an index older than the field; null: a language without a stemmer
+     both engines share, words as written — Stemming in tokenize.rs). */
+  var STOP = new Set(), R = {}, STEM = true;
 
   function isCjk(c) {
     var x = c.codePointAt(0);
@@ -153,7 +156,7 @@
   }
 
   function stem(word) {
-    return word.length > 2 && /^[a-z]+$/.test(word) ? porter2(word) : word;
+    return STEM && word.length > 2 && /^[a-z]+$/.test(word) ? porter2(word) : word;
   }
 
   /* Damerau-Levenshtein (optimal string alignment), capped at 2. */
@@ -325,6 +328,7 @@
       }
       STOP = new Set(m.stop);
       R = m.rank;
+      STEM = m.stem === undefined || m.stem === "en";
       self.m = m;
       return m;
     });

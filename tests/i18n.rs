@@ -134,6 +134,15 @@ fn gettext_tools_read_the_template_and_merge_it() {
         )),
         "{stats}"
     );
+    // `check` reads the catalog GNU msginit wrote (its header, its line
+    // folding) without a word.
+    let check = specbook_in(root, &["check", "."]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    assert!(
+        !text(&check.stderr).contains("po/"),
+        "{}",
+        text(&check.stderr)
+    );
     // ...and merging the template into it again changes no entry.
     gettext(
         "msgmerge",
@@ -321,6 +330,16 @@ fn gettext_update_merges_as_msgmerge_does() {
         "the best-translated section comes last: {shown}"
     );
 
+    // `check` reads the merged catalog: its fuzzy and obsolete entries
+    // raise nothing (the translations keep what their sources have).
+    let check = specbook_in(root, &["check", "."]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    assert!(
+        !text(&check.stderr).contains("po/"),
+        "{}",
+        text(&check.stderr)
+    );
+
     // And a second update changes nothing.
     let again = specbook_in(root, &["i18n", "update", "."]);
     assert!(again.status.success());
@@ -330,4 +349,66 @@ fn gettext_update_merges_as_msgmerge_does() {
 /// The number of entries of a template.
 fn pot_units(pot: &str) -> usize {
     pot.lines().filter(|l| l.starts_with("msgctxt ")).count()
+}
+
+/// `check` lints `po/*.po` against the spec: a translation that drops a
+/// reference is an error at its `msgstr` line, in every output format,
+/// and fails the check; the `i18n` commands still run over it.
+#[test]
+fn check_reports_a_translation_that_drops_a_reference_at_its_po_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_sample_project(root);
+    let pot = extract(root);
+    // The source entry as the template has it (its msgid folded over
+    // several lines), with a translation that loses `[?](#authority_levels)`
+    // and the footnote `[^p7qa]`.
+    let source = entry(&pot, "follow_in_order/p-1");
+    let keys = &source[source.find("msgctxt").unwrap()..source.find("\nmsgstr").unwrap()];
+    let header = "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Language: zh\\n\"\n\n";
+    let po =
+        format!("{header}{keys}\nmsgstr \"\"\n\"当两条指令冲突时，助手遵循权限更高的那条。\"\n");
+    // The header's 5 lines, then msgctxt (6), the msgid's 11 lines (7-17):
+    // the msgstr is line 18.
+    let line = 18;
+    assert_eq!(po.lines().nth(line - 1), Some("msgstr \"\""), "{po}");
+    std::fs::create_dir_all(root.join("po")).unwrap();
+    std::fs::write(root.join("po/zh.po"), &po).unwrap();
+
+    let out = specbook_in(root, &["check", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    let shown: Vec<&str> = stderr.lines().filter(|l| l.starts_with("po/")).collect();
+    assert_eq!(
+        shown,
+        [
+            format!(
+                "po/zh.po:{line}:1: error: translation of `follow_in_order/p-1` drops the footnote `[^p7qa]`"
+            ),
+            format!(
+                "po/zh.po:{line}:1: error: translation of `follow_in_order/p-1` drops the reference to `#authority_levels`"
+            ),
+        ]
+    );
+    assert!(
+        stderr.contains("check failed:") && stderr.contains("2 errors, 0 warnings"),
+        "{stderr}"
+    );
+
+    let json = specbook_in(root, &["check", ".", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["diagnostics"][1]["file"], "po/zh.po");
+    assert_eq!(v["diagnostics"][1]["line"], line);
+    let github = specbook_in(root, &["check", ".", "--format", "github"]);
+    assert!(
+        text(&github.stdout).contains(&format!("::error file=po/zh.po,line={line},col=1,title=specbook::translation of `follow_in_order/p-1` drops the reference to `#authority_levels`\n")),
+        "{}",
+        text(&github.stdout)
+    );
+
+    // The translator's tools are not held up by it.
+    let status = specbook_in(root, &["i18n", "status", "."]);
+    assert!(status.status.success(), "{}", text(&status.stderr));
 }

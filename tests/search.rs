@@ -431,3 +431,68 @@ console.log("ok");
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The sample project with `[book] language` set to `language`, indexed.
+fn sample_in(language: &str) -> Index {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_sample_project(dir.path());
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    let toml = toml.replace("language = \"en\"", &format!("language = \"{language}\""));
+    assert!(toml.contains(&format!("language = \"{language}\"")));
+    std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+    Index::of(dir.path())
+}
+
+/// Every term of an index, and its manifest.
+fn terms_and_manifest(files: &[SearchFile]) -> (Vec<String>, serde_json::Value) {
+    let json = |f: &SearchFile| -> serde_json::Value {
+        serde_json::from_slice(unwrap_data(&f.bytes).unwrap().1).unwrap()
+    };
+    let mut terms = Vec::new();
+    let mut manifest = serde_json::Value::Null;
+    for f in files {
+        if f.path.starts_with("search/t/") {
+            for row in json(f).as_array().unwrap() {
+                terms.push(row[0].as_str().unwrap().to_owned());
+            }
+        } else if f.path == "search/manifest.js" {
+            manifest = json(f);
+        }
+    }
+    (terms, manifest)
+}
+
+/// Stemming follows the language: English stems (and says so in the
+/// manifest), French has no stemmer both engines share and keeps words as
+/// written, Chinese keeps its bigrams; the browser engine agrees with the
+/// Rust one in the unstemmed mode too.
+#[test]
+fn each_language_gets_its_own_stemming() {
+    let (en, m) = terms_and_manifest(&sample().files);
+    assert_eq!(m["stem"], "en");
+    assert!(en.contains(&"instruct".to_owned()) && !en.contains(&"instructions".to_owned()));
+
+    let fr = sample_in("fr");
+    let (terms, m) = terms_and_manifest(&fr.files);
+    assert_eq!(m["stem"], serde_json::Value::Null);
+    assert!(terms.contains(&"instructions".to_owned()), "unstemmed");
+    assert!(terms.contains(&"instruction".to_owned()));
+    assert!(!terms.contains(&"instruct".to_owned()));
+    // An exact query matches the word as written only; typed on (a
+    // prefix), it reaches the other forms.
+    let exact = fr.searcher.query("instructions ").hits.len();
+    assert!(exact > 0 && exact < fr.searcher.query("instruction").hits.len());
+    assert_js_engine_matches_rust(&fr);
+
+    let zh = sample_in("zh-CN");
+    let (terms, m) = terms_and_manifest(&zh.files);
+    assert_eq!(m["stem"], serde_json::Value::Null);
+    assert!(terms.contains(&"隐私".to_owned()) && terms.contains(&"隐".to_owned()));
+    assert!(terms.contains(&"instructions".to_owned()));
+    let hits = zh.searcher.query("隐私").hits;
+    assert!(hits[0].href.starts_with("multilingual.html#"), "{hits:?}");
+
+    // en-US is English.
+    let (_, m) = terms_and_manifest(&sample_in("en-US").files);
+    assert_eq!(m["stem"], "en");
+}

@@ -14,7 +14,10 @@ use crate::pipeline::{Loaded, Loader};
 
 /// The spec at `dir`, or `None` (reported) when it has errors.
 fn load(dir: &Path, what: &str) -> Result<Option<Loaded>> {
+    // A catalog's own problems are `check`'s to report: they must not stop
+    // the commands that maintain the catalogs.
     let loaded = Loader::new(dir)
+        .without_catalog_lint()
         .load()
         .with_context(|| format!("failed to read the spec at `{}`", dir.display()))?;
     if loaded.diagnostics.has_errors() {
@@ -23,6 +26,15 @@ fn load(dir: &Path, what: &str) -> Result<Option<Loaded>> {
         return Ok(None);
     }
     Ok(Some(loaded))
+}
+
+/// Checks a catalog's syntax before polib reads it: polib keeps no line
+/// numbers, and panics on some malformed lines (an unclosed string ending
+/// in a multi-byte character) where this names the line.
+fn well_formed(po: &str) -> Result<()> {
+    crate::i18n::lint::read_po(po)
+        .map(drop)
+        .map_err(|e| anyhow::anyhow!("line {}:{}: {}", e.line, e.col, e.message))
 }
 
 /// Writes the template (to `output`, else `<project root>/po/messages.pot`);
@@ -72,7 +84,10 @@ pub fn update(dir: &Path) -> Result<i32> {
     for path in &catalogs {
         let done = std::fs::read_to_string(path)
             .with_context(|| format!("failed to read `{}`", path.display()))
-            .and_then(|old| merge(&template, &old))
+            .and_then(|old| {
+                well_formed(&old)?;
+                merge(&template, &old)
+            })
             .and_then(|(text, stats)| {
                 std::fs::write(path, text)
                     .with_context(|| format!("failed to write `{}`", path.display()))?;
@@ -129,8 +144,13 @@ pub fn status(dir: &Path) -> Result<i32> {
         return Ok(0);
     }
     for path in &catalogs {
-        let catalog = polib::po_file::parse(path)
-            .map_err(|e| anyhow::anyhow!("{e}"))
+        let catalog = std::fs::read_to_string(path)
+            .map_err(anyhow::Error::from)
+            .and_then(|text| {
+                well_formed(&text)?;
+                polib::po_file::parse_from_reader(text.as_bytes())
+                    .map_err(|e| anyhow::anyhow!("{e}"))
+            })
             .with_context(|| format!("failed to read `{}`", path.display()))?;
         let rows = crate::i18n::status::status(&loaded.spec, &units, &catalog);
         let (all, done, stale) = rows.iter().fold((0, 0, 0), |(a, d, s), r| {

@@ -7,6 +7,7 @@
 //! for translators' own tools (Poedit, Weblate, `msgmerge`).
 
 pub mod catalog;
+pub mod lint;
 pub mod merge;
 pub mod site;
 pub mod status;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::documents::{Chapter, Doc, DocText, KINDS, Kind, ROLES, VERDICTS, documents};
 use super::query;
 use super::terms::{TermCache, TermIndex, TermRow, index_terms};
-use super::tokenize::STOP_WORDS;
+use super::tokenize::{STOP_WORDS, Stemming};
 use super::{SearchFile, wrap_data};
 use crate::model::{KNOWN_TAGS, Spec};
 
@@ -64,7 +64,8 @@ pub fn build_into(spec: &Spec, emit: Emit<'_>) -> anyhow::Result<()> {
 /// kept in `cache` (`serve`); the same files as without.
 pub fn build_cached(spec: &Spec, cache: Option<&TermCache>, emit: Emit<'_>) -> anyhow::Result<()> {
     let (mut docs, chapters) = documents(spec);
-    let index = index_terms(&mut docs, cache);
+    let stemming = Stemming::for_language(&spec.meta.language);
+    let index = index_terms(&mut docs, cache, stemming);
     let chunks = Chunks {
         terms: write_terms(&index, emit)?,
         words: write_words(&index, emit)?,
@@ -74,7 +75,7 @@ pub fn build_cached(spec: &Spec, cache: Option<&TermCache>, emit: Emit<'_>) -> a
     write_metadata(&docs, emit)?;
     write_examples(&docs, emit)?;
     write_rules(&docs, emit)?;
-    write_manifest(spec, &docs, &chapters, chunks, emit)
+    write_manifest(spec, &docs, &chapters, chunks, stemming, emit)
 }
 
 /// What the manifest says of the chunked files.
@@ -280,6 +281,7 @@ fn write_manifest(
     docs: &[Doc],
     chapters: &[Chapter],
     chunks: Chunks,
+    stemming: Stemming,
     emit: Emit<'_>,
 ) -> anyhow::Result<()> {
     let authorities: Vec<[&str; 2]> = spec
@@ -309,6 +311,7 @@ fn write_manifest(
         "classes": chunks.classes,
         "rank": query::RANKING,
         "stop": STOP_WORDS,
+        "stem": stemming.manifest_value(),
     });
     emit(data_file("manifest", &json_bytes(&manifest)))
 }

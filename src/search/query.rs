@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::build::data_path;
 use super::documents::KINDS;
 use super::terms::js_order;
-use super::tokenize::{Piece, edit_distance_capped, is_stop_word, pieces, stem};
+use super::tokenize::{Piece, Stemming, edit_distance_capped, is_stop_word, pieces};
 use super::{SearchFile, unwrap_data};
 
 /// Score factors (×10) of a query word's matches.
@@ -76,8 +76,15 @@ pub enum Clause {
     Bonus(String),
 }
 
-/// The clauses of a query, as `search.js` parses it.
+/// The clauses of a query against an English index (see
+/// [`parse_query_with`]).
 pub fn parse_query(q: &str) -> Vec<Clause> {
+    parse_query_with(q, Stemming::English)
+}
+
+/// The clauses of a query, as `search.js` parses it, words stemmed as the
+/// index's were.
+pub fn parse_query_with(q: &str, stemming: Stemming) -> Vec<Clause> {
     let prefix_ok = ENDS_IN_WORD.is_match(q);
     let mut segments: Vec<(String, bool)> = vec![(String::new(), false)];
     for c in q.chars() {
@@ -97,7 +104,7 @@ pub fn parse_query(q: &str) -> Vec<Clause> {
             let mut elems = Vec::new();
             let mut pos = 0u32;
             for p in &ps {
-                push_piece_elems(p, &mut pos, &mut elems);
+                push_piece_elems(p, &mut pos, stemming, &mut elems);
             }
             if let (true, Some(Piece::Word(_)), Some(e)) =
                 (last_seg && prefix_ok, ps.last(), elems.last_mut())
@@ -116,7 +123,7 @@ pub fn parse_query(q: &str) -> Vec<Clause> {
             let last = last_seg && pi + 1 == np && prefix_ok;
             let mut elems = Vec::new();
             let mut pos = 0u32;
-            push_piece_elems(p, &mut pos, &mut elems);
+            push_piece_elems(p, &mut pos, stemming, &mut elems);
             if let Piece::Word(parts) = p {
                 if let Some(e) = elems.last_mut().filter(|_| last) {
                     e.prefix = true;
@@ -145,7 +152,7 @@ pub fn parse_query(q: &str) -> Vec<Clause> {
     clauses
 }
 
-fn push_piece_elems(p: &Piece, pos: &mut u32, elems: &mut Vec<Elem>) {
+fn push_piece_elems(p: &Piece, pos: &mut u32, stemming: Stemming, elems: &mut Vec<Elem>) {
     match p {
         Piece::Cjk(chars) if chars.len() == 1 => {
             elems.push(Elem {
@@ -171,7 +178,7 @@ fn push_piece_elems(p: &Piece, pos: &mut u32, elems: &mut Vec<Elem>) {
             for part in parts {
                 elems.push(Elem {
                     pos: *pos,
-                    term: stem(part),
+                    term: stemming.stem(part),
                     surface: part.clone(),
                     prefix: false,
                 });
@@ -224,6 +231,8 @@ pub struct Searcher {
     doc_class: Vec<usize>,
     terms: Vec<BTreeMap<String, TermEntry>>,
     words: Vec<Vec<String>>,
+    /// The manifest's `"stem"`: how query words become terms.
+    stemming: Stemming,
 }
 
 fn get_u(v: &Value) -> u64 {
@@ -257,6 +266,7 @@ impl Searcher {
             Ok(serde_json::from_slice(j)?)
         };
         let m = json("manifest")?;
+        let stemming = Stemming::from_manifest(m.get("stem"));
         let term_keys = strings(&m["t"]);
         let word_keys = strings(&m["w"]);
         let mut text_starts = vec![0usize];
@@ -344,6 +354,7 @@ impl Searcher {
             doc_class,
             terms,
             words,
+            stemming,
         })
     }
 
@@ -394,7 +405,7 @@ impl Searcher {
             });
             let mut n = 0;
             for w in cands {
-                let t = stem(w);
+                let t = self.stemming.stem(w);
                 if out.iter().any(|(x, _)| *x == t) {
                     continue;
                 }
@@ -420,7 +431,7 @@ impl Searcher {
                 if wc.iter().any(|c| c.is_numeric()) || edit_distance_capped(&wc, &chars) != 1 {
                     continue;
                 }
-                let t = stem(w);
+                let t = self.stemming.stem(w);
                 if out.iter().any(|(x, _)| *x == t) {
                     continue;
                 }
@@ -473,7 +484,7 @@ impl Searcher {
 
     /// All matching documents, best first; with the files a browser fetches.
     pub fn query(&self, q: &str) -> Outcome {
-        let clauses = parse_query(q);
+        let clauses = parse_query_with(q, self.stemming);
         let mut used = BTreeSet::new();
         used.insert(data_path("manifest"));
         used.insert(data_path("facets"));

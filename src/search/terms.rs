@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::documents::Doc;
-use super::tokenize::{Token, TokenKind, is_stop_word, tokens};
+use super::tokenize::{Stemming, Token, TokenKind, is_stop_word, tokens_with};
 
 /// Score multipliers (×10) per document kind: a rule's own text ranks above
 /// its examples, spec examples above eval prompts.
@@ -103,6 +103,9 @@ pub struct TermCache {
 
 #[derive(Debug)]
 struct CachedDoc {
+    /// What the terms were made with: a `serve` session whose `language`
+    /// changes must not reuse the other language's terms.
+    stemming: Stemming,
     title: String,
     rule_id: String,
     body: Vec<String>,
@@ -138,12 +141,17 @@ impl TermCache {
         });
     }
 
-    fn terms(&self, d: &Doc) -> Arc<DocTerms> {
+    fn terms(&self, d: &Doc, stemming: Stemming) -> Arc<DocTerms> {
         let round = self.round.load(Ordering::Relaxed);
         let mut h = DefaultHasher::new();
-        (&d.title, &d.rule_id, &d.body).hash(&mut h);
+        (stemming, &d.title, &d.rule_id, &d.body).hash(&mut h);
         let key = h.finish();
-        let same = |c: &CachedDoc| c.title == d.title && c.rule_id == d.rule_id && c.body == d.body;
+        let same = |c: &CachedDoc| {
+            c.stemming == stemming
+                && c.title == d.title
+                && c.rule_id == d.rule_id
+                && c.body == d.body
+        };
         if let Some(bucket) = self.docs.lock().expect("term cache lock").get_mut(&key)
             && let Some(c) = bucket.iter_mut().find(|c| same(c))
         {
@@ -151,12 +159,13 @@ impl TermCache {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return c.terms.clone();
         }
-        let terms = Arc::new(doc_terms(d));
+        let terms = Arc::new(doc_terms(d, stemming));
         self.tokenised.fetch_add(1, Ordering::Relaxed);
         let mut docs = self.docs.lock().expect("term cache lock");
         let bucket = docs.entry(key).or_default();
         if !bucket.iter().any(same) {
             bucket.push(CachedDoc {
+                stemming,
                 title: d.title.clone(),
                 rule_id: d.rule_id.clone(),
                 body: d.body.clone(),
@@ -169,10 +178,12 @@ impl TermCache {
 }
 
 /// One document's [`DocTerms`].
-fn doc_terms(d: &Doc) -> DocTerms {
+fn doc_terms(d: &Doc, stemming: Stemming) -> DocTerms {
     let mut stats: HashMap<String, Stat> = HashMap::new();
     let mut surfaces: Vec<String> = Vec::new();
     let mut toks: Vec<Token> = Vec::new();
+    let tokens =
+        |text: &str, start: u32, out: &mut Vec<Token>| tokens_with(text, start, stemming, out);
     let title_end = tokens(&d.title, 0, &mut toks);
     let n_title = toks.len();
     let id_start = title_end + FIELD_GAP;
@@ -219,18 +230,18 @@ fn doc_terms(d: &Doc) -> DocTerms {
 /// Each document's body is emptied once tokenised (nothing after the
 /// index reads it): on a large spec the bodies are a copy of all its text,
 /// freed while the postings grow instead of after.
-pub fn index_terms(docs: &mut [Doc], cache: Option<&TermCache>) -> TermIndex {
+pub fn index_terms(docs: &mut [Doc], cache: Option<&TermCache>, stemming: Stemming) -> TermIndex {
     if let Some(c) = cache {
         c.begin();
     }
-    let index = index_terms_with(docs, cache);
+    let index = index_terms_with(docs, cache, stemming);
     if let Some(c) = cache {
         c.finish();
     }
     index
 }
 
-fn index_terms_with(docs: &mut [Doc], cache: Option<&TermCache>) -> TermIndex {
+fn index_terms_with(docs: &mut [Doc], cache: Option<&TermCache>, stemming: Stemming) -> TermIndex {
     let mut surfaces: HashSet<String> = HashSet::new();
     let mut lens: Vec<u32> = Vec::with_capacity(docs.len());
     // Postings grow in document order; terms are sorted once at the end.
@@ -239,8 +250,8 @@ fn index_terms_with(docs: &mut [Doc], cache: Option<&TermCache>) -> TermIndex {
         let all: Vec<Arc<DocTerms>> = batch
             .par_iter()
             .map(|d| match cache {
-                Some(c) => c.terms(d),
-                None => Arc::new(doc_terms(d)),
+                Some(c) => c.terms(d, stemming),
+                None => Arc::new(doc_terms(d, stemming)),
             })
             .collect();
         for d in batch.iter_mut() {

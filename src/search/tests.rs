@@ -1,5 +1,7 @@
 use super::query::{Clause, Elem, parse_query};
-use super::tokenize::{Piece, STOP_WORDS, TokenKind, edit_distance_capped, pieces, stem, tokens};
+use super::tokenize::{
+    Piece, STOP_WORDS, Stemming, TokenKind, edit_distance_capped, pieces, stem, tokens, tokens_with,
+};
 use super::*;
 
 const SPEC: &str = r#"# Honesty {#honesty}
@@ -433,5 +435,48 @@ fn data_files_are_scripts_and_the_examples_list_follows_the_facets() {
     assert!(
         !f.iter()
             .any(|x| x.path == format!("search/e/{}.js", 3 / per + 1))
+    );
+}
+
+#[test]
+fn stemming_follows_the_language() {
+    for (lang, want) in [
+        ("en", Stemming::English),
+        ("en-US", Stemming::English),
+        ("EN_gb", Stemming::English),
+        ("", Stemming::English),
+        ("fr", Stemming::Plain),
+        ("zh-CN", Stemming::Plain),
+        ("eng", Stemming::Plain),
+    ] {
+        assert_eq!(Stemming::for_language(lang), want, "{lang:?}");
+    }
+    let terms = |stemming| {
+        let mut t = Vec::new();
+        tokens_with("Lying instructions 隐私", 0, stemming, &mut t);
+        t.into_iter().map(|t| t.term).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        terms(Stemming::English),
+        ["lie", "instruct", "隐", "隐私", "私"]
+    );
+    assert_eq!(
+        terms(Stemming::Plain),
+        ["lying", "instructions", "隐", "隐私", "私"]
+    );
+    // The manifest round trip; an index without the field is English.
+    for s in [Stemming::English, Stemming::Plain] {
+        let v = serde_json::json!(s.manifest_value());
+        assert_eq!(Stemming::from_manifest(Some(&v)), s);
+    }
+    assert_eq!(Stemming::from_manifest(None), Stemming::English);
+    assert_eq!(
+        super::query::parse_query_with("lying", Stemming::Plain),
+        [Clause::Word(Elem {
+            pos: 0,
+            term: "lying".into(),
+            surface: "lying".into(),
+            prefix: true
+        })]
     );
 }

@@ -2,6 +2,10 @@
 //! (the same run pattern, CJK ranges, apostrophe and underscore handling,
 //! the same Snowball English stemmer and the same stop words); the node
 //! test in `tests/search.rs` checks that both sides agree on the corpus.
+//!
+//! Stemming follows the edition's language ([`Stemming`]): English words
+//! are stemmed, any other language's are indexed as written, and the
+//! manifest says which, so the browser stems queries the same way.
 
 use std::sync::LazyLock;
 
@@ -98,6 +102,65 @@ fn push_word(out: &mut Vec<Piece>, word: &str) {
     }
 }
 
+/// How the words of one index become terms, from the edition's language
+/// (`[book] language`), recorded in the manifest as `"stem"`.
+///
+/// Only English is stemmed: `rust-stemmers` knows a dozen more Snowball
+/// languages, but the browser engine would need a port of each (the
+/// English one is most of `search.js`'s stemming code, and agreeing with
+/// Rust on every word is tested at length); a language without a shared
+/// stemmer gets plain lowercased words, which match exactly and by prefix
+/// and typo as before. Chinese and Japanese are unaffected: their
+/// characters are indexed as unigrams and bigrams in every language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Stemming {
+    /// Snowball English (Porter2): `lies`, `lying` → `lie`.
+    #[default]
+    English,
+    /// Words as written (lowercased, apostrophes dropped).
+    Plain,
+}
+
+impl Stemming {
+    /// `en`, `en-US`, `EN_gb` (and an unset language): English; anything
+    /// else: plain.
+    pub fn for_language(language: &str) -> Self {
+        let primary = language.split(['-', '_']).next().unwrap_or("").trim();
+        if primary.is_empty() || primary.eq_ignore_ascii_case("en") {
+            Stemming::English
+        } else {
+            Stemming::Plain
+        }
+    }
+
+    /// The manifest's `"stem"`: `"en"`, or `null` for plain words.
+    pub fn manifest_value(self) -> Option<&'static str> {
+        match self {
+            Stemming::English => Some("en"),
+            Stemming::Plain => None,
+        }
+    }
+
+    /// Reads the manifest's `"stem"`: absent (an index written before the
+    /// field) is English, as every index then was; `null` or a stemmer
+    /// this engine does not know is plain.
+    pub fn from_manifest(value: Option<&serde_json::Value>) -> Self {
+        match value {
+            None => Stemming::English,
+            Some(v) if v.as_str() == Some("en") => Stemming::English,
+            Some(_) => Stemming::Plain,
+        }
+    }
+
+    /// The index term of `word` under this stemming.
+    pub fn stem(self, word: &str) -> String {
+        match self {
+            Stemming::English => stem(word),
+            Stemming::Plain => word.to_owned(),
+        }
+    }
+}
+
 /// The index term of a word: its Snowball English stem when it is made of
 /// ASCII letters only and longer than two letters, else the word itself.
 pub fn stem(word: &str) -> String {
@@ -141,9 +204,14 @@ pub enum TokenKind {
     CjkBigram,
 }
 
-/// Every token of a text, positions counted from `start`. Returns the next
-/// free position.
+/// Every token of a text with English stemming (see [`tokens_with`]).
 pub fn tokens(text: &str, start: u32, out: &mut Vec<Token>) -> u32 {
+    tokens_with(text, start, Stemming::English, out)
+}
+
+/// Every token of a text, words stemmed by `stemming`, positions counted
+/// from `start`. Returns the next free position.
+pub fn tokens_with(text: &str, start: u32, stemming: Stemming, out: &mut Vec<Token>) -> u32 {
     let mut pos = start;
     for piece in pieces(text) {
         match piece {
@@ -177,7 +245,7 @@ pub fn tokens(text: &str, start: u32, out: &mut Vec<Token>) -> u32 {
                 }
                 for part in parts {
                     out.push(Token {
-                        term: stem(&part),
+                        term: stemming.stem(&part),
                         surface: part,
                         pos,
                         kind: TokenKind::Word,

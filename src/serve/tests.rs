@@ -94,6 +94,10 @@ fn relevant_changes() {
         ("book/index.html", false, false),
         ("notes.txt", false, false),
         ("README.md", false, false),
+        ("po/zh.po", false, true),
+        ("po", true, true),
+        ("po/messages.pot", false, false),
+        ("po/zh.po~", false, false),
     ] {
         assert_eq!(is_relevant(&cfg, &root.join(rel), folder), want, "{rel}");
     }

@@ -186,6 +186,8 @@ fn watch_plan(root: &Path, cfg: Option<&Config>) -> Vec<(PathBuf, bool)> {
         cfg.eval_dir.clone(),
         theme.map(|t| t.join("templates")),
         theme.map(|t| t.join("static")),
+        // Translation catalogs: `check`'s diagnostics cover them.
+        Some(cfg.root.join(crate::i18n::catalog::PO_DIR)),
     ];
     // Eval logs (`[evals] logs`): a new run shows on the compliance page.
     let logs = cfg.eval_logs.iter().filter(|l| l.is_dir()).cloned();
@@ -215,6 +217,12 @@ pub(super) fn is_relevant(cfg: &Config, path: &Path, folder: bool) -> bool {
         && (path.starts_with(theme.join("templates")) || path.starts_with(theme.join("static")))
     {
         return true;
+    }
+    // A translation catalog (linted on every load; the template is ours).
+    let po = cfg.root.join(crate::i18n::catalog::PO_DIR);
+    if path.starts_with(&po) {
+        return path.parent() == Some(po.as_path()) && path.extension().is_some_and(|e| e == "po")
+            || path == po;
     }
     // A markdown file, or a folder created, removed or renamed (which may
     // hold markdown files).
