@@ -158,7 +158,7 @@ impl Loader {
         };
         let results = crate::results::read_logs_cached(&config, &mut diags, self.logs.as_mut());
         let compliance = crate::results::join(&config, &spec, &results, &mut diags);
-        let catalogs = crate::i18n::site::read_catalogs(&config, &mut diags);
+        let catalogs = crate::i18n::site::read_catalogs(&config, &sources.catalogs, &mut diags);
         Ok(Loaded {
             config,
             sources,

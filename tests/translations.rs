@@ -260,7 +260,7 @@ fn a_translation_without_a_catalog_builds_in_the_source_language_and_warns() {
     assert!(!res.status.success());
     let err = String::from_utf8_lossy(&res.stderr);
     assert!(
-        err.contains("po/zh.po: error: cannot read the catalog"),
+        err.contains("po/zh.po:2:12: error: not a well-formed PO catalog"),
         "{err}"
     );
     assert!(!out2.exists());

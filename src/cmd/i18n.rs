@@ -32,7 +32,7 @@ fn load(dir: &Path, what: &str) -> Result<Option<Loaded>> {
 /// numbers, and panics on some malformed lines (an unclosed string ending
 /// in a multi-byte character) where this names the line.
 fn well_formed(po: &str) -> Result<()> {
-    crate::i18n::lint::read_po(po)
+    crate::i18n::po::read_po(po)
         .map(drop)
         .map_err(|e| anyhow::anyhow!("line {}:{}: {}", e.line, e.col, e.message))
 }
@@ -144,15 +144,14 @@ pub fn status(dir: &Path) -> Result<i32> {
         return Ok(0);
     }
     for path in &catalogs {
-        let catalog = std::fs::read_to_string(path)
+        let entries = std::fs::read_to_string(path)
             .map_err(anyhow::Error::from)
             .and_then(|text| {
-                well_formed(&text)?;
-                polib::po_file::parse_from_reader(text.as_bytes())
-                    .map_err(|e| anyhow::anyhow!("{e}"))
+                crate::i18n::po::read_po(&text)
+                    .map_err(|e| anyhow::anyhow!("line {}:{}: {}", e.line, e.col, e.message))
             })
             .with_context(|| format!("failed to read `{}`", path.display()))?;
-        let rows = crate::i18n::status::status(&loaded.spec, &units, &catalog);
+        let rows = crate::i18n::status::status(&loaded.spec, &units, &entries);
         let (all, done, stale) = rows.iter().fold((0, 0, 0), |(a, d, s), r| {
             (a + r.units, d + r.translated, s + r.stale)
         });

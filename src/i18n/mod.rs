@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod lint;
 pub mod merge;
+pub mod po;
 pub mod site;
 pub mod status;
 pub mod translate;

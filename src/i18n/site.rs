@@ -4,13 +4,12 @@
 //! Page paths and anchors are the same in every language, so a page's
 //! counterpart in another language is the same path under another prefix.
 
-use polib::catalog::Catalog;
-
 use super::catalog::PO_DIR;
+use super::po::{PoEntry, read_po};
 use super::status::SectionStatus;
 use crate::config::{Config, Language};
 use crate::diag::{Diagnostics, Location};
-use crate::model::Spec;
+use crate::model::{SourceFile, Spec};
 
 /// A translation's catalog, as read at load time.
 #[derive(Debug, Clone)]
@@ -18,49 +17,45 @@ pub struct LanguageCatalog {
     pub language: Language,
     /// `po/<code>.po`, relative to the root.
     pub path: String,
-    /// `None` when there is no such file yet (every unit untranslated) or
-    /// it could not be read (an error in the diagnostics).
-    pub catalog: Option<Catalog>,
+    /// Its entries; `None` when there is no such file yet (every unit
+    /// untranslated) or it is not well-formed (an error `check` reports:
+    /// see `i18n::lint`).
+    pub entries: Option<Vec<PoEntry>>,
 }
 
-/// Reads the catalog of every configured translation. A catalog that does
-/// not exist yet is a warning (its site shows the source text); one that
-/// cannot be read is an error naming it.
-pub fn read_catalogs(config: &Config, diags: &mut Diagnostics) -> Vec<LanguageCatalog> {
+/// The catalog of every configured translation, from the project's
+/// catalogs as loaded (`Sources::catalogs`: files, or an editor's
+/// buffers). A catalog that does not exist yet is a warning (its site
+/// shows the source text).
+pub fn read_catalogs(
+    config: &Config,
+    catalogs: &[SourceFile],
+    diags: &mut Diagnostics,
+) -> Vec<LanguageCatalog> {
     config
         .languages
         .iter()
         .map(|language| {
             let path = format!("{PO_DIR}/{}.po", language.code);
-            let file = config.root.join(&path);
-            let at = Location {
-                file: path.clone(),
-                line: 0,
-                col: 0,
-            };
-            let catalog = if !file.is_file() {
+            let found = catalogs.iter().find(|c| c.path == path);
+            if found.is_none() {
                 diags.warning_at(
-                    &at,
+                    &Location {
+                        file: path.clone(),
+                        line: 0,
+                        col: 0,
+                    },
                     None,
                     format!(
                         "no catalog for `{}`: its pages show the source text (start one: `specbook i18n extract`, then `msginit -l {} -i po/messages.pot -o {path}`)",
                         language.code, language.code
                     ),
                 );
-                None
-            } else {
-                match polib::po_file::parse(&file) {
-                    Ok(c) => Some(c),
-                    Err(e) => {
-                        diags.error_at(&at, None, format!("cannot read the catalog: {e}"));
-                        None
-                    }
-                }
-            };
+            }
             LanguageCatalog {
                 language: language.clone(),
+                entries: found.and_then(|c| read_po(&c.text).ok()),
                 path,
-                catalog,
             }
         })
         .collect()

@@ -5,9 +5,8 @@
 
 use std::collections::HashMap;
 
-use polib::catalog::Catalog;
-
 use super::Unit;
+use super::po::PoEntry;
 use super::translate::{entries, state};
 use crate::model::{Spec, Tr};
 
@@ -44,7 +43,7 @@ impl SectionStatus {
 /// section (the preamble and eval prompts as their own rows), worst first.
 /// A unit counts as translated only when its entry has the same source
 /// text and is not fuzzy: a catalog not yet updated shows as stale.
-pub fn status(spec: &Spec, units: &[Unit], catalog: &Catalog) -> Vec<SectionStatus> {
+pub fn status(spec: &Spec, units: &[Unit], catalog: &[PoEntry]) -> Vec<SectionStatus> {
     let entries = entries(catalog);
     let mut rows: Vec<SectionStatus> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();

@@ -6,8 +6,7 @@
 
 use std::collections::HashMap;
 
-use polib::catalog::Catalog;
-
+use super::po::PoEntry;
 use super::site::{LanguageCatalog, Translation};
 use super::walk;
 use crate::model::{Spec, Tr};
@@ -20,17 +19,18 @@ pub(super) struct Entry<'c> {
     fuzzy: bool,
 }
 
-/// The catalog's entries by context (entries without one are not ours).
-pub(super) fn entries(catalog: &Catalog) -> HashMap<&str, Entry<'_>> {
+/// The catalog's entries by context (entries without one are not ours;
+/// a plural entry, which no unit makes, counts as untranslated).
+pub(super) fn entries(catalog: &[PoEntry]) -> HashMap<&str, Entry<'_>> {
     catalog
-        .messages()
+        .iter()
         .filter_map(|m| {
             Some((
-                m.msgctxt()?,
+                m.msgctxt.as_deref()?,
                 Entry {
-                    msgid: m.msgid(),
-                    msgstr: m.msgstr().unwrap_or_default(),
-                    fuzzy: m.is_fuzzy(),
+                    msgid: &m.msgid,
+                    msgstr: m.msgstr.as_deref().unwrap_or_default(),
+                    fuzzy: m.fuzzy,
                 },
             ))
         })
@@ -53,7 +53,7 @@ pub(super) fn state(entry: Option<&Entry<'_>>, source: &str) -> Tr {
 /// `source` in the language of `catalog`, as `language`: every unit with
 /// a translation takes it (stale ones too, marked), the others keep the
 /// source text, marked untranslated.
-pub fn translate(source: &Spec, catalog: &Catalog, language: &str) -> Spec {
+pub fn translate(source: &Spec, catalog: &[PoEntry], language: &str) -> Spec {
     let entries = entries(catalog);
     let mut spec = source.clone();
     spec.meta.language = language.to_owned();
@@ -75,14 +75,7 @@ pub fn translate(source: &Spec, catalog: &Catalog, language: &str) -> Spec {
 /// The translation a catalog makes of `source`, and how far it has come
 /// (a translation without a catalog yet: every unit untranslated).
 pub fn translation(source: &Spec, catalog: &LanguageCatalog) -> Translation {
-    let empty;
-    let c = match &catalog.catalog {
-        Some(c) => c,
-        None => {
-            empty = Catalog::new(Default::default());
-            &empty
-        }
-    };
+    let c = catalog.entries.as_deref().unwrap_or_default();
     let mut spec = translate(source, c, &catalog.language.code);
     if let Some(title) = &catalog.language.title {
         spec.meta.title = title.clone();
@@ -101,6 +94,7 @@ mod tests {
     use crate::i18n::catalog::template;
     use crate::i18n::units;
     use crate::model::Block;
+    use polib::catalog::Catalog;
     use polib::message::{Message, MessageMutView};
 
     fn sample() -> Spec {
@@ -142,7 +136,10 @@ mod tests {
                 .with_msgstr("旧的消息".into())
                 .done(),
         );
-        let zh = translate(&spec, &catalog, "zh");
+        // Read back as a translated site reads it.
+        let po = crate::i18n::catalog::to_po(&catalog).unwrap();
+        let entries = crate::i18n::po::read_po(&po).unwrap();
+        let zh = translate(&spec, &entries, "zh");
         assert_eq!(zh.meta.language, "zh");
         let rule = title.context.trim_end_matches("/title");
         let section = zh.section(rule).unwrap();
