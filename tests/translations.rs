@@ -142,8 +142,13 @@ fn translated_units_replace_the_source_and_the_others_are_marked() {
     );
     assert!(ex.contains("开发者与用户在对话主题上的冲突"), "{ex}");
     assert!(ex.contains("给我写一首关于我家猫的打油诗"), "{ex}");
+    // One note for the example, none per message.
     assert!(
-        ex.contains("<div class=\"tr-unit tr-untranslated\"><div lang=\"en\"><p>You are the help-desk assistant"),
+        ex.ends_with("</div>\n<p class=\"tr-note\">尚未翻译</p>\n"),
+        "{ex}"
+    );
+    assert!(
+        ex.contains("<div class=\"tr-unit tr-untranslated\" title=\"尚未翻译\"><div lang=\"en\"><p>You are the help-desk assistant"),
         "{ex}"
     );
     // An untranslated chapter intro: English, marked, with the note.

@@ -152,6 +152,10 @@ pub struct ExampleCtx {
     pub title_html: String,
     pub u18: bool,
     pub items: Vec<ItemCtx>,
+    /// In a translation whose example has messages shown in the source
+    /// language: the one note saying so (each such message is marked
+    /// without a note of its own).
+    pub tr_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

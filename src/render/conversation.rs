@@ -42,7 +42,13 @@ impl SiteRenderer<'_> {
                 Item::Elision(_) => ItemCtx::Elision,
             })
             .collect();
+        let untranslated = self.languages.is_some()
+            && ex
+                .messages
+                .iter()
+                .any(|m| m.content.tr == crate::model::Tr::Untranslated);
         ExampleCtx {
+            tr_note: untranslated.then(|| self.ui("tr_untranslated")),
             id: ex.id.clone(),
             self_link: matches!(link.mode, LinkMode::Paged { .. }),
             title_html,
@@ -95,7 +101,7 @@ impl SiteRenderer<'_> {
             attrs,
             verdict: m.verdict.map(|v| v.as_str()),
             verdict_label: m.verdict.map(|v| v.label()),
-            body_html: self.mark_block(
+            body_html: self.mark_message(
                 m.content.tr,
                 self.fragment(
                     &format!("message:{}:{}", m.role, m.attr("recipient").is_some()),

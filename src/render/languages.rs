@@ -263,6 +263,21 @@ impl SiteRenderer<'_> {
         }
     }
 
+    /// A message's body, marked as [`mark_block`](Self::mark_block) marks
+    /// it, but an untranslated one without a note: the example says it
+    /// once for all its messages (`ExampleCtx::tr_note`).
+    pub(super) fn mark_message(&self, tr: Tr, html: String, base: &str, target: &str) -> String {
+        match (self.languages, tr) {
+            (Some(place), Tr::Untranslated) => format!(
+                "<div class=\"tr-unit tr-untranslated\" title=\"{}\"><div lang=\"{}\"{}>{html}</div></div>",
+                escape(&self.ui("tr_untranslated")),
+                escape(&place.site.list[0].code),
+                dir_attr(place),
+            ),
+            _ => self.mark_block(tr, html, base, target),
+        }
+    }
+
     /// Inline `html` (a title, a verdict note) marked as its translation
     /// stands: the marks are attributes, the notes a tooltip.
     pub(super) fn mark_inline(&self, tr: Tr, html: String) -> String {
