@@ -1303,22 +1303,7 @@ fn axe_check_on(site: &Site, kind: &str, prepare: Option<(&str, &str)>) {
                 if let Some((ready, what)) = prepare {
                     page.wait_for(ready, what);
                 }
-                for v in page.axe_violations() {
-                    failures.push(format!(
-                        "{path} [{width} px, {scheme}] {} ({}, {} node(s)): {}\n      {}",
-                        str_of(&v["id"]),
-                        str_of(&v["impact"]),
-                        v["nodes"],
-                        str_of(&v["help"]),
-                        v["targets"]
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .collect::<Vec<_>>()
-                            .join("\n      ")
-                    ));
-                }
+                failures.extend(page.axe_report(&format!("{path} [{width} px, {scheme}]")));
             }
         }
     }

@@ -44,16 +44,7 @@ fn compliance_page_is_accessible_in_both_themes_and_widths() {
             page.color_scheme(scheme);
             page.goto(&site.url("compliance.html"));
             page.wait_for("return !!document.querySelector('svg.chart')", "a chart");
-            for v in page.axe_violations() {
-                failures.push(format!(
-                    "[{scheme} {}px] {} ({}): {} {}",
-                    size.0,
-                    str_of(&v["id"]),
-                    str_of(&v["impact"]),
-                    str_of(&v["help"]),
-                    v["targets"]
-                ));
-            }
+            failures.extend(page.axe_report(&format!("[{scheme} {}px]", size.0)));
             // Nothing wider than the screen but the tables' own scrollers.
             let overflow: f64 = page.js(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",

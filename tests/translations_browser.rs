@@ -299,16 +299,7 @@ fn the_status_page_is_linked_from_the_footer_and_the_pages_are_accessible() {
                 page.viewport(size);
                 page.color_scheme(scheme);
                 page.goto(&site.url(&rel));
-                for v in page.axe_violations() {
-                    failures.push(format!(
-                        "[{rel} {scheme} {}px] {} ({}): {} {}",
-                        size.0,
-                        str_of(&v["id"]),
-                        str_of(&v["impact"]),
-                        str_of(&v["help"]),
-                        v["targets"]
-                    ));
-                }
+                failures.extend(page.axe_report(&format!("[{rel} {scheme} {}px]", size.0)));
                 let doc: Value =
                     page.js("return [document.documentElement.scrollWidth, innerWidth];");
                 if doc[0].as_f64() > doc[1].as_f64() {

@@ -366,16 +366,7 @@ fn changes_page_and_older_release_page_are_accessible_and_fit_phones() {
                 if *name == "v1-chapter" {
                     page.wait_for("return vis($('.release-banner'));", "the v1 banner");
                 }
-                for v in page.axe_violations() {
-                    failures.push(format!(
-                        "[{rel} {scheme} {}px] {} ({}): {} {}",
-                        size.0,
-                        str_of(&v["id"]),
-                        str_of(&v["impact"]),
-                        str_of(&v["help"]),
-                        v["targets"]
-                    ));
-                }
+                failures.extend(page.axe_report(&format!("[{rel} {scheme} {}px]", size.0)));
                 let fit: Value = page.js("const h = $('header.topbar');
                      return { doc: document.documentElement.scrollWidth, inner: innerWidth,
                               header: h ? h.scrollWidth - h.clientWidth : 0 };");
@@ -415,15 +406,7 @@ fn changes_page_and_older_release_page_are_accessible_and_fit_phones() {
     }
     let shot = page.screenshot("versions-v1-menu-390-light");
     let _ = std::fs::copy(&shot, "/tmp/vb-v1-menu-390-light.png");
-    for v in page.axe_violations() {
-        failures.push(format!(
-            "[v1/index.html menu open 390px] {} ({}): {} {}",
-            str_of(&v["id"]),
-            str_of(&v["impact"]),
-            str_of(&v["help"]),
-            v["targets"]
-        ));
-    }
+    failures.extend(page.axe_report("[v1/index.html menu open 390px]"));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     page.assert_only_local_requests();
 }

@@ -1022,6 +1022,29 @@ impl Page {
                             targets: v.nodes.slice(0, 8).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200)) }));",
         )
     }
+
+    /// axe-core's violations on the page as report lines, each led by
+    /// `label` (the page, width and theme checked): what a test collects
+    /// and asserts empty.
+    pub fn axe_report(&self, label: &str) -> Vec<String> {
+        self.axe_violations()
+            .iter()
+            .map(|v| {
+                let targets: Vec<&str> = v["targets"]
+                    .as_array()
+                    .map(|t| t.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                format!(
+                    "{label} {} ({}, {} node(s)): {}\n      {}",
+                    str_of(&v["id"]),
+                    str_of(&v["impact"]),
+                    v["nodes"],
+                    str_of(&v["help"]),
+                    targets.join("\n      ")
+                )
+            })
+            .collect()
+    }
 }
 
 impl Drop for Page {
