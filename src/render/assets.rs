@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 
 use super::markdown::escape;
+use super::strings::{Strings, localize_script};
 use super::{highlight, minify, theme};
 use crate::config::Config;
 use crate::sink::Sink;
@@ -15,13 +16,15 @@ use crate::site;
 /// use, `pages` the paths of the rendered pages.
 pub(super) fn write(
     config: &Config,
+    strings: &Strings,
     classes: &BTreeSet<String>,
     pages: &[String],
     sink: &dyn Sink,
 ) -> Result<()> {
     for f in theme::static_files(config.theme_dir.as_deref())? {
+        // A project's own files are copied as written (see `minify`).
         let bytes = match f.builtin {
-            true => minify::asset(&f.name, f.bytes),
+            true => minify::asset(&f.name, localized(&f.name, f.bytes, strings)),
             false => f.bytes,
         };
         sink.put(format!("static/{}", f.name), bytes)?;
@@ -35,12 +38,25 @@ pub(super) fn write(
         ("search.css", crate::search::SEARCH_CSS),
         ("examples.js", crate::search::EXAMPLES_JS),
     ] {
-        sink.put(path.into(), minify::asset(path, text.as_bytes().to_vec()))?;
+        let bytes = localized(path, text.as_bytes().to_vec(), strings);
+        sink.put(path.into(), minify::asset(path, bytes))?;
     }
     if let Some(url) = &config.site_url {
         sink.put("sitemap.xml".into(), sitemap(url, pages).into_bytes())?;
     }
     Ok(())
+}
+
+/// A built-in script with the edition's interface strings written in
+/// (before minifying: the marks are comments); other files as they are.
+fn localized(name: &str, bytes: Vec<u8>, strings: &Strings) -> Vec<u8> {
+    if !name.ends_with(".js") {
+        return bytes;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => localize_script(&text, strings).into_bytes(),
+        Err(e) => e.into_bytes(),
+    }
 }
 
 /// `pages`: the paths of the rendered pages, in any order.

@@ -11,6 +11,8 @@ pub struct SiteCtx {
     pub release: Option<String>,
     pub description: String,
     pub language: String,
+    /// The writing direction of `language`: `ltr` or `rtl` (`<html dir>`).
+    pub dir: &'static str,
     pub authors: Vec<String>,
     pub repo_url: Option<String>,
     pub site_url: Option<String>,
@@ -172,7 +174,7 @@ pub struct MessageCtx {
     pub role_label: String,
     pub attrs: Vec<Attr>,
     pub verdict: Option<&'static str>,
-    pub verdict_label: Option<&'static str>,
+    pub verdict_label: Option<String>,
     pub body_html: String,
     pub comment_html: Option<String>,
 }
@@ -217,6 +219,8 @@ pub struct LevelCtx {
 #[derive(Debug, Clone, Serialize)]
 pub struct PageContext<'a> {
     pub site: &'a SiteCtx,
+    /// The interface strings of the site's language (`strings.rs`).
+    pub t: &'a super::strings::Strings,
     pub base: &'a str,
     pub page: PageCtx,
     pub live_reload: Option<&'a str>,

@@ -15,6 +15,7 @@ use super::cache::RenderCache;
 use super::context::{Link, PageContext, PageCtx, PageKind, SiteCtx, TocItem};
 use super::jobs::{Job, first_paragraph};
 use super::markdown::Linker;
+use super::strings::Strings;
 use super::{assets, highlight, theme};
 use crate::config::Config;
 use crate::model::{Reference, Spec};
@@ -27,6 +28,8 @@ pub(super) struct SiteRenderer<'a> {
     pub(super) config: &'a Config,
     tera: Arc<Tera>,
     pub(super) site: SiteCtx,
+    /// The interface strings of the edition's language.
+    pub(super) strings: Strings,
     pub(super) chapters: Vec<Link>,
     /// Whether every page's context lists the chapters: only when the
     /// project overrides templates (a theme may read `chapters` anywhere).
@@ -54,6 +57,7 @@ impl<'a> SiteRenderer<'a> {
     pub(super) fn new(
         edition: &Edition<'a>,
         tera: Arc<Tera>,
+        strings: Strings,
         live_reload: Option<&'a str>,
     ) -> Self {
         let Edition {
@@ -72,6 +76,7 @@ impl<'a> SiteRenderer<'a> {
             release: spec.meta.release.clone(),
             description,
             language: spec.meta.language.clone(),
+            dir: super::strings::direction(&spec.meta.language),
             authors: spec.meta.authors.clone(),
             repo_url: config.git_repository_url.clone(),
             site_url: config.site_url.clone(),
@@ -95,6 +100,7 @@ impl<'a> SiteRenderer<'a> {
             config,
             tera,
             site,
+            strings,
             chapters,
             chapters_everywhere: has_template_overrides(config),
             toc: Vec::new(),
@@ -163,7 +169,7 @@ impl<'a> SiteRenderer<'a> {
             })
             .collect::<Result<_>>()?;
         let classes = classes.into_inner().unwrap_or_default();
-        assets::write(self.config, &classes, &pages, sink)
+        assets::write(self.config, &self.strings, &classes, &pages, sink)
     }
 
     /// A markdown fragment: from the cache when its inputs are unchanged.
@@ -253,6 +259,7 @@ impl<'a> SiteRenderer<'a> {
     ) -> PageContext<'_> {
         PageContext {
             site: &self.site,
+            t: &self.strings,
             base,
             page: PageCtx {
                 kind,

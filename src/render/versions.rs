@@ -85,7 +85,7 @@ pub struct Counts {
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupCtx {
     pub status: &'static str,
-    pub title: &'static str,
+    pub title: String,
     pub rules: Vec<RuleChangeCtx>,
 }
 
@@ -267,7 +267,8 @@ impl SiteRenderer<'_> {
         let base = "../";
         if k == site.diffs.len() {
             let path = format!("{CHANGES_DIR}/index.html");
-            let mut c = self.page_ctx(PageKind::Changes, "What changed", &path, base);
+            let title = self.strings.get("what_changed");
+            let mut c = self.page_ctx(PageKind::Changes, title, &path, base);
             c.changes_index = Some(
                 site.json
                     .changes
@@ -287,7 +288,10 @@ impl SiteRenderer<'_> {
             return self.finish_page("changes.html", path, c);
         }
         let entry = &site.json.changes[k];
-        let title = format!("Changes from {} to {}", entry.from, entry.to);
+        let title = self.strings.fill(
+            "changes_page_title",
+            &[("from", &entry.from), ("to", &entry.to)],
+        );
         let mut c = self.page_ctx(PageKind::Changes, &title, &entry.path, base);
         c.changes = Some(self.changes_ctx(site, k));
         self.finish_page("changes.html", entry.path.clone(), c)
@@ -366,10 +370,10 @@ impl SiteRenderer<'_> {
             }
         };
         let groups = [
-            (Status::Added, "added", "Added rules"),
-            (Status::Removed, "removed", "Removed rules"),
-            (Status::Renamed, "renamed", "Renamed rules"),
-            (Status::Modified, "modified", "Changed rules"),
+            (Status::Added, "added", "changes_added_rules"),
+            (Status::Removed, "removed", "changes_removed_rules"),
+            (Status::Renamed, "renamed", "changes_renamed_rules"),
+            (Status::Modified, "modified", "changes_changed_rules"),
         ]
         .into_iter()
         .filter_map(|(status, name, title)| {
@@ -381,7 +385,7 @@ impl SiteRenderer<'_> {
                 .collect();
             (!rules.is_empty()).then_some(GroupCtx {
                 status: name,
-                title,
+                title: self.strings.get(title).to_owned(),
                 rules,
             })
         })
