@@ -65,10 +65,10 @@
       '<input id="sbx-q" class="sbx-q" type="search" autocomplete="off" spellcheck="false" ' +
       /*h:examples_filter_placeholder*/'placeholder="Words, a phrase in quotes, a rule id\u2026" aria-describedby="sbx-count">' +
       '<span id="sbx-count" class="sbx-count" role="status" aria-live="polite"></span>' +
-      '<button type="button" class="sbx-clear" hidden>Clear filters</button></div>' +
+      /*h:examples_clear*/'<button type="button" class="sbx-clear" hidden>Clear filters</button></div>' +
       /*h:examples_facets*/'<div class="sbx-facets" aria-label="Facets"></div>' +
       /*h:nav_examples*/'<ol class="sbx-list" id="examples-list" tabindex="-1" aria-label="Examples"></ol>' +
-      '<button type="button" class="sbx-more" hidden>Show more</button>';
+      /*h:show_more*/'<button type="button" class="sbx-more" hidden>Show more</button>';
     // A skip link to the results, beside the page's "Skip to content": the
     // filter and the facets are many Tab stops (the list exists only now).
     var skip = d.querySelector(".skip-link");

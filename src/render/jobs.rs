@@ -88,6 +88,7 @@ impl SiteRenderer<'_> {
         let link = Linker {
             spec,
             mode: LinkMode::Paged { base: "" },
+            strings: &self.strings,
         };
         let intro = (!spec.preamble.is_empty()).then(|| {
             self.blocks(&spec.preamble, &link)
@@ -118,6 +119,7 @@ impl SiteRenderer<'_> {
         let link = Linker {
             spec: self.spec,
             mode: LinkMode::Single,
+            strings: &self.strings,
         };
         let title = self
             .strings
@@ -133,6 +135,7 @@ impl SiteRenderer<'_> {
         let link = Linker {
             spec,
             mode: LinkMode::Paged { base: "" },
+            strings: &self.strings,
         };
         let s = &spec.sections[i];
         let path = site::section_page(spec, i);
@@ -163,6 +166,7 @@ impl SiteRenderer<'_> {
         let link = Linker {
             spec,
             mode: LinkMode::Paged { base: "../" },
+            strings: &self.strings,
         };
         let path = site::eval_page(&ev.id);
         let title = self.strings.fill("eval_page_title", &[("label", &ev.id)]);

@@ -59,6 +59,8 @@ fn base_language(lang: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct Strings {
     table: Table,
+    /// A hash of `table`: what the serve cache compares fragments by.
+    fingerprint: u64,
 }
 
 impl Serialize for Strings {
@@ -75,7 +77,22 @@ impl Strings {
         if let Some(own) = builtin(&base_language(lang)) {
             table.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
-        Strings { table }
+        Strings::new(table)
+    }
+
+    fn new(table: Table) -> Strings {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        table.hash(&mut h);
+        Strings {
+            fingerprint: h.finish(),
+            table,
+        }
+    }
+
+    /// Tells tables apart (equal tables, equal fingerprints).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// The built-in table of `lang` with the project's overrides:
@@ -125,7 +142,9 @@ impl Strings {
                     .join(", ")
             ));
         }
-        self.table.extend(own);
+        let mut table = std::mem::take(&mut self.table);
+        table.extend(own);
+        *self = Strings::new(table);
         Ok(())
     }
 
@@ -506,8 +525,9 @@ mod tests {
             zh,
             "a(\"已复制\"); b.innerHTML = '<li class=\"x\">没有符合这些筛选条件的示例。</li>'; /* c */ d(\"/*t:x\"); e(/*t:copied*/'Not it');"
         );
-        let mut en = Strings::builtin("en");
-        en.table.insert("copied".into(), "<'ok'>\\".into());
+        let mut table = english().clone();
+        table.insert("copied".into(), "<'ok'>\\".into());
+        let en = Strings::new(table);
         let out = localize_script("/*t:copied*/'Copied' /*h:copied*/\"<b>Copied</b>\"", &en);
         assert_eq!(out, r#"'<\'ok\'>\\' "<b>&lt;&#39;ok&#39;&gt;\\</b>""#);
         // Escapes in the source are read as JavaScript reads them.

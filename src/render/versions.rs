@@ -436,6 +436,7 @@ impl SiteRenderer<'_> {
         let link = Linker {
             spec: self.spec,
             mode: LinkMode::Paged { base: "../" },
+            strings: &self.strings,
         };
         Some(render_prose(&notes, &link))
     }
