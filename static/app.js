@@ -39,7 +39,7 @@
     });
   }
   // An interface string with its one placeholder ({n}, {title}…) filled
-  // in. Each literal holding an interface string follows a comment naming
+  // in (for markup: both escaped already). Each literal holding an interface string follows a comment naming
   // its key in the strings table ("t:key", or "h:key" in markup, where it
   // is HTML-escaped): the build writes the edition's language in place of
   // the English (src/render/strings.rs).
@@ -55,8 +55,8 @@
         badge = '<span class="' + esc(own.className) + '" title="' + esc(own.title) + '">' + esc(label) + "</span>";
       } else if (s.getAttribute("data-agg")) {
         var agg = s.getAttribute("data-agg"), extra = +s.getAttribute("data-agg-extra") || 0;
-        badge = '<span class="badge agg ' + esc(s.getAttribute("data-agg-class") || "") + '" title="' + esc(fill(/*t:badge_aggregated_title*/"The highest authority principle in this section is {level}", agg)) + '">' + esc(agg) +
-          (extra ? '<span class="agg-extra" title="' + esc(fill(extra > 1 ? /*t:badge_extra_other*/"This section also includes {n} lower authorities" : /*t:badge_extra_one*/"This section also includes {n} lower authority", extra)) + '">+' + extra + "</span>" : "") + "</span>";
+        badge = '<span class="badge agg ' + esc(s.getAttribute("data-agg-class") || "") + '" title="' + fill(/*h:badge_aggregated_title*/"The highest authority principle in this section is {level}", esc(agg)) + '">' + esc(agg) +
+          (extra ? '<span class="agg-extra" title="' + fill(extra > 1 ? /*h:badge_extra_other*/"This section also includes {n} lower authorities" : /*h:badge_extra_one*/"This section also includes {n} lower authority", extra) + '">+' + extra + "</span>" : "") + "</span>";
       }
       while (stack[stack.length - 1].level >= level) stack.pop();
       var node = { id: s.id, title: h.textContent.trim(), badge: badge, kids: [] };
@@ -67,7 +67,7 @@
       return '<ol class="toc-list depth-' + depth + '">' + items.map(function (it) {
         var id = esc(it.id), t = esc(it.title);
         return '<li class="toc-item"><div class="toc-row"><a class="toc-link" href="#' + id + '"><span class="toc-title">' + t + "</span>" + it.badge + "</a>" +
-          (it.kids.length && depth === 1 ? '<button class="toc-toggle" type="button" aria-expanded="false" aria-controls="toc-' + id + '" aria-label="' + esc(fill(/*t:toc_sections_of*/"Sections of {title}", it.title)) +
+          (it.kids.length && depth === 1 ? '<button class="toc-toggle" type="button" aria-expanded="false" aria-controls="toc-' + id + '" aria-label="' + fill(/*h:toc_sections_of*/"Sections of {title}", t) +
             '"><svg class="icon" aria-hidden="true" focusable="false"><use href="#i-chevron"/></svg></button>' : "") + "</div>" +
           (it.kids.length ? '<div class="toc-children" id="toc-' + id + '"' + (depth === 1 ? " hidden" : "") + ">" + list(it.kids, depth + 1) + "</div>" : "") + "</li>";
       }).join("") + "</ol>";
