@@ -144,7 +144,7 @@ fn a_chinese_edition_has_a_chinese_interface() {
     for want in [
         ">合规<",
         ">违规<",
-        ">被以下内容引用<",
+        ">引用本节的内容<",
         "aria-label=\"永久链接\"",
     ] {
         assert!(chapter.contains(want), "chain_of_command.html lacks {want}");
@@ -175,6 +175,24 @@ fn a_chinese_edition_has_a_chinese_interface() {
     assert!(read(&out, "examples.js").contains("正在加载示例…"));
     let toc = read(&out, "static/toc.js");
     assert!(!toc.contains("Sections of"), "toc.js");
+    // The scripts with their strings written in still parse.
+    for script in [
+        "static/app.js",
+        "search.js",
+        "examples.js",
+        "static/releases.js",
+    ] {
+        let checked = std::process::Command::new("node")
+            .arg("--check")
+            .arg(out.join(script))
+            .output()
+            .expect("Node.js is needed to check the scripts: apt-get install -y nodejs");
+        assert!(
+            checked.status.success(),
+            "{script}: {}",
+            text(&checked.stderr)
+        );
+    }
 }
 
 #[test]
