@@ -264,3 +264,48 @@ fn a_right_to_left_language_sets_the_direction() {
     assert!(index.contains("<html lang=\"ar\" dir=\"rtl\">"));
     assert!(index.contains("placeholder=\"Search\""));
 }
+
+#[test]
+fn a_chinese_versioned_site_names_releases_and_changes_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    common::sample_repo_in(&src);
+    // The current release in Chinese (the older ones keep their own
+    // book.toml, in English: each edition speaks its own language).
+    let toml = std::fs::read_to_string(src.join("book.toml")).unwrap();
+    std::fs::write(
+        src.join("book.toml"),
+        toml.replace("language = \"en\"", "language = \"zh\""),
+    )
+    .unwrap();
+    let built = build_to(&src, &out);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let index = read(&out, "index.html");
+    assert!(
+        index.contains("aria-label=\"版本 v2：选择版本\"") && index.contains(">变更内容<"),
+        "the release menu"
+    );
+    let changes = read(&out, "changes/v1...v2.html");
+    for want in [
+        ">新增的规则 <",
+        "新增 1 条，删除 0 条，重命名 0 条，修改 0 条",
+        ">所有版本之间的变更<",
+    ] {
+        assert!(changes.contains(want), "changes page lacks {want}");
+    }
+    let index = read(&out, "changes/index.html");
+    assert!(
+        index.contains("相邻版本之间逐条规则的变更"),
+        "changes index"
+    );
+    let with_history = common::site::files(&out)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html") && !p.contains('/'))
+        .map(|(_, b)| text(&b))
+        .find(|h| h.contains("<section id=\"say_less\""))
+        .expect("a page with say_less");
+    assert!(
+        with_history.contains(">修订历史<") && with_history.contains(">新增<"),
+        "say_less's history"
+    );
+}
