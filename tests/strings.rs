@@ -233,6 +233,21 @@ fn a_project_file_overrides_a_string_and_a_bad_one_fails_the_build() {
     assert!(index.contains("<html lang=\"zh-CN\" dir=\"ltr\">"));
     assert!(read(&out, "static/app.js").contains("\"好了\""));
 
+    // A project's own script (a theme started from the built-in one) is
+    // served as written, but for its marked strings.
+    std::fs::create_dir(src.join("static")).unwrap();
+    std::fs::copy(
+        common::repo().join("static/app.js"),
+        src.join("static/app.js"),
+    )
+    .unwrap();
+    let out_own = dir.path().join("out-own");
+    let built = build_to(&src, &out_own);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let own = read(&out_own, "static/app.js");
+    assert!(own.starts_with("/* specbook: theme toggle"), "not minified");
+    assert!(own.contains("\"好了\"") && own.contains("复制链接") && !own.contains("Copy link"));
+
     std::fs::write(
         src.join("strings/zh.toml"),
         "search_placholder = \"查找\"\n",

@@ -22,10 +22,13 @@ pub(super) fn write(
     sink: &dyn Sink,
 ) -> Result<()> {
     for f in theme::static_files(config.theme_dir.as_deref())? {
-        // A project's own files are copied as written (see `minify`).
+        // A project's own files are copied as written (see `minify`), but
+        // for the interface strings it marks as the built-in scripts do: a
+        // theme started from `init --theme` speaks the site's language.
+        let bytes = localized(&f.name, f.bytes, strings);
         let bytes = match f.builtin {
-            true => minify::asset(&f.name, localized(&f.name, f.bytes, strings)),
-            false => f.bytes,
+            true => minify::asset(&f.name, bytes),
+            false => bytes,
         };
         sink.put(format!("static/{}", f.name), bytes)?;
     }
@@ -47,8 +50,9 @@ pub(super) fn write(
     Ok(())
 }
 
-/// A built-in script with the edition's interface strings written in
-/// (before minifying: the marks are comments); other files as they are.
+/// A script with the edition's interface strings written in where it
+/// marks them (before minifying: the marks are comments); other files as
+/// they are.
 fn localized(name: &str, bytes: Vec<u8>, strings: &Strings) -> Vec<u8> {
     if !name.ends_with(".js") {
         return bytes;
