@@ -38,6 +38,12 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
+  // An interface string with its one placeholder ({n}, {title}…) filled
+  // in (for markup: both escaped already). Each literal holding an interface string follows a comment naming
+  // its key in the strings table ("t:key", or "h:key" in markup, where it
+  // is HTML-escaped): the build writes the edition's language in place of
+  // the English (src/render/strings.rs).
+  function fill(s, v) { return s.split(/\{\w+\}/).join(v); }
   function tocFromPage() {
     var root = { kids: [] }, stack = [{ level: 0, node: root }];
     $$("main section.section[id]").forEach(function (s) {
@@ -46,11 +52,11 @@
       var level = +h.tagName.charAt(1), own = $(".section-badges .badge.auth", s), badge = "";
       if (own) {
         var label = own.lastChild.textContent;
-        badge = '<span class="' + esc(own.className) + '" title="This section has ' + esc(label) + ' authority">' + esc(label) + "</span>";
+        badge = '<span class="' + esc(own.className) + '" title="' + esc(own.title) + '">' + esc(label) + "</span>";
       } else if (s.getAttribute("data-agg")) {
         var agg = s.getAttribute("data-agg"), extra = +s.getAttribute("data-agg-extra") || 0;
-        badge = '<span class="badge agg ' + esc(s.getAttribute("data-agg-class") || "") + '" title="The highest authority principle in this section is ' + esc(agg) + '">' + esc(agg) +
-          (extra ? '<span class="agg-extra" title="This section also includes ' + extra + " lower authorit" + (extra > 1 ? "ies" : "y") + '">+' + extra + "</span>" : "") + "</span>";
+        badge = '<span class="badge agg ' + esc(s.getAttribute("data-agg-class") || "") + '" title="' + fill(/*h:badge_aggregated_title*/"The highest authority principle in this section is {level}", esc(agg)) + '">' + esc(agg) +
+          (extra ? '<span class="agg-extra" title="' + fill(extra > 1 ? /*h:badge_extra_other*/"This section also includes {n} lower authorities" : /*h:badge_extra_one*/"This section also includes {n} lower authority", extra) + '">+' + extra + "</span>" : "") + "</span>";
       }
       while (stack[stack.length - 1].level >= level) stack.pop();
       var node = { id: s.id, title: h.textContent.trim(), badge: badge, kids: [] };
@@ -61,7 +67,7 @@
       return '<ol class="toc-list depth-' + depth + '">' + items.map(function (it) {
         var id = esc(it.id), t = esc(it.title);
         return '<li class="toc-item"><div class="toc-row"><a class="toc-link" href="#' + id + '"><span class="toc-title">' + t + "</span>" + it.badge + "</a>" +
-          (it.kids.length && depth === 1 ? '<button class="toc-toggle" type="button" aria-expanded="false" aria-controls="toc-' + id + '" aria-label="Sections of ' + t +
+          (it.kids.length && depth === 1 ? '<button class="toc-toggle" type="button" aria-expanded="false" aria-controls="toc-' + id + '" aria-label="' + fill(/*h:toc_sections_of*/"Sections of {title}", t) +
             '"><svg class="icon" aria-hidden="true" focusable="false"><use href="#i-chevron"/></svg></button>' : "") + "</div>" +
           (it.kids.length ? '<div class="toc-children" id="toc-' + id + '"' + (depth === 1 ? " hidden" : "") + ">" + list(it.kids, depth + 1) + "</div>" : "") + "</li>";
       }).join("") + "</ol>";
@@ -90,7 +96,7 @@
         }
       }
     } else {
-      mount.innerHTML = '<p><a href="' + esc(base) + 'index.html">Table of contents</a></p>';
+      mount.innerHTML = '<p><a href="' + esc(base) + /*h:toc_label*/'index.html">Table of contents</a></p>';
     }
   }
 
@@ -177,7 +183,7 @@
     if (!t) { hereBtn.hidden = true; return; }
     var sr = d.createElement("span");
     sr.className = "sr-only";
-    sr.textContent = "Current section: ";
+    sr.textContent = /*t:current_section*/"Current section: ";
     hereBtn.appendChild(sr);
     hereBtn.appendChild(d.createTextNode(t));
     hereBtn.title = t;
@@ -202,9 +208,9 @@
     var b = d.createElement("button");
     b.className = "copy-link";
     b.type = "button";
-    b.title = "Copy a link to this example";
+    b.title = /*t:copy_link_title*/"Copy a link to this example";
     b.setAttribute("data-href", "#" + head.parentNode.id);
-    b.innerHTML = '<span class="copy-label">Copy link</span>';
+    b.innerHTML = /*h:copy_link*/'<span class="copy-label">Copy link</span>';
     head.appendChild(b);
   });
   function legacyCopy(text) {
@@ -229,9 +235,9 @@
     btn.dataset.label = orig;
     copyText(url).then(function (ok) {
       if (!ok) { try { history.replaceState(null, "", hash); } catch (e2) { location.hash = hash; } }
-      label.textContent = ok ? "Copied" : "Link in address bar";
+      label.textContent = ok ? /*t:copied*/"Copied" : /*t:link_in_address_bar*/"Link in address bar";
       btn.setAttribute("data-state", ok ? "copied" : "failed");
-      announce(ok ? "Link copied to clipboard" : "Link shown in the address bar");
+      announce(ok ? /*t:link_copied*/"Link copied to clipboard" : /*t:link_shown*/"Link shown in the address bar");
       clearTimeout(btn._t);
       btn._t = setTimeout(function () { label.textContent = orig; btn.removeAttribute("data-state"); }, 2000);
     });

@@ -22,15 +22,16 @@
   if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", start); else start();
 
   async function main(S) {
-    var esc = S.esc, base = S.base(host), eng = S.engine(base), L = S.labels;
+    // Interface strings: see search.js (fill, and the marks before them).
+    var esc = S.esc, fill = S.fill, base = S.base(host), eng = S.engine(base), L = S.labels;
     S.ensureCss(base);
-    host.innerHTML = '<p class="sbx-empty">Loading examples\u2026</p>';
+    host.innerHTML = /*h:examples_loading*/'<p class="sbx-empty">Loading examples\u2026</p>';
     var m, f;
     try {
       var got = await Promise.all([eng.manifest(), eng.facets()]);
       m = got[0]; f = got[1];
     } catch (e) {
-      host.innerHTML = '<p class="sbx-empty">The examples data could not be loaded (' + esc(e.message) + ").</p>";
+      host.innerHTML = '<p class="sbx-empty">' + esc(fill(/*t:examples_load_failed*/"The examples data could not be loaded ({error}).", { error: e.message })) + "</p>";
       return;
     }
     var facets = new S.Facets(m, f), per = m.edocs || 128;
@@ -60,19 +61,19 @@
     });
 
     host.innerHTML =
-      '<div class="sbx-bar"><label for="sbx-q">Filter</label>' +
+      /*h:examples_filter*/'<div class="sbx-bar"><label for="sbx-q">Filter</label>' +
       '<input id="sbx-q" class="sbx-q" type="search" autocomplete="off" spellcheck="false" ' +
-      'placeholder="Words, a phrase in quotes, a rule id\u2026" aria-describedby="sbx-count">' +
+      /*h:examples_filter_placeholder*/'placeholder="Words, a phrase in quotes, a rule id\u2026" aria-describedby="sbx-count">' +
       '<span id="sbx-count" class="sbx-count" role="status" aria-live="polite"></span>' +
-      '<button type="button" class="sbx-clear" hidden>Clear filters</button></div>' +
-      '<div class="sbx-facets" aria-label="Facets"></div>' +
-      '<ol class="sbx-list" id="examples-list" tabindex="-1" aria-label="Examples"></ol>' +
-      '<button type="button" class="sbx-more" hidden>Show more</button>';
+      /*h:examples_clear*/'<button type="button" class="sbx-clear" hidden>Clear filters</button></div>' +
+      /*h:examples_facets*/'<div class="sbx-facets" aria-label="Facets"></div>' +
+      /*h:nav_examples*/'<ol class="sbx-list" id="examples-list" tabindex="-1" aria-label="Examples"></ol>' +
+      /*h:show_more*/'<button type="button" class="sbx-more" hidden>Show more</button>';
     // A skip link to the results, beside the page's "Skip to content": the
     // filter and the facets are many Tab stops (the list exists only now).
     var skip = d.querySelector(".skip-link");
     if (skip && !d.querySelector('.skip-link[href="#examples-list"]')) {
-      skip.insertAdjacentHTML("afterend", '<a class="skip-link" href="#examples-list">Skip to the examples</a>');
+      skip.insertAdjacentHTML("afterend", /*h:examples_skip*/'<a class="skip-link" href="#examples-list">Skip to the examples</a>');
     }
     var input = host.querySelector(".sbx-q"), count = host.querySelector(".sbx-count"),
       facetsEl = host.querySelector(".sbx-facets"), list = host.querySelector(".sbx-list"),
@@ -99,7 +100,7 @@
         try {
           r = await eng.search(q);
         } catch (e) {
-          if (my === seq) list.innerHTML = '<li class="sbx-empty">The filter could not run (' + esc(e.message) + ").</li>";
+          if (my === seq) list.innerHTML = '<li class="sbx-empty">' + esc(fill(/*t:examples_filter_failed*/"The filter could not run ({error}).", { error: e.message })) + "</li>";
           return;
         }
         if (my !== seq) return;
@@ -113,16 +114,17 @@
       try {
         await ensureRows(res.docs.slice(0, PAGE));
       } catch (e) {
-        if (my === seq) list.innerHTML = '<li class="sbx-empty">The examples list could not be loaded (' + esc(e.message) + ").</li>";
+        if (my === seq) list.innerHTML = '<li class="sbx-empty">' + esc(fill(/*t:examples_list_failed*/"The examples list could not be loaded ({error}).", { error: e.message })) + "</li>";
         return;
       }
       if (my !== seq) return;
       facetsEl.innerHTML = facets.html(res.counts, selected, expanded, "sbx-facet");
       current = res.docs;
       var filtered = q.trim() || S.GROUPS.some(function (g) { return selected[g[0]].size; });
-      count.textContent = filtered ? current.length + " of " + all.length + " examples" : all.length + " examples";
+      count.textContent = filtered ? fill(/*t:examples_count_filtered*/"{n} of {total} examples", { n: current.length, total: all.length })
+        : fill(/*t:examples_count*/"{n} examples", { n: all.length });
       clear.hidden = !filtered;
-      list.innerHTML = current.length ? "" : '<li class="sbx-empty">No example matches these filters.</li>';
+      list.innerHTML = current.length ? "" : /*h:examples_none*/'<li class="sbx-empty">No example matches these filters.</li>';
       shown = 0;
       renderMore();
       writeUrl();
@@ -148,7 +150,7 @@
       chain = chain.then(function () { return renderPage(my); }).catch(function (e) {
         if (my !== seq) return;
         more.hidden = true;
-        list.insertAdjacentHTML("beforeend", '<li class="sbx-empty">More entries could not be loaded (' + esc(e.message) + ").</li>");
+        list.insertAdjacentHTML("beforeend", '<li class="sbx-empty">' + esc(fill(/*t:examples_more_failed*/"More entries could not be loaded ({error}).", { error: e.message })) + "</li>");
       });
       return chain;
     }
@@ -168,7 +170,7 @@
       list.insertAdjacentHTML("beforeend", html);
       shown += page.length;
       more.hidden = shown >= current.length;
-      more.textContent = "Show more (" + (current.length - shown) + " left)";
+      more.textContent = fill(/*t:examples_show_more*/"Show more ({n} left)", { n: current.length - shown });
     }
 
     function conversation(msgs, doc) {
@@ -177,7 +179,7 @@
         var cmp = msg[4];
         if (cmp !== inCmp) {
           if (inCmp >= 0) out += "</div>";
-          if (cmp >= 0) out += '<div class="sbx-cmp" role="group" aria-label="Compared responses">';
+          if (cmp >= 0) out += /*h:examples_compared*/'<div class="sbx-cmp" role="group" aria-label="Compared responses">';
           inCmp = cmp;
         }
         if (!msg[0]) { out += '<div class="sbx-elision">' + esc(msg[2]) + "</div>"; return; }
@@ -191,7 +193,7 @@
       });
       if (inCmp >= 0) out += "</div>";
       var r = rows.get(doc) || ["", "", ""];
-      return out + '</div><a class="sbx-open" href="' + esc(base + r[1]) + '">Open in the spec \u2192</a>';
+      return out + '</div><a class="sbx-open" href="' + esc(base + r[1]) + /*h:examples_open*/'">Open in the spec \u2192</a>';
     }
 
     list.addEventListener("toggle", function (e) {
@@ -200,10 +202,10 @@
       var li = det.closest(".sbx-item"), body = det.querySelector(".sbx-body");
       if (body.getAttribute("data-loaded")) return;
       body.setAttribute("data-loaded", "1");
-      body.textContent = "Loading\u2026";
+      body.textContent = /*t:loading*/"Loading\u2026";
       var doc = +li.getAttribute("data-doc");
       eng.text(doc).then(function (t) { body.innerHTML = conversation(t, doc); })
-        .catch(function (err) { body.textContent = "Could not load this conversation (" + err.message + ")."; });
+        .catch(function (err) { body.textContent = fill(/*t:conversation_load_failed*/"Could not load this conversation ({error}).", { error: err.message }); });
     }, true);
 
     var timer = 0;

@@ -63,8 +63,11 @@
       note.className = "release-notice";
       note.setAttribute("role", "status");
       note.appendChild(code(missing));
-      note.appendChild(d.createTextNode(" is not in release " + versions.getAttribute("data-here") + "; " + (shown ? "showing its nearest section here, " : "showing this release's contents.")));
-      if (shown) { note.appendChild(code(shown)); note.appendChild(d.createTextNode(".")); }
+      // Interface strings: English literals after a comment naming their
+      // key ("t:key"); the build writes the edition's language instead.
+      note.appendChild(d.createTextNode(/*t:release_missing*/" is not in release {release}; ".split("{release}").join(versions.getAttribute("data-here")) +
+        (shown ? /*t:release_missing_nearest*/"showing its nearest section here, " : /*t:release_missing_contents*/"showing this release's contents.")));
+      if (shown) { note.appendChild(code(shown)); note.appendChild(d.createTextNode(/*t:release_missing_end*/".")); }
       /* At the top of the section shown (the page is scrolled there, so
          the reader sees why), else of the page. */
       var at = shown && d.getElementById(shown), sec = at && at.closest && at.closest("section.section[id]"), main = $("main");

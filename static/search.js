@@ -555,14 +555,23 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-  var KIND_LABEL = { rule: "Rule", example: "Example", eval: "Eval prompt" };
-  var VERDICT_LABEL = { good: "Compliant", bad: "Violation", ok: "Minor issues" };
-  var ROLE_LABEL = { system: "System", developer: "Developer", tool: "Tool", user: "User", assistant: "Assistant" };
+  /* Each literal holding an interface string follows a comment naming
+     its key in the strings table ("t:key", or "h:key" in markup, where it
+     is HTML-escaped): the build writes the edition's language in place of
+     the English (src/render/strings.rs); run as it is, the script shows
+     English. */
+  var KIND_LABEL = { rule: /*t:kind_rule*/"Rule", example: /*t:example_label*/"Example", eval: /*t:eval_prompt_label*/"Eval prompt" };
+  var VERDICT_LABEL = { good: /*t:verdict_good*/"Compliant", bad: /*t:verdict_bad*/"Violation", ok: /*t:verdict_ok*/"Minor issues" };
+  var ROLE_LABEL = { system: /*t:role_system*/"System", developer: /*t:role_developer*/"Developer", tool: /*t:role_tool*/"Tool", user: /*t:role_user*/"User", assistant: /*t:role_assistant*/"Assistant" };
   var TAG_LABEL = { under_18: "U18" };
 
   /* Facet groups: [key, label]. values(doc) gives the doc's values. */
-  var GROUPS = [["kind", "Kind"], ["authority", "Authority"], ["verdict", "Verdict"], ["role", "Roles"],
-    ["tag", "Tags"], ["chapter", "Chapter"]];
+  var GROUPS = [["kind", /*t:facet_kind*/"Kind"], ["authority", /*t:facet_authority*/"Authority"], ["verdict", /*t:facet_verdict*/"Verdict"], ["role", /*t:facet_roles*/"Roles"],
+    ["tag", /*t:facet_tags*/"Tags"], ["chapter", /*t:facet_chapter*/"Chapter"]];
+  /* An interface string with its {name}s filled in from o. */
+  function fill(s, o) {
+    return s.replace(/\{(\w+)\}/g, function (m, k) { return k in o ? String(o[k]) : m; });
+  }
 
   function Facets(m, f) {
     this.m = m; this.f = f;
@@ -652,7 +661,7 @@
           ' <span class="sb-count">' + n + "</span></button>";
       });
       var total = self.order(key).filter(function (v) { return counts[key].get(v) || sel.has(v); }).length;
-      if (total > vals.length) out += '<button type="button" class="sb-chip sb-chip-more" data-more="' + esc(key) + '">+' + (total - vals.length) + " more</button>";
+      if (total > vals.length) out += '<button type="button" class="sb-chip sb-chip-more" data-more="' + esc(key) + '">' + esc(fill(/*t:facet_more*/"+{n} more", { n: total - vals.length })) + "</button>";
       out += "</div>";
     });
     return out;
@@ -750,7 +759,7 @@
     return (start > 0 ? "\u2026 " : "") + markHtml(text.slice(start, end), inside) + (end < text.length ? " \u2026" : "");
   }
 
-  api.esc = esc; api.Facets = Facets; api.GROUPS = GROUPS; api.matchRanges = matchRanges; api.markHtml = markHtml;
+  api.esc = esc; api.fill = fill; api.Facets = Facets; api.GROUPS = GROUPS; api.matchRanges = matchRanges; api.markHtml = markHtml;
   api.snippetHtml = snippetHtml; api.docText = docText;
   api.labels = { kind: KIND_LABEL, verdict: VERDICT_LABEL, role: ROLE_LABEL, tag: TAG_LABEL };
   var engines = {};
@@ -794,8 +803,8 @@
     if (!input) {
       box.insertAdjacentHTML("afterbegin",
         '<input class="sb-input" id="sb-input" type="search" role="combobox" aria-autocomplete="list" ' +
-        'aria-expanded="false" aria-controls="sb-listbox" aria-haspopup="listbox" aria-label="Search the spec" ' +
-        'placeholder="Search" autocomplete="off" autocapitalize="off" spellcheck="false" enterkeyhint="search">');
+        /*h:search_label*/'aria-expanded="false" aria-controls="sb-listbox" aria-haspopup="listbox" aria-label="Search the spec" ' +
+        /*h:search_placeholder*/'placeholder="Search" autocomplete="off" autocapitalize="off" spellcheck="false" enterkeyhint="search">');
       input = box.querySelector(".sb-input");
     }
     input.insertAdjacentHTML("afterend",
@@ -804,8 +813,8 @@
       '<div class="sb-status" id="sb-status" role="status" aria-live="polite"></div>' +
       '<div class="sb-suggest" hidden></div>' +
       '<div class="sb-facets" id="sb-facets"></div>' +
-      '<ul class="sb-list" id="sb-listbox" role="listbox" aria-label="Search results"></ul>' +
-      '<button type="button" class="sb-more" id="sb-more" hidden>More results</button>' +
+      /*h:search_results*/'<ul class="sb-list" id="sb-listbox" role="listbox" aria-label="Search results"></ul>' +
+      /*h:search_more*/'<button type="button" class="sb-more" id="sb-more" hidden>More results</button>' +
       "</div>");
     var panel = host.querySelector(".sb-panel"),
       status = host.querySelector(".sb-status"), facetsEl = host.querySelector(".sb-facets"),
@@ -859,7 +868,7 @@
         f = await eng.facets();
       } catch (e) {
         if (my !== seq) return;
-        status.textContent = "Search is unavailable (" + e.message + ").";
+        status.textContent = fill(/*t:search_unavailable*/"Search is unavailable ({error}).", { error: e.message });
         setOpen(true);
         return;
       }
@@ -876,8 +885,8 @@
       facetsEl.innerHTML = st.hits.length ? st.facets.html(res.counts, selected, expanded, "sb-facet") : "";
       if (reset) { list.innerHTML = ""; st.shown = 0; setActive(-1); }
       var n = res.docs.length;
-      status.textContent = st.hits.length ? (n === st.hits.length ? n + (n === 1 ? " result" : " results")
-        : n + " of " + st.hits.length + " results") : "No results for \u201c" + st.q.trim() + "\u201d";
+      status.textContent = fill(st.hits.length ? (n === st.hits.length ? (n === 1 ? /*t:search_count_one*/"{n} result" : /*t:search_count_other*/"{n} results")
+        : /*t:search_count_partial*/"{n} of {total} results") : /*t:search_none*/"No results for \u201c{query}\u201d", { n: n, total: st.hits.length, query: st.q.trim() });
       setOpen(true);
       suggestEl.hidden = true;
       suggestEl.innerHTML = "";
@@ -897,12 +906,12 @@
       }).sort(function (a, b) { return a[0] - b[0]; }).slice(0, 3);
       var html = "";
       if (near.length) {
-        html += '<p class="sb-suggest-head">Nearest rules:</p><ul class="sb-suggest-list">' + near.map(function (n) {
+        html += /*h:search_nearest*/'<p class="sb-suggest-head">Nearest rules:</p><ul class="sb-suggest-list">' + near.map(function (n) {
           return '<li><a href="' + esc(base + n[1][2]) + '">' + esc(n[1][1]) + ' <code>' + esc(n[1][0]) + "</code></a></li>";
         }).join("") + "</ul>";
       }
       html += '<p class="sb-suggest-more"><a href="' + esc(base + "examples.html?q=" + encodeURIComponent(st.q.trim())) +
-        '">Look for “' + esc(st.q.trim()) + "” in the examples browser</a></p>";
+        '">' + esc(fill(/*t:search_in_examples*/"Look for “{query}” in the examples browser", { query: st.q.trim() })) + "</a></p>";
       suggestEl.innerHTML = html;
       suggestEl.hidden = false;
     }

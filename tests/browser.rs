@@ -2521,3 +2521,63 @@ fn eval_citations_are_superscript_marks_that_expand_on_focus_and_tap_sample() {
 fn eval_citations_are_superscript_marks_that_expand_on_focus_and_tap_corpus() {
     eval_citation_check(corpus());
 }
+
+/// A Chinese edition (issue 14, item 5): its scripts speak Chinese when
+/// they run, as its pages do: the copy-link button and its confirmation,
+/// the single page's sidebar (drawn from the page), the search status and
+/// the examples browser's count.
+#[test]
+fn a_chinese_site_speaks_chinese_in_its_scripts() {
+    let project = scratch_sample();
+    let toml = project.path().join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("language = \"en\"", "language = \"zh\""),
+    )
+    .unwrap();
+    let site = Site::build("zh", project.path());
+    let page = Page::open(&site);
+    page.grant_clipboard(&site);
+    let path = site.page_with_most_examples();
+    page.goto(&site.url(&path));
+    let id: String = page.js("return $$('figure.example[id]')[1].id;");
+    let button = format!("$('button.copy-link', document.getElementById({id:?}))");
+    let label: String = page.js(&format!("return {button}.textContent;"));
+    assert_eq!(label, "复制链接");
+    page.click(&button);
+    page.wait_for(
+        &format!("return {button}.textContent === '已复制';"),
+        "the copy-link button to say 已复制",
+    );
+
+    page.goto(&site.url("all.html"));
+    let labels = page.wait_for(
+        "const b = $$('#toc-mount button.toc-toggle');
+         return b.length ? b.map(x => x.getAttribute('aria-label')) : false;",
+        "the single page's sidebar",
+    );
+    let labels = labels.as_array().unwrap();
+    assert!(
+        labels.iter().all(|l| str_of(l).ends_with(" 下的各节")),
+        "{labels:?}"
+    );
+
+    let page = open_search(&site, "index.html");
+    page.click(COMBOBOX);
+    page.type_text("zzqqxxjj");
+    page.wait_for_within(
+        "const s = $('#search .sb-status');
+         return s && s.textContent === '没有与“zzqqxxjj”相关的结果';",
+        "the search status in Chinese",
+        Duration::from_secs(15),
+    );
+
+    page.goto(&site.url("examples.html"));
+    let count = page.wait_for(
+        "const c = $('#sbx-count'); return c && c.textContent ? c.textContent : false;",
+        "the examples browser's count",
+    );
+    assert!(str_of(&count).ends_with(" 个示例"), "{count}");
+    page.assert_only_local_requests();
+}

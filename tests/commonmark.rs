@@ -127,9 +127,11 @@ fn render(cfg: &Config, markdown: &str) -> Rendered {
     let parsed = parse_file(&file, &mut diags);
     let lines = SourceLines::new([&file]);
     let spec = link(cfg, vec![parsed], Vec::new(), &lines, &mut diags);
+    let strings = specbook::render::strings::Strings::builtin("en");
     let linker = Linker {
         spec: &spec,
         mode: LinkMode::Single,
+        strings: &strings,
     };
     let mut html = String::new();
     for (i, section) in spec.sections.iter().enumerate() {

@@ -43,7 +43,7 @@ impl Language {
         Language {
             code: code.to_owned(),
             name: endonym(code).unwrap_or(code).to_owned(),
-            dir: default_dir(code),
+            dir: crate::render::strings::direction(code),
             title: None,
             description: None,
         }
@@ -120,18 +120,6 @@ fn is_language_tag(code: &str) -> bool {
     (2..=3).contains(&first.len())
         && first.bytes().all(|b| b.is_ascii_alphabetic())
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
-
-/// Languages written right to left, by primary subtag.
-const RTL: [&str; 8] = ["ar", "dv", "fa", "he", "ps", "sd", "ur", "yi"];
-
-fn default_dir(code: &str) -> &'static str {
-    let primary = code.split('-').next().unwrap_or_default();
-    if RTL.contains(&primary.to_ascii_lowercase().as_str()) {
-        "rtl"
-    } else {
-        "ltr"
-    }
 }
 
 /// The name of a common language in itself (the switcher shows it when

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::languages::LanguagesCtx;
 use super::markdown::escape;
+use super::strings::{Strings, localize_script};
 use super::{highlight, minify, theme};
 use crate::config::Config;
 use crate::sink::Sink;
@@ -18,14 +19,19 @@ pub(super) fn write(
     config: &Config,
     site_url: Option<&str>,
     languages: Option<&LanguagesCtx>,
+    strings: &Strings,
     classes: &BTreeSet<String>,
     pages: &[String],
     sink: &dyn Sink,
 ) -> Result<()> {
     for f in theme::static_files(config.theme_dir.as_deref())? {
+        // A project's own files are copied as written (see `minify`), but
+        // for the interface strings it marks as the built-in scripts do: a
+        // theme started from `init --theme` speaks the site's language.
+        let bytes = localized(&f.name, f.bytes, strings);
         let bytes = match f.builtin {
-            true => minify::asset(&f.name, f.bytes),
-            false => f.bytes,
+            true => minify::asset(&f.name, bytes),
+            false => bytes,
         };
         sink.put(format!("static/{}", f.name), bytes)?;
     }
@@ -38,7 +44,8 @@ pub(super) fn write(
         ("search.css", crate::search::SEARCH_CSS),
         ("examples.js", crate::search::EXAMPLES_JS),
     ] {
-        sink.put(path.into(), minify::asset(path, text.as_bytes().to_vec()))?;
+        let bytes = localized(path, text.as_bytes().to_vec(), strings);
+        sink.put(path.into(), minify::asset(path, bytes))?;
     }
     if let (Some(root), Some(url)) = (&config.site_url, site_url) {
         let alternates = languages.map(|l| (root.as_str(), l));
@@ -46,6 +53,19 @@ pub(super) fn write(
         sink.put("sitemap.xml".into(), map.into_bytes())?;
     }
     Ok(())
+}
+
+/// A script with the edition's interface strings written in where it
+/// marks them (before minifying: the marks are comments); other files as
+/// they are.
+fn localized(name: &str, bytes: Vec<u8>, strings: &Strings) -> Vec<u8> {
+    if !name.ends_with(".js") {
+        return bytes;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => localize_script(&text, strings).into_bytes(),
+        Err(e) => e.into_bytes(),
+    }
 }
 
 /// `pages`: the paths of the rendered pages, in any order, published at

@@ -64,6 +64,9 @@ struct FragmentKey {
     kind: String,
     mode: String,
     link_generation: u64,
+    /// The interface strings the fragment was rendered with (labels and
+    /// titles inside messages and citations), by fingerprint.
+    strings: u64,
     text: String,
 }
 
@@ -189,10 +192,12 @@ impl RenderCache {
         // Looked up by borrowed parts: a hit (the common case) copies
         // nothing but the HTML.
         let mut h = DefaultHasher::new();
-        (kind, mode, link_generation, text).hash(&mut h);
+        let strings = link.strings.fingerprint();
+        (kind, mode, link_generation, strings, text).hash(&mut h);
         let hash = h.finish();
         let same = |k: &FragmentKey| {
             k.link_generation == link_generation
+                && k.strings == strings
                 && k.kind == kind
                 && k.mode == mode
                 && k.text == text
@@ -220,6 +225,7 @@ impl RenderCache {
                     kind: kind.to_owned(),
                     mode: mode.to_owned(),
                     link_generation,
+                    strings,
                     text: text.to_owned(),
                 },
                 html: html.clone(),

@@ -24,7 +24,8 @@ pub const COMPLIANCE_PAGE: &str = "compliance.html";
 pub struct DownloadCtx {
     pub label: &'static str,
     pub href: String,
-    pub title: &'static str,
+    /// In the site's language (see `SiteRenderer::localize_downloads`).
+    pub title: String,
 }
 
 /// One model's latest score of a rule.
@@ -59,11 +60,14 @@ fn downloads(href_of: impl Fn(Format) -> String) -> Vec<DownloadCtx> {
                 Format::Promptfoo => "promptfoo",
             },
             href: href_of(f),
+            // The strings table's key: `SiteRenderer::localize_downloads`
+            // puts the text in its place.
             title: match f {
-                Format::Inspect => "Inspect AI dataset (JSON Lines; task.py beside it)",
-                Format::Trl => "TRL preference pairs (JSON Lines)",
-                Format::Promptfoo => "promptfoo test file (YAML)",
-            },
+                Format::Inspect => "download_inspect_title",
+                Format::Trl => "download_trl_title",
+                Format::Promptfoo => "download_promptfoo_title",
+            }
+            .to_owned(),
         })
         .collect()
 }
@@ -98,7 +102,29 @@ fn date_of(created: &str) -> String {
     created.get(..10).unwrap_or(created).to_owned()
 }
 
+/// The strings table's key of a coverage gap (`RuleCoverage::gaps`; a
+/// gap without one is shown as it is).
+fn gap_key(gap: &str) -> Option<&'static str> {
+    Some(match gap {
+        "no example" => "gap_no_example",
+        "no judged example" => "gap_no_judged_example",
+        "only compliant examples" => "gap_only_compliant",
+        "only violating examples" => "gap_only_violating",
+        "never scored" => "gap_never_scored",
+        _ => return None,
+    })
+}
+
 impl SiteRenderer<'_> {
+    /// Download links with their titles (strings keys) in the site's
+    /// language.
+    fn localize_downloads(&self, mut downloads: Vec<DownloadCtx>) -> Vec<DownloadCtx> {
+        for d in &mut downloads {
+            d.title = self.strings.get(&d.title).to_owned();
+        }
+        downloads
+    }
+
     /// A rule's evals, `None` when it has neither results nor (with
     /// `with_downloads`) cases. The single page, read or printed in one go,
     /// leaves the per-rule downloads to the chapter pages.
@@ -118,7 +144,7 @@ impl SiteRenderer<'_> {
             results_href: (!scores.is_empty()).then(|| format!("{COMPLIANCE_PAGE}#rule-{id}")),
             scores,
             downloads: if has_cases {
-                downloads(|f| rule_download(id, f))
+                self.localize_downloads(downloads(|f| rule_download(id, f)))
             } else {
                 Vec::new()
             },
@@ -224,7 +250,12 @@ impl SiteRenderer<'_> {
                     } else {
                         "–".into()
                     },
-                    gaps: c.gaps().join(", "),
+                    gaps: c
+                        .gaps()
+                        .iter()
+                        .map(|g| gap_key(g).map_or(*g, |k| self.strings.get(k)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 }
             })
             .collect();
@@ -233,7 +264,7 @@ impl SiteRenderer<'_> {
             runs,
             rules,
             coverage,
-            downloads: spec_downloads(),
+            downloads: self.localize_downloads(spec_downloads()),
         }
     }
 

@@ -11,8 +11,8 @@ pub struct SiteCtx {
     pub release: Option<String>,
     pub description: String,
     pub language: String,
-    /// `ltr` or `rtl`: the direction the site's language is written in.
-    pub dir: String,
+    /// The writing direction of `language`: `ltr` or `rtl` (`<html dir>`).
+    pub dir: &'static str,
     pub authors: Vec<String>,
     pub repo_url: Option<String>,
     pub site_url: Option<String>,
@@ -183,7 +183,7 @@ pub struct MessageCtx {
     pub role_label: String,
     pub attrs: Vec<Attr>,
     pub verdict: Option<&'static str>,
-    pub verdict_label: Option<&'static str>,
+    pub verdict_label: Option<String>,
     pub body_html: String,
     pub comment_html: Option<String>,
 }
@@ -228,6 +228,8 @@ pub struct LevelCtx {
 #[derive(Debug, Clone, Serialize)]
 pub struct PageContext<'a> {
     pub site: &'a SiteCtx,
+    /// The interface strings of the site's language (`strings.rs`).
+    pub t: &'a super::strings::Strings,
     pub base: &'a str,
     pub page: PageCtx,
     pub live_reload: Option<&'a str>,

@@ -58,7 +58,7 @@ impl SiteRenderer<'_> {
     }
 
     fn message_ctx(&self, ex: &Example, m: &Message, link: &Linker<'_>) -> MessageCtx {
-        let (role_label, shown) = role_label(m);
+        let (role_label, shown) = self.role_label(m);
         let attrs = m
             .attrs
             .iter()
@@ -90,9 +90,13 @@ impl SiteRenderer<'_> {
                     )
                 })
                 .collect();
+            let rules = named.join(", ");
             comment = Some(match comment {
-                Some(c) => format!("{c}; conflicts with {}", named.join(", ")),
-                None => format!("Conflicts with {}", named.join(", ")),
+                Some(c) => self.strings.fill(
+                    "comment_conflicts_with",
+                    &[("comment", &c), ("rules", &rules)],
+                ),
+                None => self.strings.fill("conflicts_with", &[("rules", &rules)]),
             });
         }
         MessageCtx {
@@ -100,7 +104,11 @@ impl SiteRenderer<'_> {
             role_label,
             attrs,
             verdict: m.verdict.map(|v| v.as_str()),
-            verdict_label: m.verdict.map(|v| v.label()),
+            verdict_label: m.verdict.map(|v| {
+                self.strings
+                    .get(&format!("verdict_{}", v.as_str()))
+                    .to_owned()
+            }),
             body_html: self.mark_message(
                 m.content.tr,
                 self.fragment(
@@ -117,24 +125,35 @@ impl SiteRenderer<'_> {
     }
 }
 
-/// "Assistant to Python", "Assistant to Function Call ask_question"; also
-/// returns the attributes already shown in the label.
-fn role_label(m: &Message) -> (String, Vec<&'static str>) {
-    let mut label = capitalize(m.role.as_str());
-    let mut shown = vec!["comment"];
-    if let Some(r) = m.attr("recipient") {
-        let target = match r.strip_prefix("functions.") {
-            Some(f) => format!("Function Call {f}"),
-            None => capitalize(r),
+impl SiteRenderer<'_> {
+    /// "Assistant to Python", "Assistant to Function Call ask_question"
+    /// (in the site's language: the five roles have names in the strings
+    /// table, another role is shown capitalised); also returns the
+    /// attributes already shown in the label.
+    fn role_label(&self, m: &Message) -> (String, Vec<&'static str>) {
+        let t = &self.strings;
+        let role = m.role.as_str();
+        let mut label = match role {
+            "system" | "developer" | "user" | "assistant" | "tool" => {
+                t.get(&format!("role_{role}")).to_owned()
+            }
+            _ => capitalize(role),
         };
-        label = format!("{label} to {target}");
-        shown.push("recipient");
+        let mut shown = vec!["comment"];
+        if let Some(r) = m.attr("recipient") {
+            let target = match r.strip_prefix("functions.") {
+                Some(f) => t.fill("role_function_call", &[("name", f)]),
+                None => capitalize(r),
+            };
+            label = t.fill("role_to", &[("role", &label), ("recipient", &target)]);
+            shown.push("recipient");
+        }
+        if let (true, Some(n)) = (m.role == Role::Tool, m.attr("name")) {
+            label = t.fill("role_tool_named", &[("name", n)]);
+            shown.push("name");
+        }
+        (label, shown)
     }
-    if let (true, Some(n)) = (m.role == Role::Tool, m.attr("name")) {
-        label = format!("Tool: {n}");
-        shown.push("name");
-    }
-    (label, shown)
 }
 
 fn capitalize(s: &str) -> String {

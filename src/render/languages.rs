@@ -44,12 +44,16 @@ pub struct LanguageLinkCtx {
     pub source: bool,
 }
 
-pub(super) fn languages_ctx(place: &LanguagePlace<'_>, root_url: Option<&str>) -> LanguagesCtx {
+pub(super) fn languages_ctx(
+    place: &LanguagePlace<'_>,
+    root_url: Option<&str>,
+    strings: &super::strings::Strings,
+) -> LanguagesCtx {
     let here = place.language();
     LanguagesCtx {
         root_url: root_url.map(str::to_owned),
-        label: ui_string(&here.code, "language_switcher_label"),
-        status_label: ui_string(&here.code, "tr_status_title"),
+        label: strings.get("language_switcher_label").to_owned(),
+        status_label: strings.get("tr_footer_link").to_owned(),
         here: here.code.clone(),
         here_name: here.name.clone(),
         list: place
@@ -324,46 +328,7 @@ impl SiteRenderer<'_> {
 
     /// An interface string of this edition's language.
     pub(super) fn ui(&self, key: &str) -> String {
-        ui_string(&self.spec.meta.language, key)
-    }
-}
-
-/// An interface string in `language`.
-fn ui_string(language: &str, key: &str) -> String {
-    {
-        let zh = language.starts_with("zh");
-        match (key, zh) {
-            ("tr_untranslated", false) => "Not yet translated",
-            ("tr_untranslated", true) => "尚未翻译",
-            ("tr_stale", false) => "The source changed since this was translated",
-            ("tr_stale", true) => "原文在翻译之后已有改动",
-            ("tr_stale_link", false) => "see the current {language}",
-            ("tr_stale_link", true) => "查看当前的{language}原文",
-            ("tr_status_title", false) => "Translation status",
-            ("tr_status_title", true) => "翻译进度",
-            ("tr_status_intro", false) => "How much of this translation is done, per top-level section, least translated first. A unit is translated when its translation is of the current source text; stale when the source has changed since.",
-            ("tr_status_intro", true) => "按顶层章节列出本译文的完成情况，完成度最低的在前。译文对应当前原文的单元算作已翻译；原文在翻译后有改动的算作过时。",
-            ("tr_status_intro_source", false) => "How far each translation of this spec has come.",
-            ("tr_status_intro_source", true) => "本规范各译文的完成情况。",
-            ("tr_col_section", false) => "Section",
-            ("tr_col_section", true) => "章节",
-            ("tr_col_language", false) => "Language",
-            ("tr_col_language", true) => "语言",
-            ("tr_col_translated", false) => "translated",
-            ("tr_col_translated", true) => "已翻译",
-            ("tr_col_stale", false) => "stale",
-            ("tr_col_stale", true) => "过时",
-            ("tr_col_untranslated", false) => "untranslated",
-            ("tr_col_untranslated", true) => "未翻译",
-            ("tr_row_evals", false) => "Eval prompts",
-            ("tr_row_evals", true) => "评测提示",
-            ("tr_row_intro", false) => "Introduction",
-            ("tr_row_intro", true) => "引言",
-            ("language_switcher_label", false) => "Language",
-            ("language_switcher_label", true) => "语言",
-            _ => key,
-        }
-        .to_owned()
+        self.strings.get(key).to_owned()
     }
 }
 

@@ -61,6 +61,8 @@ pub enum LinkMode<'a> {
 pub struct Linker<'a> {
     pub spec: &'a Spec,
     pub mode: LinkMode<'a>,
+    /// The site's interface strings (labels and titles the markup holds).
+    pub strings: &'a super::strings::Strings,
 }
 
 impl<'a> Linker<'a> {
@@ -321,18 +323,20 @@ fn eval_ref(label: &str, link: &Linker<'_>) -> String {
                 .get(label)
                 .and_then(|&i| link.spec.evals.get(i))
                 .map_or(0, |e| e.examples.len());
-            let s = if n == 1 { "" } else { "s" };
+
             // The tip that shows on hover, focus or tap is built by app.js
             // from the label and this title: on the single page of a large
             // spec, its markup written out per citation is a kilobyte of
             // gzip the reader pays before the first paint.
             format!(
-                "<sup class=\"cite\"><a class=\"eval-ref\" href=\"{}\" title=\"{n} eval prompt{s}\">{label_e}</a></sup>",
-                escape(&href)
+                "<sup class=\"cite\"><a class=\"eval-ref\" href=\"{}\" title=\"{}\">{label_e}</a></sup>",
+                escape(&href),
+                escape(&link.strings.count("cite_title", n))
             )
         }
         None => format!(
-            "<sup class=\"cite\"><span class=\"eval-ref missing\" title=\"Eval prompts {label_e} are not published\">{label_e}</span></sup>"
+            "<sup class=\"cite\"><span class=\"eval-ref missing\" title=\"{}\">{label_e}</span></sup>",
+            escape(&link.strings.fill("cite_missing_title", &[("label", label)]))
         ),
     }
 }

@@ -15,6 +15,7 @@ pub mod math;
 mod minify;
 mod renderer;
 mod sections;
+pub mod strings;
 pub mod theme;
 pub mod typography;
 pub mod versions;
@@ -79,9 +80,11 @@ impl Output for Pages {
     fn write(&self, edition: &Edition<'_>, sink: &dyn Sink) -> Result<()> {
         let theme_dir = edition.config.theme_dir.as_deref();
         let live_reload = self.live_reload.as_deref();
+        let strings = strings::Strings::load(&edition.spec.meta.language, theme_dir)?;
         let Some(cache) = &self.cache else {
             let tera = Arc::new(theme::load_templates(theme_dir)?);
-            return renderer::SiteRenderer::new(edition, tera, live_reload).render_all(sink);
+            return renderer::SiteRenderer::new(edition, tera, strings, live_reload)
+                .render_all(sink);
         };
         let translation = edition.languages.filter(|l| !l.is_source());
         let own;
@@ -99,7 +102,7 @@ impl Output for Pages {
         // Each cache checks the templates itself: a changed template
         // drops the pages it keeps.
         let tera = cache.templates(theme_dir)?;
-        let done = renderer::SiteRenderer::new(edition, tera, live_reload)
+        let done = renderer::SiteRenderer::new(edition, tera, strings, live_reload)
             .with_cache(cache)
             .render_all(sink);
         cache.finish();

@@ -15,6 +15,7 @@ use super::cache::RenderCache;
 use super::context::{Link, PageContext, PageCtx, PageKind, SiteCtx, TocItem};
 use super::jobs::{Job, first_paragraph};
 use super::markdown::Linker;
+use super::strings::Strings;
 use super::{assets, highlight, theme};
 use crate::config::Config;
 use crate::model::{Reference, Spec};
@@ -27,6 +28,8 @@ pub(super) struct SiteRenderer<'a> {
     pub(super) config: &'a Config,
     tera: Arc<Tera>,
     pub(super) site: SiteCtx,
+    /// The interface strings of the edition's language.
+    pub(super) strings: Strings,
     pub(super) chapters: Vec<Link>,
     /// Whether every page's context lists the chapters: only when the
     /// project overrides templates (a theme may read `chapters` anywhere).
@@ -60,6 +63,7 @@ impl<'a> SiteRenderer<'a> {
     pub(super) fn new(
         edition: &Edition<'a>,
         tera: Arc<Tera>,
+        strings: Strings,
         live_reload: Option<&'a str>,
     ) -> Self {
         let Edition {
@@ -73,7 +77,15 @@ impl<'a> SiteRenderer<'a> {
             let prefix = languages.map_or(String::new(), |l| l.site.prefix(l.index));
             format!("{u}{prefix}")
         });
-        let dir = languages.map_or("ltr", |l| l.language().dir);
+        // A translation's direction may be set in book.toml; a site of one
+        // language has its language's.
+        let dir = languages.map_or_else(
+            || super::strings::direction(&spec.meta.language),
+            |l| l.language().dir,
+        );
+        let languages_ctx = languages
+            .as_ref()
+            .map(|l| super::languages::languages_ctx(l, config.site_url.as_deref(), &strings));
         let description = spec
             .meta
             .description
@@ -84,8 +96,8 @@ impl<'a> SiteRenderer<'a> {
             release: spec.meta.release.clone(),
             description,
             language: spec.meta.language.clone(),
+            dir,
             authors: spec.meta.authors.clone(),
-            dir: dir.to_owned(),
             repo_url: config.git_repository_url.clone(),
             site_url: site_url.clone(),
         };
@@ -108,6 +120,7 @@ impl<'a> SiteRenderer<'a> {
             config,
             tera,
             site,
+            strings,
             chapters,
             chapters_everywhere: has_template_overrides(config),
             toc: Vec::new(),
@@ -120,9 +133,7 @@ impl<'a> SiteRenderer<'a> {
             versions: place.as_ref().map(super::versions::versions_ctx),
             histories: place.map(|p| p.site.history_map(p.index)),
             languages,
-            languages_ctx: languages
-                .as_ref()
-                .map(|l| super::languages::languages_ctx(l, config.site_url.as_deref())),
+            languages_ctx,
             site_url,
         };
         r.toc = spec
@@ -188,6 +199,7 @@ impl<'a> SiteRenderer<'a> {
             self.config,
             self.site_url.as_deref(),
             self.languages_ctx.as_ref(),
+            &self.strings,
             &classes,
             &pages,
             sink,
@@ -281,6 +293,7 @@ impl<'a> SiteRenderer<'a> {
     ) -> PageContext<'_> {
         PageContext {
             site: &self.site,
+            t: &self.strings,
             base,
             page: PageCtx {
                 kind,

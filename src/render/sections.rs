@@ -44,10 +44,9 @@ impl SiteRenderer<'_> {
             label: top.label(),
             class: self.authority_class(top),
             extra: distinct - 1,
-            title: format!(
-                "The highest authority principle in this section is {}",
-                top.label()
-            ),
+            title: self
+                .strings
+                .fill("badge_aggregated_title", &[("level", &top.label())]),
         })
     }
 
@@ -109,12 +108,14 @@ impl SiteRenderer<'_> {
         struct SectionPage<'s> {
             section: &'s SectionCtx,
             base: &'s str,
+            t: &'s super::strings::Strings,
         }
         let s = &self.spec.sections[i];
         let section = self.section_ctx(i, link);
         let page = SectionPage {
             section: &section,
             base: link.base(),
+            t: &self.strings,
         };
         // Cache entries are named like pages, by edition and section id.
         let name = match link.mode {

@@ -83,6 +83,16 @@ pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     // Tera's default also escapes `/` (as `&#x2F;`), which clutters every
     // URL in the output; `&<>"'` is all HTML needs.
     tera.set_escape_fn(escape_html);
+    // The `escape` filter escapes as autoescaping does: templates escape
+    // a strings-table value before putting markup into it
+    // (`t.release_banner | escape | replace(…) | safe`).
+    tera.register_filter(
+        "escape",
+        |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+            let s = tera::try_get_value!("escape", "value", String, v);
+            Ok(tera::Value::String(escape_html(&s)))
+        },
+    );
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| anyhow!("template error: {}", error_chain(&e)))?;
     Ok(tera)

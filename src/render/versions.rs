@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::context::{Link, PageKind};
 use super::markdown::{LinkMode, Linker, escape, render_prose};
 use super::renderer::SiteRenderer;
-use crate::diff::{Diff, RuleChange, Status, TitleField, details};
+use crate::diff::{AuthorityField, Change, Diff, RuleChange, Status, TitleField};
 use crate::versions::site::{CHANGES_DIR, Place, VERSIONS_JS, Versioned};
 
 /// The switcher and banner, the same on every page of an edition.
@@ -85,7 +85,7 @@ pub struct Counts {
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupCtx {
     pub status: &'static str,
-    pub title: &'static str,
+    pub title: String,
     pub rules: Vec<RuleChangeCtx>,
 }
 
@@ -177,6 +177,77 @@ pub(super) fn versions_ctx(place: &Place<'_>) -> VersionsCtx {
 
 impl SiteRenderer<'_> {
     /// Rule `id`'s History panel (empty outside a versioned site).
+    /// What changed in a rule besides its status, in the site's
+    /// language (as `diff::details` says it in English for the terminal).
+    fn details(&self, r: &RuleChange) -> Vec<String> {
+        let t = &self.strings;
+        let level = |l: &Option<String>| l.clone().unwrap_or_else(|| t.get("detail_none").into());
+        let mut out = Vec::new();
+        match &r.authority {
+            AuthorityField::Level(Some(a)) => out.push(t.fill("detail_authority", &[("level", a)])),
+            AuthorityField::Changed(Some(Change { from, to })) => out.push(t.fill(
+                "detail_authority_changed",
+                &[("from", &level(from)), ("to", &level(to))],
+            )),
+            _ => {}
+        }
+        if let TitleField::Changed(Some(c)) = &r.title {
+            out.push(t.fill("detail_retitled", &[("title", &c.from)]));
+        }
+        if let Some(Some(p)) = &r.parent {
+            let place = |id: &Option<String>| {
+                id.clone()
+                    .unwrap_or_else(|| t.get("detail_top_level").into())
+            };
+            out.push(t.fill(
+                "detail_moved",
+                &[("from", &place(&p.from)), ("to", &place(&p.to))],
+            ));
+        }
+        if r.text_changed == Some(true) {
+            out.push(t.get("detail_text_changed").into());
+        }
+        if let Some(e) = &r.examples {
+            let parts: Vec<String> = [
+                (e.added.len(), "detail_examples_added"),
+                (e.removed.len(), "detail_examples_removed"),
+                (e.changed.len(), "detail_examples_changed"),
+            ]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, key)| t.fill(key, &[("n", &n.to_string())]))
+            .collect();
+            if !parts.is_empty() {
+                out.push(t.fill(
+                    "detail_examples",
+                    &[("changes", &parts.join(t.get("list_comma")))],
+                ));
+            }
+        }
+        out
+    }
+
+    /// A message judged differently in two releases.
+    fn flip(&self, f: &crate::versions::site::Flip) -> String {
+        let t = &self.strings;
+        let name = |v: Option<crate::model::Verdict>| {
+            t.get(match v {
+                Some(crate::model::Verdict::Good) => "flip_good",
+                Some(crate::model::Verdict::Bad) => "flip_bad",
+                Some(crate::model::Verdict::Ok) => "flip_ok",
+                None => "flip_not_judged",
+            })
+        };
+        t.fill(
+            "flip_message",
+            &[
+                ("n", &f.message.to_string()),
+                ("from", name(f.from)),
+                ("to", name(f.to)),
+            ],
+        )
+    }
+
     pub(super) fn history(&self, id: &str) -> Vec<HistoryCtx> {
         let (Some(place), Some(histories)) = (self.place, &self.histories) else {
             return Vec::new();
@@ -195,16 +266,16 @@ impl SiteRenderer<'_> {
                     to: c.to.clone(),
                     href: format!("{}{}#{}", place.to_site_root(), c.path, rule_anchor(&h.id)),
                     what: match (h.status, r) {
-                        (Status::Added, _) => "added".to_owned(),
+                        (Status::Added, _) => self.strings.get("history_added").to_owned(),
                         (Status::Renamed, Some(r)) => {
-                            let mut d = vec![format!(
-                                "renamed from {}",
-                                r.from_id.as_deref().unwrap_or("?")
+                            let mut d = vec![self.strings.fill(
+                                "history_renamed_from",
+                                &[("id", r.from_id.as_deref().unwrap_or("?"))],
                             )];
-                            d.extend(details(r));
-                            d.join("; ")
+                            d.extend(self.details(r));
+                            d.join(self.strings.get("list_separator"))
                         }
-                        (_, Some(r)) => details(r).join("; "),
+                        (_, Some(r)) => self.details(r).join(self.strings.get("list_separator")),
                         _ => String::new(),
                     },
                 }
@@ -267,7 +338,8 @@ impl SiteRenderer<'_> {
         let base = "../";
         if k == site.diffs.len() {
             let path = format!("{CHANGES_DIR}/index.html");
-            let mut c = self.page_ctx(PageKind::Changes, "What changed", &path, base);
+            let title = self.strings.get("what_changed");
+            let mut c = self.page_ctx(PageKind::Changes, title, &path, base);
             c.changes_index = Some(
                 site.json
                     .changes
@@ -287,7 +359,10 @@ impl SiteRenderer<'_> {
             return self.finish_page("changes.html", path, c);
         }
         let entry = &site.json.changes[k];
-        let title = format!("Changes from {} to {}", entry.from, entry.to);
+        let title = self.strings.fill(
+            "changes_page_title",
+            &[("from", &entry.from), ("to", &entry.to)],
+        );
         let mut c = self.page_ctx(PageKind::Changes, &title, &entry.path, base);
         c.changes = Some(self.changes_ctx(site, k));
         self.finish_page("changes.html", entry.path.clone(), c)
@@ -330,7 +405,7 @@ impl SiteRenderer<'_> {
                     .filter_map(|(id, link)| {
                         site.flips[k].get(id).map(|how| FlipCtx {
                             example: link.clone(),
-                            how: how.clone(),
+                            how: how.iter().map(|f| self.flip(f)).collect(),
                         })
                     })
                     .collect();
@@ -359,17 +434,17 @@ impl SiteRenderer<'_> {
                     .cloned()
                     .collect::<Vec<_>>()
                     .join(" › "),
-                details: details(r),
+                details: self.details(r),
                 redline: (r.text_changed == Some(true))
                     .then(|| redline(&r.words.from, &r.words.to)),
                 examples: examples.unwrap_or_default(),
             }
         };
         let groups = [
-            (Status::Added, "added", "Added rules"),
-            (Status::Removed, "removed", "Removed rules"),
-            (Status::Renamed, "renamed", "Renamed rules"),
-            (Status::Modified, "modified", "Changed rules"),
+            (Status::Added, "added", "changes_added_rules"),
+            (Status::Removed, "removed", "changes_removed_rules"),
+            (Status::Renamed, "renamed", "changes_renamed_rules"),
+            (Status::Modified, "modified", "changes_changed_rules"),
         ]
         .into_iter()
         .filter_map(|(status, name, title)| {
@@ -381,7 +456,7 @@ impl SiteRenderer<'_> {
                 .collect();
             (!rules.is_empty()).then_some(GroupCtx {
                 status: name,
-                title,
+                title: self.strings.get(title).to_owned(),
                 rules,
             })
         })
@@ -432,6 +507,7 @@ impl SiteRenderer<'_> {
         let link = Linker {
             spec: self.spec,
             mode: LinkMode::Paged { base: "../" },
+            strings: &self.strings,
         };
         Some(render_prose(&notes, &link))
     }

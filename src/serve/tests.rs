@@ -85,6 +85,7 @@ fn relevant_changes() {
         ("evals/2xw9.md", false, true),
         ("templates/base.html", false, true),
         ("static/extra.css", false, true),
+        ("strings/zh.toml", false, true),
         ("content/.01-overview.md.swp", false, false),
         ("content/01-overview.md~", false, false),
         ("content/4913", false, false),

@@ -173,7 +173,7 @@ fn changes_content(event: &DebouncedEvent) -> bool {
 
 /// Folders to watch: the root itself (for `book.toml` and folders created
 /// later), recursively when the sources sit directly in it; else the
-/// source, eval, template and static folders that exist.
+/// source, eval, template, static and strings folders that exist.
 fn watch_plan(root: &Path, cfg: Option<&Config>) -> Vec<(PathBuf, bool)> {
     let Some(cfg) = cfg else {
         return vec![(root.to_path_buf(), false)];
@@ -188,6 +188,7 @@ fn watch_plan(root: &Path, cfg: Option<&Config>) -> Vec<(PathBuf, bool)> {
         theme.map(|t| t.join("static")),
         // Translation catalogs: `check`'s diagnostics cover them.
         Some(cfg.root.join(crate::i18n::catalog::PO_DIR)),
+        theme.map(|t| t.join(crate::render::strings::STRINGS_DIR)),
     ];
     // Eval logs (`[evals] logs`): a new run shows on the compliance page.
     let logs = cfg.eval_logs.iter().filter(|l| l.is_dir()).cloned();
@@ -214,7 +215,9 @@ pub(super) fn is_relevant(cfg: &Config, path: &Path, folder: bool) -> bool {
         return folder || path.extension().is_some_and(|e| e == "eval" || e == "json");
     }
     if let Some(theme) = &cfg.theme_dir
-        && (path.starts_with(theme.join("templates")) || path.starts_with(theme.join("static")))
+        && (path.starts_with(theme.join("templates"))
+            || path.starts_with(theme.join("static"))
+            || path.starts_with(theme.join(crate::render::strings::STRINGS_DIR)))
     {
         return true;
     }

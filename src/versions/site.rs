@@ -81,7 +81,7 @@ pub struct Versioned {
     pub diffs: Vec<Diff>,
     /// Per diff: the changed examples whose verdicts flipped, by example
     /// id: `message 3: compliant → violation`.
-    pub flips: Vec<HashMap<String, Vec<String>>>,
+    pub flips: Vec<HashMap<String, Vec<Flip>>>,
 }
 
 impl Versioned {
@@ -217,16 +217,20 @@ impl Versioned {
     }
 }
 
+/// A message of an example judged differently in two releases (the
+/// pages say it in their language).
+#[derive(Debug, Clone, Copy)]
+pub struct Flip {
+    /// 1 for the first message.
+    pub message: usize,
+    pub from: Option<Verdict>,
+    pub to: Option<Verdict>,
+}
+
 /// The changed examples of `d` whose judged messages changed verdict:
 /// the same messages in both releases, one or more judged differently.
-fn verdict_flips(old: &Spec, new: &Spec, d: &Diff) -> HashMap<String, Vec<String>> {
+fn verdict_flips(old: &Spec, new: &Spec, d: &Diff) -> HashMap<String, Vec<Flip>> {
     let find = |spec: &Spec, id: &str| spec.examples().find(|e| e.id == id).cloned();
-    let name = |v: Option<Verdict>| match v {
-        Some(Verdict::Good) => "compliant",
-        Some(Verdict::Bad) => "violation",
-        Some(Verdict::Ok) => "acceptable",
-        None => "not judged",
-    };
     d.rules
         .iter()
         .filter_map(|r| r.examples.as_ref())
@@ -236,7 +240,7 @@ fn verdict_flips(old: &Spec, new: &Spec, d: &Diff) -> HashMap<String, Vec<String
             if a.messages.len() != b.messages.len() {
                 return None;
             }
-            let flipped: Vec<String> = a
+            let flipped: Vec<Flip> = a
                 .messages
                 .iter()
                 .zip(&b.messages)
@@ -244,13 +248,10 @@ fn verdict_flips(old: &Spec, new: &Spec, d: &Diff) -> HashMap<String, Vec<String
                 .filter(|(_, (x, y))| {
                     x.verdict != y.verdict && (x.verdict.is_some() || y.verdict.is_some())
                 })
-                .map(|(i, (x, y))| {
-                    format!(
-                        "message {}: {} → {}",
-                        i + 1,
-                        name(x.verdict),
-                        name(y.verdict)
-                    )
+                .map(|(i, (x, y))| Flip {
+                    message: i + 1,
+                    from: x.verdict,
+                    to: y.verdict,
                 })
                 .collect();
             (!flipped.is_empty()).then(|| (id.clone(), flipped))

@@ -43,7 +43,8 @@ pub fn render_message_body(msg: &Message, link: &Linker<'_>) -> String {
         match segment {
             Segment::Markdown(md) => out.push_str(&render_message_markdown(md, link)),
             Segment::Untrusted(body) => out.push_str(&format!(
-                "<div class=\"untrusted\"><div class=\"untrusted-label\">Untrusted content</div><pre>{}</pre></div>",
+                "<div class=\"untrusted\"><div class=\"untrusted-label\">{}</div><pre>{}</pre></div>",
+                escape(link.strings.get("untrusted_label")),
                 escape(&decode_entities(body.trim_matches('\n')))
             )),
             Segment::Quoted(body) => out.push_str(&format!(
@@ -51,7 +52,10 @@ pub fn render_message_body(msg: &Message, link: &Linker<'_>) -> String {
                 escape(&decode_entities(body))
             )),
             Segment::Settings(body) => {
-                out.push_str("<div class=\"settings\"><div class=\"settings-label\">Settings</div><dl>");
+                out.push_str(&format!(
+                    "<div class=\"settings\"><div class=\"settings-label\">{}</div><dl>",
+                    escape(link.strings.get("settings_label"))
+                ));
                 for line in body.lines().filter(|l| !l.trim().is_empty()) {
                     let (k, v) = line.split_once(':').unwrap_or((line, ""));
                     out.push_str(&format!("<dt>{}</dt><dd>{}</dd>", escape(k.trim()), escape(v.trim())));

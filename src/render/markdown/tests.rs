@@ -10,6 +10,7 @@ fn with_linker<T>(f: impl FnOnce(&Linker<'_>) -> T) -> T {
     f(&Linker {
         spec: &spec,
         mode: LinkMode::Paged { base: "" },
+        strings: &super::super::strings::Strings::builtin("en"),
     })
 }
 
