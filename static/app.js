@@ -110,7 +110,7 @@
     if (open && focus) {
       var a = $(".toc-link.active", sidebar) || $("a", sidebar);
       if (a) setTimeout(function () { a.focus(); }, 50);
-    } else if (!open && focus && navBtn) navBtn.focus();
+    } else if (!open && focus && navBtn) navBtn.focus({ preventScroll: true });
   }
   if (navBtn && sidebar) {
     navBtn.addEventListener("click", function () { setNav(!root.classList.contains("nav-open"), true); });
@@ -331,7 +331,7 @@
       var k = (e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey;
       if (k || (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey)) {
         e.preventDefault();
-        sbInput.focus();
+        sbInput.focus({ preventScroll: true });
         if (k) sbInput.select();
         sbLoad();
       }

@@ -22,6 +22,6 @@
     } else if (menu.open && !menu.contains(e.target)) menu.open = false;
   });
   d.addEventListener("keydown", function (e) {
-    if (e.key === "Escape" && menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+    if (e.key === "Escape" && menu.open) { menu.open = false; menu.querySelector("summary").focus({ preventScroll: true }); }
   });
 })();

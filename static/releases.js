@@ -55,7 +55,7 @@
     });
     d.addEventListener("click", function (e) { if (versions.open && !versions.contains(e.target)) versions.open = false; });
     d.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && versions.open) { versions.open = false; $("summary", versions).focus(); }
+      if (e.key === "Escape" && versions.open) { versions.open = false; $("summary", versions).focus({ preventScroll: true }); }
     });
     var params = new URLSearchParams(location.search), missing = params.get("missing");
     if (missing) {

@@ -993,7 +993,7 @@
       }
       render(true).then(function () {
         var again = facetsEl.querySelector('[data-g="' + b.dataset.g + '"][data-v="' + (b.dataset.v || "").replace(/"/g, '\\"') + '"]');
-        (again || input).focus();
+        (again || input).focus({ preventScroll: true });
       });
     });
     more.addEventListener("click", function () { showMore(); });
@@ -1002,17 +1002,17 @@
       if (e.relatedTarget && !host.contains(e.relatedTarget)) setOpen(false);
     });
     host.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && e.target !== input) { setOpen(false); input.focus(); }
+      if (e.key === "Escape" && e.target !== input) { setOpen(false); input.focus({ preventScroll: true }); }
     });
     d.addEventListener("keydown", function (e) {
       var t = e.target, typing = t && t.closest && t.closest("input, textarea, select, [contenteditable]");
       if ((e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey) {
         e.preventDefault();
-        input.focus();
+        input.focus({ preventScroll: true });
         input.select();
       } else if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
-        input.focus();
+        input.focus({ preventScroll: true });
       }
     });
     window.addEventListener("hashchange", function () { setOpen(false); });

@@ -883,6 +883,34 @@ fn search_finds_chinese_text_with_a_chinese_query() {
     page.assert_only_local_requests();
 }
 
+/// The header is sticky: focusing one of its controls, from the keyboard
+/// (`/`, Tab) or from a script, leaves the page where the reader is.
+#[test]
+fn focusing_a_header_control_leaves_the_page_where_it_is() {
+    let site = sample();
+    let path = site.largest_chapter_page();
+    let page = open_search(site, &path);
+    page.viewport(WIDE);
+    let at = |p: &Page| -> f64 { p.js("return scrollY;") };
+    page.js::<Value>("scrollTo(0, 1500); return null;");
+    let start = at(&page);
+    assert!(start > 1000.0, "{path} is too short to scroll: {start}");
+    page.press("/");
+    assert!(
+        page.js::<bool>(&format!("return document.activeElement === {COMBOBOX};")),
+        "`/` should focus the search box"
+    );
+    assert_eq!(at(&page), start, "`/` scrolled the page");
+    page.press("Escape");
+    // Focus as Tab moves it (no script asks for it not to scroll).
+    for control in [".theme-toggle", ".top-links a", ".brand", ".nav-toggle"] {
+        page.js::<Value>(&format!(
+            "scrollTo(0, {start}); const c = $('header.topbar {control}'); if (c && vis(c)) c.focus(); return null;"
+        ));
+        assert_eq!(at(&page), start, "focusing {control} scrolled the page");
+    }
+}
+
 #[test]
 fn search_keyboard_slash_ctrl_k_arrows_enter_escape() {
     use headless_chrome::browser::tab::ModifierKey;

@@ -93,8 +93,14 @@ fn the_translation_has_the_same_pages_and_anchors_and_names_its_counterparts() {
                 assert!(html.contains(&link), "{path} lacks {link}");
             }
         }
-        assert!(zh_html.contains("<html lang=\"zh\" dir=\"ltr\">"), "{zh}: not lang=zh");
-        assert!(en_html.contains("<html lang=\"en\" dir=\"ltr\">"), "{p}: not lang=en");
+        assert!(
+            zh_html.contains("<html lang=\"zh\" dir=\"ltr\">"),
+            "{zh}: not lang=zh"
+        );
+        assert!(
+            en_html.contains("<html lang=\"en\" dir=\"ltr\">"),
+            "{p}: not lang=en"
+        );
     }
     // Canonical URLs are the language's own.
     assert!(page(&out, "zh/chain_of_command.html").contains(
