@@ -14,6 +14,7 @@
 # BENCH_WAIT_QUIET (0: seconds to wait for a load average below the CPU count),
 # BENCH_VERSIONS (1: the five-release site of bench/versions.py; 0 skips it),
 # BENCH_LSP (1: change → diagnostics of `specbook lsp`, bench/lsp.py; 0 skips it),
+# BENCH_TRANSLATIONS (1: two languages against one, bench/translations.py; 0 skips it),
 # BENCH_CORPUS (default: ../shared/corpus/model-spec-2025-12-18 beside the
 # repo), BENCH_NICE (nice level for the cargo steps, default 10),
 # MDBOOK (an mdbook binary to use instead of PATH / the cached install).
@@ -83,6 +84,17 @@ if [ "${BENCH_VERSIONS:-1}" != 0 ]; then
         --work "$repo/target/bench/versions" 2>&1 | tee -a "$repo/target/bench/run.log"
     vstatus="${PIPESTATUS[0]}"
     [ "$status" != 0 ] || status="$vstatus"
+fi
+# Issue 14: the spec in two languages against one.
+if [ "${BENCH_TRANSLATIONS:-1}" != 0 ]; then
+    echo "== translations: a site in two languages against one"
+    python3 -B "$repo/bench/translations.py" \
+        --specbook "$repo/target/release/specbook" \
+        --corpus "$BENCH_CORPUS" \
+        --runs "${BENCH_RUNS:-5}" \
+        --work "$repo/target/bench/translations" 2>&1 | tee -a "$repo/target/bench/run.log"
+    tstatus="${PIPESTATUS[0]}"
+    [ "$status" != 0 ] || status="$tstatus"
 fi
 # Issue 15: `specbook lsp` on the real spec, change → diagnostics.
 if [ "${BENCH_LSP:-1}" != 0 ]; then
