@@ -15,8 +15,6 @@ use crate::model::{SourceFile, Spec};
 #[derive(Debug, Clone)]
 pub struct LanguageCatalog {
     pub language: Language,
-    /// `po/<code>.po`, relative to the root.
-    pub path: String,
     /// Its entries; `None` when there is no such file yet (every unit
     /// untranslated) or it is not well-formed (an error `check` reports:
     /// see `i18n::lint`).
@@ -55,7 +53,6 @@ pub fn read_catalogs(
             LanguageCatalog {
                 language: language.clone(),
                 entries: found.and_then(|c| read_po(&c.text).ok()),
-                path,
             }
         })
         .collect()
@@ -127,12 +124,5 @@ impl LanguagePlace<'_> {
     /// From this language's root to the site root.
     pub fn to_site_root(&self) -> &'static str {
         if self.is_source() { "" } else { "../" }
-    }
-
-    /// The same page (`path`, from a language's root) in language `k`,
-    /// relative to this page's folder at depth `base` (`"../"` per level
-    /// below this language's root).
-    pub fn href_in(&self, k: usize, base: &str, path: &str) -> String {
-        format!("{base}{}{}{path}", self.to_site_root(), self.site.prefix(k))
     }
 }
