@@ -24,11 +24,11 @@ Standard library only. Exit 0 when the ratio is within the bar, 1 when not.
 import argparse
 import json
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from timing import time_build
 
 BAR = 2.5
 GOAL = 2.2
@@ -84,18 +84,6 @@ def make_project(work, corpus, specbook):
     units = pot.count("\nmsgctxt ")
     (root / "po" / "zh.po").write_text(filled(pot), encoding="utf-8")
     return root, units
-
-
-def time_build(specbook, src, out, runs):
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        r = subprocess.run([specbook, "build", str(src), "-o", str(out)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        times.append(time.perf_counter() - t)
-        if r.returncode != 0:
-            sys.exit(f"specbook build {src} failed:\n{r.stderr}")
-    return statistics.median(times), times
 
 
 def main():

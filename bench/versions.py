@@ -19,11 +19,11 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from timing import time_build
 
 BAR = 4.0
 GOAL = 3.0
@@ -100,18 +100,6 @@ def make_repo(work, corpus):
     shutil.copy(repo / "model_spec.md", alone / "model_spec.md")
     shutil.copytree(repo / "examples", alone / "examples")
     return repo, alone, names, newest
-
-
-def time_build(specbook, src, out, runs):
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        r = subprocess.run([specbook, "build", str(src), "-o", str(out)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        times.append(time.perf_counter() - t)
-        if r.returncode != 0:
-            sys.exit(f"specbook build {src} failed:\n{r.stderr}")
-    return statistics.median(times), times
 
 
 def main():

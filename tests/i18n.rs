@@ -96,6 +96,21 @@ fn gettext(program: &str, args: &[&str], dir: &Path) -> String {
     format!("{}{}", text(&out.stdout), text(&out.stderr))
 }
 
+/// GNU msgfmt checks `po` and counts all `units` of it untranslated.
+fn assert_all_untranslated(root: &Path, po: &str, units: usize) {
+    let stats = gettext(
+        "msgfmt",
+        &["--check", "--statistics", "-o", "/dev/null", po],
+        root,
+    );
+    assert!(
+        stats.contains(&format!(
+            "0 translated messages, {units} untranslated messages"
+        )),
+        "{po}: {stats}"
+    );
+}
+
 #[test]
 #[ignore = "needs GNU gettext (msgfmt, msginit, msgmerge): apt-get install gettext"]
 fn gettext_tools_read_the_template_and_merge_it() {
@@ -123,17 +138,7 @@ fn gettext_tools_read_the_template_and_merge_it() {
         ],
         root,
     );
-    let stats = gettext(
-        "msgfmt",
-        &["--check", "--statistics", "-o", "/dev/null", "po/zh.po"],
-        root,
-    );
-    assert!(
-        stats.contains(&format!(
-            "0 translated messages, {units} untranslated messages"
-        )),
-        "{stats}"
-    );
+    assert_all_untranslated(root, "po/zh.po", units);
     // `check` reads the catalog GNU msginit wrote (its header, its line
     // folding) without a word.
     let check = specbook_in(root, &["check", "."]);
@@ -155,17 +160,7 @@ fn gettext_tools_read_the_template_and_merge_it() {
         ],
         root,
     );
-    let stats = gettext(
-        "msgfmt",
-        &["--check", "--statistics", "-o", "/dev/null", "po/again.po"],
-        root,
-    );
-    assert!(
-        stats.contains(&format!(
-            "0 translated messages, {units} untranslated messages"
-        )),
-        "{stats}"
-    );
+    assert_all_untranslated(root, "po/again.po", units);
 }
 
 /// Sets the translation of the entry with context `ctxt` in a PO file.
