@@ -96,6 +96,14 @@ fn gettext(program: &str, args: &[&str], dir: &Path) -> String {
     format!("{}{}", text(&out.stdout), text(&out.stderr))
 }
 
+/// `specbook check` passes and has nothing to say about the catalogs.
+fn assert_check_says_nothing_of_catalogs(root: &Path) {
+    let check = specbook_in(root, &["check", "."]);
+    let err = text(&check.stderr);
+    assert!(check.status.success(), "{err}");
+    assert!(!err.contains("po/"), "{err}");
+}
+
 /// GNU msgfmt checks `po` and counts all `units` of it untranslated.
 fn assert_all_untranslated(root: &Path, po: &str, units: usize) {
     let stats = gettext(
@@ -141,13 +149,7 @@ fn gettext_tools_read_the_template_and_merge_it() {
     assert_all_untranslated(root, "po/zh.po", units);
     // `check` reads the catalog GNU msginit wrote (its header, its line
     // folding) without a word.
-    let check = specbook_in(root, &["check", "."]);
-    assert!(check.status.success(), "{}", text(&check.stderr));
-    assert!(
-        !text(&check.stderr).contains("po/"),
-        "{}",
-        text(&check.stderr)
-    );
+    assert_check_says_nothing_of_catalogs(root);
     // ...and merging the template into it again changes no entry.
     gettext(
         "msgmerge",
@@ -327,13 +329,7 @@ fn gettext_update_merges_as_msgmerge_does() {
 
     // `check` reads the merged catalog: its fuzzy and obsolete entries
     // raise nothing (the translations keep what their sources have).
-    let check = specbook_in(root, &["check", "."]);
-    assert!(check.status.success(), "{}", text(&check.stderr));
-    assert!(
-        !text(&check.stderr).contains("po/"),
-        "{}",
-        text(&check.stderr)
-    );
+    assert_check_says_nothing_of_catalogs(root);
 
     // And a second update changes nothing.
     let again = specbook_in(root, &["i18n", "update", "."]);
