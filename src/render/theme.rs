@@ -24,6 +24,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "compliance.html",
         include_str!("../../templates/compliance.html"),
     ),
+    (
+        "no_sidebar.html",
+        include_str!("../../templates/no_sidebar.html"),
+    ),
     ("404.html", include_str!("../../templates/404.html")),
     ("toc.html", include_str!("../../templates/toc.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
