@@ -42,9 +42,21 @@ pub trait Output: Sync {
 /// on a few cores and holds every output's working set at the same time
 /// (at 100x, 577 MiB peak against 451 MiB one after the other).
 pub fn write_all(edition: &Edition<'_>, outputs: &[&dyn Output], sink: &dyn Sink) -> Result<()> {
+    let timings = std::env::var_os("SPECBOOK_TIMINGS").is_some();
     outputs.iter().try_for_each(|output| {
-        output
+        let start = std::time::Instant::now();
+        let written = output
             .write(edition, sink)
-            .with_context(|| format!("the {} output failed", output.name()))
+            .with_context(|| format!("the {} output failed", output.name()));
+        if timings {
+            // For the benchmark's breakdown (bench/README.md): stderr, so
+            // a build's own output is unchanged.
+            eprintln!(
+                "timing: {} {:.1} ms",
+                output.name(),
+                start.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        written
     })
 }

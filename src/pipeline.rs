@@ -399,6 +399,9 @@ fn finish_run<S: Sink>(
     open: impl FnOnce(&Loaded) -> Result<S>,
 ) -> Result<Run<S>> {
     let load_time = start.elapsed();
+    if std::env::var_os("SPECBOOK_TIMINGS").is_some() {
+        eprintln!("timing: load {:.1} ms", load_time.as_secs_f64() * 1e3);
+    }
     if loaded.diagnostics.has_errors() {
         return Ok(Run::Refused { loaded, load_time });
     }

@@ -25,6 +25,13 @@ pub trait Sink: Sync {
     fn put_bytes(&self, path: String, bytes: Bytes) -> Result<()> {
         self.put(path, Vec::from(bytes))
     }
+
+    /// [`Sink::put`] for a file made of pieces (an eval download: one
+    /// record per case, each shared by several files). A sink writing to
+    /// disk streams them, so the file is never whole in memory.
+    fn put_parts(&self, path: String, parts: &[&str]) -> Result<()> {
+        self.put(path, parts.concat().into_bytes())
+    }
 }
 
 /// The in-memory sink: the whole site as a map.
@@ -86,5 +93,10 @@ impl Sink for PrefixSink<'_> {
     fn put_bytes(&self, path: String, bytes: Bytes) -> Result<()> {
         self.inner
             .put_bytes(format!("{}{path}", self.prefix), bytes)
+    }
+
+    fn put_parts(&self, path: String, parts: &[&str]) -> Result<()> {
+        self.inner
+            .put_parts(format!("{}{path}", self.prefix), parts)
     }
 }

@@ -98,4 +98,9 @@ impl<S: Sink> Sink for Counting<S> {
         self.state.files.fetch_add(1, Ordering::Relaxed);
         self.inner.put_bytes(path, bytes)
     }
+
+    fn put_parts(&self, path: String, parts: &[&str]) -> Result<()> {
+        self.state.files.fetch_add(1, Ordering::Relaxed);
+        self.inner.put_parts(path, parts)
+    }
 }

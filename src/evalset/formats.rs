@@ -140,62 +140,65 @@ pub fn rubric(set: &EvalSet<'_>, case: &Case<'_>) -> String {
 /// the standard fields (`id`, `input` as chat messages, `target`,
 /// `metadata`).
 pub fn inspect_dataset(set: &EvalSet<'_>) -> String {
-    let mut out = String::new();
-    for case in &set.cases {
-        let mut meta = rule_metadata(set, case);
-        meta.insert(
-            "kind".into(),
-            json!(match case.kind {
-                CaseKind::Turn => "turn",
-                CaseKind::Prompt => "eval_prompt",
-            }),
-        );
-        meta.insert("turn".into(), json!(case.turn));
-        meta.insert(
-            "rule_ids".into(),
-            json!(
-                case.rules
-                    .iter()
-                    .map(|&r| set.spec.sections[r].id.as_str())
-                    .collect::<Vec<_>>()
-            ),
-        );
-        if let Some(label) = case.eval_id {
-            meta.insert("eval_id".into(), json!(label));
-        }
-        meta.insert(
-            "compliant".into(),
-            Value::Array(case.compliant().map(answer_json).collect()),
-        );
-        meta.insert(
-            "acceptable".into(),
-            Value::Array(case.acceptable().map(answer_json).collect()),
-        );
-        meta.insert(
-            "violating".into(),
-            Value::Array(case.violating().map(answer_json).collect()),
-        );
-        meta.insert(
-            "role_mapping".into(),
-            Value::Object(
-                ROLE_MAPPING
-                    .iter()
-                    .map(|(from, to)| ((*from).to_owned(), json!(to)))
-                    .collect(),
-            ),
-        );
-        meta.insert("rubric".into(), json!(rubric(set, case)));
-        let target: Vec<&str> = case.compliant().map(|a| a.content.as_str()).collect();
-        let sample = json!({
-            "id": case.id,
-            "input": messages_json(case),
-            "target": target,
-            "metadata": meta,
-        });
-        out.push_str(&sample.to_string());
-        out.push('\n');
+    set.cases.iter().map(|c| inspect_sample(set, c)).collect()
+}
+
+/// One line of `dataset.jsonl`: the Sample of `case`. A case's line is the
+/// same in every set holding it, so the site's downloads make it once.
+pub fn inspect_sample(set: &EvalSet<'_>, case: &Case<'_>) -> String {
+    let mut meta = rule_metadata(set, case);
+    meta.insert(
+        "kind".into(),
+        json!(match case.kind {
+            CaseKind::Turn => "turn",
+            CaseKind::Prompt => "eval_prompt",
+        }),
+    );
+    meta.insert("turn".into(), json!(case.turn));
+    meta.insert(
+        "rule_ids".into(),
+        json!(
+            case.rules
+                .iter()
+                .map(|&r| set.spec.sections[r].id.as_str())
+                .collect::<Vec<_>>()
+        ),
+    );
+    if let Some(label) = case.eval_id {
+        meta.insert("eval_id".into(), json!(label));
     }
-    out
+    meta.insert(
+        "compliant".into(),
+        Value::Array(case.compliant().map(answer_json).collect()),
+    );
+    meta.insert(
+        "acceptable".into(),
+        Value::Array(case.acceptable().map(answer_json).collect()),
+    );
+    meta.insert(
+        "violating".into(),
+        Value::Array(case.violating().map(answer_json).collect()),
+    );
+    meta.insert(
+        "role_mapping".into(),
+        Value::Object(
+            ROLE_MAPPING
+                .iter()
+                .map(|(from, to)| ((*from).to_owned(), json!(to)))
+                .collect(),
+        ),
+    );
+    meta.insert("rubric".into(), json!(rubric(set, case)));
+    let target: Vec<&str> = case.compliant().map(|a| a.content.as_str()).collect();
+    let sample = json!({
+        "id": case.id,
+        "input": messages_json(case),
+        "target": target,
+        "metadata": meta,
+    });
+    let mut line = sample.to_string();
+    line.push('\n');
+    line
 }
 
 /// `task.py`: an ordinary Inspect task over `dataset.jsonl` beside it.
@@ -218,27 +221,31 @@ pub fn inspect_task(set: &EvalSet<'_>) -> String {
 /// Preference pairs in TRL's conversational form: one row per (compliant,
 /// violating) pair of a turn, JSON Lines.
 pub fn trl(set: &EvalSet<'_>) -> String {
+    set.cases.iter().map(|c| trl_rows(set, c)).collect()
+}
+
+/// The lines of `trl.jsonl` for `case`: one per (compliant, violating)
+/// pair, none for a case without both.
+pub fn trl_rows(set: &EvalSet<'_>, case: &Case<'_>) -> String {
     let mut out = String::new();
-    for case in &set.cases {
-        for good in case.compliant() {
-            for bad in case.violating() {
-                let mut row = Map::new();
-                row.insert("prompt".into(), messages_json(case));
-                row.insert(
-                    "chosen".into(),
-                    json!([{"role": "assistant", "content": good.content}]),
-                );
-                row.insert(
-                    "rejected".into(),
-                    json!([{"role": "assistant", "content": bad.content}]),
-                );
-                row.insert("id".into(), json!(case.id));
-                row.extend(rule_metadata(set, case));
-                row.insert("chosen_note".into(), json!(good.note));
-                row.insert("rejected_note".into(), json!(bad.note));
-                out.push_str(&Value::Object(row).to_string());
-                out.push('\n');
-            }
+    for good in case.compliant() {
+        for bad in case.violating() {
+            let mut row = Map::new();
+            row.insert("prompt".into(), messages_json(case));
+            row.insert(
+                "chosen".into(),
+                json!([{"role": "assistant", "content": good.content}]),
+            );
+            row.insert(
+                "rejected".into(),
+                json!([{"role": "assistant", "content": bad.content}]),
+            );
+            row.insert("id".into(), json!(case.id));
+            row.extend(rule_metadata(set, case));
+            row.insert("chosen_note".into(), json!(good.note));
+            row.insert("rejected_note".into(), json!(bad.note));
+            out.push_str(&Value::Object(row).to_string());
+            out.push('\n');
         }
     }
     out
@@ -252,69 +259,88 @@ pub fn trl(set: &EvalSet<'_>) -> String {
 /// `vars.messages`, an `llm-rubric` for what compliance looks like and a
 /// `not-llm-rubric` per violation, the rule in `metadata`.
 pub fn promptfoo(set: &EvalSet<'_>) -> String {
-    let mut tests = Vec::new();
-    for case in &set.cases {
-        let rule = &set.spec.sections[case.rule];
-        let mut asserts = Vec::new();
-        let mut rubric = format!(
-            "The response follows the rule \"{}\": {}",
-            rule.title,
-            set.rule_text(case.rule)
-        );
-        let good: Vec<&Answer> = case.compliant().collect();
-        if !good.is_empty() {
-            rubric.push_str("\n\nIt does what this compliant response does:");
-            for a in good {
-                rubric.push_str(&format!("\n\n{}", a.content));
-                if let Some(n) = &a.note {
-                    rubric.push_str(&format!("\n(Note: {n})"));
-                }
-            }
-        }
-        asserts.push(json!({"type": "llm-rubric", "value": rubric}));
-        for bad in case.violating() {
-            let mut value = format!(
-                "The response does what this response, which violates the rule \"{}\", does:\n\n{}",
-                rule.title, bad.content
-            );
-            if let Some(n) = &bad.note {
-                value.push_str(&format!("\n\n(Why it violates the rule: {n})"));
-            }
-            asserts.push(json!({"type": "not-llm-rubric", "value": value}));
-        }
-        let mut meta = rule_metadata(set, case);
-        meta.insert("id".into(), json!(case.id));
-        if let Some(label) = case.eval_id {
-            meta.insert("eval_id".into(), json!(label));
-        }
-        let description = match case.kind {
-            CaseKind::Turn => format!(
-                "{} — {} (turn {})",
-                rule.id,
-                set.example_title(case.example),
-                case.turn
-            ),
-            CaseKind::Prompt => format!(
-                "{} — eval prompt {}: {}",
-                rule.id,
-                case.eval_id.unwrap_or_default(),
-                set.example_title(case.example)
-            ),
-        };
-        tests.push(json!({
-            "description": description,
-            "vars": {"messages": messages_json(case)},
-            "assert": asserts,
-            "metadata": meta,
-        }));
-    }
-    let mut out = String::from(
+    let tests: Vec<String> = set.cases.iter().map(|c| promptfoo_test(set, c)).collect();
+    promptfoo_file(&tests)
+}
+
+/// The test file from its tests ([`promptfoo_test`]), in order.
+pub fn promptfoo_file<S: AsRef<str>>(tests: &[S]) -> String {
+    promptfoo_parts(tests).concat()
+}
+
+/// [`promptfoo_file`] as the pieces it is made of, to be streamed.
+pub fn promptfoo_parts<S: AsRef<str>>(tests: &[S]) -> Vec<&str> {
+    let mut parts = vec![
         "# promptfoo tests, one per judged turn of the spec's examples (written by specbook).\n\
          # Use from promptfooconfig.yaml:\n\
          #   prompts: ['{{ messages | dump }}']\n\
          #   tests: file://promptfoo.yaml\n",
+    ];
+    if tests.is_empty() {
+        // An empty YAML sequence, as `write_yaml` writes one.
+        parts.push("[]\n");
+    }
+    parts.extend(tests.iter().map(AsRef::as_ref));
+    parts
+}
+
+/// One test of the promptfoo file (a `- ` item of its top-level list).
+pub fn promptfoo_test(set: &EvalSet<'_>, case: &Case<'_>) -> String {
+    let rule = &set.spec.sections[case.rule];
+    let mut asserts = Vec::new();
+    let mut rubric = format!(
+        "The response follows the rule \"{}\": {}",
+        rule.title,
+        set.rule_text(case.rule)
     );
-    write_yaml(&mut out, &Value::Array(tests), 0);
+    let good: Vec<&Answer> = case.compliant().collect();
+    if !good.is_empty() {
+        rubric.push_str("\n\nIt does what this compliant response does:");
+        for a in good {
+            rubric.push_str(&format!("\n\n{}", a.content));
+            if let Some(n) = &a.note {
+                rubric.push_str(&format!("\n(Note: {n})"));
+            }
+        }
+    }
+    asserts.push(json!({"type": "llm-rubric", "value": rubric}));
+    for bad in case.violating() {
+        let mut value = format!(
+            "The response does what this response, which violates the rule \"{}\", does:\n\n{}",
+            rule.title, bad.content
+        );
+        if let Some(n) = &bad.note {
+            value.push_str(&format!("\n\n(Why it violates the rule: {n})"));
+        }
+        asserts.push(json!({"type": "not-llm-rubric", "value": value}));
+    }
+    let mut meta = rule_metadata(set, case);
+    meta.insert("id".into(), json!(case.id));
+    if let Some(label) = case.eval_id {
+        meta.insert("eval_id".into(), json!(label));
+    }
+    let description = match case.kind {
+        CaseKind::Turn => format!(
+            "{} — {} (turn {})",
+            rule.id,
+            set.example_title(case.example),
+            case.turn
+        ),
+        CaseKind::Prompt => format!(
+            "{} — eval prompt {}: {}",
+            rule.id,
+            case.eval_id.unwrap_or_default(),
+            set.example_title(case.example)
+        ),
+    };
+    let test = json!({
+        "description": description,
+        "vars": {"messages": messages_json(case)},
+        "assert": asserts,
+        "metadata": meta,
+    });
+    let mut out = String::new();
+    write_yaml(&mut out, &Value::Array(vec![test]), 0);
     out
 }
 

@@ -172,19 +172,6 @@ impl<'a> EvalSet<'a> {
         self
     }
 
-    /// The cases testing rule `i` or one of its sub-rules.
-    pub fn of_rule(&self, i: usize) -> Vec<&Case<'a>> {
-        let mut within = vec![false; self.spec.sections.len()];
-        within[i] = true;
-        for d in self.spec.descendants(i) {
-            within[d] = true;
-        }
-        self.cases
-            .iter()
-            .filter(|c| c.rules.iter().any(|&r| within[r]))
-            .collect()
-    }
-
     /// Titles from the chapter down to rule `i`.
     pub fn section_path(&self, i: usize) -> Vec<&'a str> {
         let spec = self.spec;

@@ -3,6 +3,7 @@
 //! and for each rule with examples).
 
 use anyhow::Result;
+use rayon::prelude::*;
 
 use super::formats::{self, Format, INSPECT_DATASET, INSPECT_TASK};
 use super::{EvalSet, Filter};
@@ -122,6 +123,11 @@ pub fn rules_with_cases(spec: &Spec) -> Vec<bool> {
 
 /// The site's eval downloads: every format for the whole spec, and for
 /// each rule with cases (its own and its sub-rules').
+///
+/// A case's record is the same in every file holding it, and a case sits in
+/// the files of its rule and of each ancestor: records are made once per
+/// format (in parallel) and each file is streamed from them, one format at
+/// a time so that only one format's records are held.
 #[derive(Debug, Default)]
 pub struct EvalDownloads;
 
@@ -132,30 +138,69 @@ impl Output for EvalDownloads {
 
     fn write(&self, edition: &Edition<'_>, sink: &dyn Sink) -> Result<()> {
         let set = EvalSet::new(edition.config, edition.spec);
-        let write_set = |prefix: &str, set: &EvalSet<'_>| -> Result<()> {
-            for format in Format::ALL {
-                for (path, (_, text)) in download_paths(prefix, format)
-                    .into_iter()
-                    .zip(files(format, set))
-                {
-                    sink.put(path, text.into_bytes())?;
+        let spec = edition.spec;
+        let every: Vec<usize> = (0..set.cases.len()).collect();
+        let by_rule = cases_by_rule(&set);
+        let rules: Vec<(String, &[usize])> = rules_with_cases(spec)
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, has)| has)
+            .map(|(i, _)| (rule_prefix(&spec.sections[i].id), by_rule[i].as_slice()))
+            .collect();
+        let task = formats::inspect_task(&set);
+        for format in Format::ALL {
+            let records: Vec<String> = set
+                .cases
+                .par_iter()
+                .map(|case| match format {
+                    Format::Inspect => formats::inspect_sample(&set, case),
+                    Format::Trl => formats::trl_rows(&set, case),
+                    Format::Promptfoo => formats::promptfoo_test(&set, case),
+                })
+                .collect();
+            let write = |prefix: &str, cases: &[usize]| -> Result<()> {
+                let records: Vec<&str> = cases.iter().map(|&c| records[c].as_str()).collect();
+                let parts = match format {
+                    Format::Promptfoo => formats::promptfoo_parts(&records),
+                    Format::Inspect | Format::Trl => records,
+                };
+                let mut paths = download_paths(prefix, format).into_iter();
+                let first = paths.next().expect("every format has a file");
+                sink.put_parts(first, &parts)?;
+                if let Some(task_path) = paths.next() {
+                    sink.put(task_path, task.clone().into_bytes())?;
                 }
-            }
-            Ok(())
-        };
-        write_set("", &set)?;
-        for (i, has) in rules_with_cases(edition.spec).into_iter().enumerate() {
-            if !has {
-                continue;
-            }
-            let cases = set.of_rule(i).into_iter().cloned().collect();
-            let rule_set = EvalSet {
-                spec: set.spec,
-                config: set.config,
-                cases,
+                Ok(())
             };
-            write_set(&rule_prefix(&edition.spec.sections[i].id), &rule_set)?;
+            write("", &every)?;
+            rules
+                .par_iter()
+                .try_for_each(|(prefix, cases)| write(prefix, cases))?;
         }
         Ok(())
     }
+}
+
+/// Per rule (index into `Spec::sections`): the cases in its download, its
+/// own and its sub-rules', in the set's order.
+fn cases_by_rule(set: &EvalSet<'_>) -> Vec<Vec<usize>> {
+    let sections = &set.spec.sections;
+    let mut by_rule: Vec<Vec<usize>> = vec![Vec::new(); sections.len()];
+    // The last case added to each rule, so a case testing two rules under
+    // one ancestor is listed there once.
+    let mut last: Vec<Option<usize>> = vec![None; sections.len()];
+    for (c, case) in set.cases.iter().enumerate() {
+        for &r in &case.rules {
+            let mut at = Some(r);
+            while let Some(i) = at {
+                if last[i] == Some(c) {
+                    break;
+                }
+                last[i] = Some(c);
+                by_rule[i].push(c);
+                at = sections[i].parent;
+            }
+        }
+    }
+    by_rule
 }

@@ -348,3 +348,66 @@ fn filters_keep_a_rule_with_its_sub_rules_a_level_and_a_verdict() {
     let err = Filter::new(&l.config, &l.spec, &[], None, Some("meh")).unwrap_err();
     assert!(err.to_string().contains("good, bad or ok"), "{err}");
 }
+
+/// The site's download of a rule is what `export --rule ID` writes, in
+/// every format, and the whole spec's is `export` unfiltered; a case
+/// testing two rules under one chapter is in the chapter's download once.
+#[test]
+fn each_rule_download_is_the_export_of_that_rule() {
+    use crate::evalset::formats::Format;
+    use crate::evalset::output::{
+        EvalDownloads, EvalExport, FilterArgs, rule_download, spec_download,
+    };
+    use crate::outputs::Output;
+    use crate::sink::MemorySink;
+    let (dir, _) = project();
+    // The eval-prompt file cited by both rules of the chapter.
+    let spec = SPEC.replace("Never lie.", "Never lie[^ab12].");
+    std::fs::write(dir.path().join("content/spec.md"), spec).unwrap();
+    let l = crate::pipeline::load(dir.path()).unwrap();
+    assert!(!l.diagnostics.has_errors(), "{:?}", l.diagnostics);
+    let site = MemorySink::new();
+    EvalDownloads.write(&l.edition(), &site).unwrap();
+    let site = site.into_files();
+    let export = |format: Format, rules: &[&str]| {
+        let sink = MemorySink::new();
+        let filter = FilterArgs {
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            ..FilterArgs::default()
+        };
+        EvalExport { format, filter }
+            .write(&l.edition(), &sink)
+            .unwrap();
+        sink.into_files()
+    };
+    let mut compared = 0;
+    for format in Format::ALL {
+        let folder_of = |first: String| first[..first.rfind('/').unwrap() + 1].to_owned();
+        let downloads = [(folder_of(spec_download(format)), vec![])]
+            .into_iter()
+            .chain(
+                ["honesty", "avoid_sycophancy", "do_not_lie"]
+                    .map(|rule| (folder_of(rule_download(rule, format)), vec![rule])),
+            );
+        for (folder, rules) in downloads {
+            for (name, bytes) in export(format, &rules) {
+                let at = format!("{folder}{name}");
+                let got = site.get(&at).unwrap_or_else(|| panic!("no {at}"));
+                assert_eq!(got, &bytes, "{at}");
+                compared += 1;
+            }
+        }
+    }
+    // Inspect has two files, the others one: (2 + 1 + 1) × (whole + 3 rules).
+    assert_eq!(compared, 16);
+    let honesty =
+        String::from_utf8(site[&rule_download("honesty", Format::Inspect)].to_vec()).unwrap();
+    let prompt_lines = honesty
+        .lines()
+        .filter(|l| l.contains("\"eval_prompt\""))
+        .count();
+    assert_eq!(
+        prompt_lines, 2,
+        "each prompt of ab12 once in the chapter's download"
+    );
+}

@@ -243,9 +243,10 @@ fn poisoned<T>(_: T) -> anyhow::Error {
     anyhow::anyhow!("a writing thread panicked")
 }
 
-impl Sink for Staging {
-    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<()> {
-        let path = self.tmp.path().join(&rel);
+impl Staging {
+    /// Where `rel` goes in the staging folder, its folder created.
+    fn place(&self, rel: &str) -> Result<PathBuf> {
+        let path = self.tmp.path().join(rel);
         if let Some(dir) = path.parent() {
             let known = self.dirs.lock().map_err(poisoned)?.contains(dir);
             if !known {
@@ -256,9 +257,34 @@ impl Sink for Staging {
                 }
             }
         }
-        std::fs::write(&path, bytes)
-            .with_context(|| format!("failed to write `{}`", path.display()))?;
+        Ok(path)
+    }
+
+    fn record(&self, rel: String) -> Result<()> {
         self.written.lock().map_err(poisoned)?.insert(rel);
         Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, rel: String, bytes: Vec<u8>) -> Result<()> {
+        let path = self.place(&rel)?;
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("failed to write `{}`", path.display()))?;
+        self.record(rel)
+    }
+
+    fn put_parts(&self, rel: String, parts: &[&str]) -> Result<()> {
+        let path = self.place(&rel)?;
+        let write = || -> std::io::Result<()> {
+            let mut file =
+                std::io::BufWriter::with_capacity(1 << 18, std::fs::File::create(&path)?);
+            for part in parts {
+                file.write_all(part.as_bytes())?;
+            }
+            file.flush()
+        };
+        write().with_context(|| format!("failed to write `{}`", path.display()))?;
+        self.record(rel)
     }
 }
