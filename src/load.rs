@@ -91,6 +91,89 @@ impl Buffers {
     }
 }
 
+/// Under `serve`: the files the last load read from disk, reused while
+/// the file watcher does not report them changed. A file is read again
+/// when it is reported, when it was not read before, and every time no
+/// report is given ([`DiskCache::everything_may_have_changed`], the state
+/// after a watcher error and before the first load).
+#[derive(Debug, Default)]
+pub struct DiskCache {
+    files: std::collections::HashMap<PathBuf, (String, Diagnostics)>,
+    /// The paths reported changed since the last load (absolute); `None`
+    /// when any may have.
+    changed: Option<std::collections::HashSet<PathBuf>>,
+}
+
+impl DiskCache {
+    /// The watcher reported these paths (files or folders) changed.
+    pub fn changed(&mut self, paths: &[PathBuf]) {
+        if let Some(set) = &mut self.changed {
+            set.extend(paths.iter().map(|p| absolute(p)));
+        }
+    }
+
+    /// The next load reads every file (nothing is known of what changed).
+    pub fn everything_may_have_changed(&mut self) {
+        self.changed = None;
+    }
+
+    fn reusable(&self, path: &Path) -> Option<&(String, Diagnostics)> {
+        let changed = self.changed.as_ref()?;
+        // A reported folder (removed, renamed) covers what it held.
+        if changed.iter().any(|c| path.starts_with(c)) {
+            return None;
+        }
+        self.files.get(path)
+    }
+}
+
+/// One load's reading: editor buffers first, then the disk cache, then the
+/// file itself.
+struct Reader<'a> {
+    cfg: &'a Config,
+    buffers: &'a Buffers,
+    disk: Option<&'a mut DiskCache>,
+    /// The files this load read, kept for the next (the rest are dropped:
+    /// the cache holds one spec's worth of files).
+    read: std::collections::HashMap<PathBuf, (String, Diagnostics)>,
+}
+
+impl Reader<'_> {
+    fn source(&mut self, path: &Path, diags: &mut Diagnostics) -> Result<Option<SourceFile>> {
+        let Some(disk) = self.disk.as_deref() else {
+            return read_source(self.cfg, path, self.buffers, diags);
+        };
+        if self.buffers.get(path).is_some() {
+            return read_source(self.cfg, path, self.buffers, diags);
+        }
+        let key = absolute(path);
+        if let Some((text, kept)) = disk.reusable(&key) {
+            diags.extend(kept.clone());
+            self.read.insert(key, (text.clone(), kept.clone()));
+            return Ok(Some(SourceFile {
+                path: self.cfg.display_path(path),
+                text: text.clone(),
+            }));
+        }
+        let mut own = Diagnostics::new();
+        let file = read_source(self.cfg, path, self.buffers, &mut own)?;
+        if let Some(f) = &file {
+            self.read.insert(key, (f.text.clone(), own.clone()));
+        }
+        diags.extend(own);
+        Ok(file)
+    }
+
+    /// Hands what was read to the cache: the next load starts from it,
+    /// with nothing reported changed yet.
+    fn finish(self) {
+        if let Some(disk) = self.disk {
+            disk.files = self.read;
+            disk.changed = Some(Default::default());
+        }
+    }
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -105,6 +188,23 @@ pub fn load_sources_with(
     buffers: &Buffers,
     diags: &mut Diagnostics,
 ) -> Result<Sources> {
+    load_sources_cached(cfg, buffers, None, diags)
+}
+
+/// [`load_sources_with`], reusing what `disk` kept of files not reported
+/// changed since (`serve`).
+pub fn load_sources_cached(
+    cfg: &Config,
+    buffers: &Buffers,
+    disk: Option<&mut DiskCache>,
+    diags: &mut Diagnostics,
+) -> Result<Sources> {
+    let mut reader = Reader {
+        cfg,
+        buffers,
+        disk,
+        read: Default::default(),
+    };
     let spec_paths = match &cfg.files {
         Some(files) => files.clone(),
         None => {
@@ -117,7 +217,7 @@ pub fn load_sources_with(
     };
     let mut spec_files = Vec::new();
     for p in spec_paths {
-        if let Some(f) = read_source(cfg, &p, buffers, diags)? {
+        if let Some(f) = reader.source(&p, diags)? {
             spec_files.push(f);
         }
     }
@@ -136,12 +236,13 @@ pub fn load_sources_with(
         paths.extend(unsaved);
         paths.sort();
         for p in paths {
-            if let Some(f) = read_source(cfg, &p, buffers, diags)? {
+            if let Some(f) = reader.source(&p, diags)? {
                 eval_files.push(f);
             }
         }
     }
-    let catalogs = catalogs(cfg, buffers, diags)?;
+    let catalogs = catalogs(&mut reader, diags)?;
+    reader.finish();
     Ok(Sources {
         spec_files,
         eval_files,
@@ -151,7 +252,8 @@ pub fn load_sources_with(
 
 /// The translation catalogs: every `*.po` directly in `<root>/po/` (the
 /// template `messages.pot` is ours, not a translation), sorted by path.
-fn catalogs(cfg: &Config, buffers: &Buffers, diags: &mut Diagnostics) -> Result<Vec<SourceFile>> {
+fn catalogs(reader: &mut Reader<'_>, diags: &mut Diagnostics) -> Result<Vec<SourceFile>> {
+    let (cfg, buffers) = (reader.cfg, reader.buffers);
     let dir = cfg.root.join(crate::i18n::catalog::PO_DIR);
     let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries
@@ -172,7 +274,7 @@ fn catalogs(cfg: &Config, buffers: &Buffers, diags: &mut Diagnostics) -> Result<
     paths.sort();
     let mut out = Vec::new();
     for p in paths {
-        if let Some(f) = read_source(cfg, &p, buffers, diags)? {
+        if let Some(f) = reader.source(&p, diags)? {
             out.push(f);
         }
     }

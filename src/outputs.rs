@@ -42,21 +42,38 @@ pub trait Output: Sync {
 /// on a few cores and holds every output's working set at the same time
 /// (at 100x, 577 MiB peak against 451 MiB one after the other).
 pub fn write_all(edition: &Edition<'_>, outputs: &[&dyn Output], sink: &dyn Sink) -> Result<()> {
-    let timings = std::env::var_os("SPECBOOK_TIMINGS").is_some();
     outputs.iter().try_for_each(|output| {
         let start = std::time::Instant::now();
         let written = output
             .write(edition, sink)
             .with_context(|| format!("the {} output failed", output.name()));
-        if timings {
-            // For the benchmark's breakdown (bench/README.md): stderr, so
-            // a build's own output is unchanged.
-            eprintln!(
-                "timing: {} {:.1} ms",
-                output.name(),
-                start.elapsed().as_secs_f64() * 1e3
-            );
-        }
+        timing(output.name(), start.elapsed());
         written
     })
+}
+
+/// With `SPECBOOK_TIMINGS` set, prints how long a step took and the peak
+/// memory so far to stderr (the benchmark's breakdown, bench/README.md);
+/// a build's own output is unchanged.
+pub fn timing(step: &str, took: std::time::Duration) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("SPECBOOK_TIMINGS").is_some()) {
+        eprintln!(
+            "timing: {step} {:.1} ms, peak {}",
+            took.as_secs_f64() * 1e3,
+            peak_memory()
+        );
+    }
+}
+
+/// The process's peak resident memory so far (`VmHWM`), for
+/// `SPECBOOK_TIMINGS`; empty where `/proc` does not say.
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().to_owned()))
+        })
+        .unwrap_or_default()
 }

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diag::Diagnostics;
 use crate::i18n::site::{LanguageCatalog, LanguagePlace, Languages, Translation};
 use crate::link::{SourceLines, link};
-use crate::load::{Sources, load_sources_with};
+use crate::load::{Sources, load_sources_cached};
 use crate::model::{SourceFile, Spec};
 use crate::outputs::{Edition, Output, write_all};
 use crate::parse::{ParsedFile, parse_file};
@@ -74,6 +74,8 @@ pub struct Loader {
     /// Whether `load` lints the translation catalogs (`i18n` commands,
     /// which maintain them, do not refuse to run over their problems).
     lint_catalogs: bool,
+    /// Under `serve`: files read before, reused until reported changed.
+    disk: Option<crate::load::DiskCache>,
 }
 
 impl Loader {
@@ -87,6 +89,7 @@ impl Loader {
             logs: None,
             buffers: Default::default(),
             lint_catalogs: true,
+            disk: None,
         }
     }
 
@@ -100,6 +103,33 @@ impl Loader {
             logs: Some(crate::results::LogCache::default()),
             buffers: Default::default(),
             lint_catalogs: true,
+            disk: None,
+        }
+    }
+
+    /// [`Loader::cached`] that also keeps the files it read, reading again
+    /// only those reported changed ([`Loader::files_changed`]): `serve`,
+    /// whose file watcher reports every change.
+    pub fn watched(path: &Path) -> Self {
+        Self {
+            disk: Some(crate::load::DiskCache::default()),
+            ..Self::cached(path)
+        }
+    }
+
+    /// The file watcher reported these paths changed (a no-op for a
+    /// loader that keeps no files).
+    pub fn files_changed(&mut self, paths: &[PathBuf]) {
+        if let Some(disk) = &mut self.disk {
+            disk.changed(paths);
+        }
+    }
+
+    /// What changed is not known (a watcher error): the next load reads
+    /// every file.
+    pub fn anything_changed(&mut self) {
+        if let Some(disk) = &mut self.disk {
+            disk.everything_may_have_changed();
         }
     }
 
@@ -145,7 +175,9 @@ impl Loader {
     /// Loads with a configuration made elsewhere (a release's: the current
     /// layout below another root), adding to `diags`.
     pub fn load_as(&mut self, config: Config, mut diags: Diagnostics) -> Result<Loaded> {
-        let sources = load_sources_with(&config, &self.buffers, &mut diags)?;
+        let t = Instant::now();
+        let sources = load_sources_cached(&config, &self.buffers, self.disk.as_mut(), &mut diags)?;
+        crate::outputs::timing("read", t.elapsed());
         let mut spec = link_sources(&config, &sources, self.cache.as_mut(), &mut diags);
         spec.meta.release = match &config.versions {
             Some(v) => Some(v.current.clone()),
@@ -180,6 +212,7 @@ impl Loader {
         if let Some(cache) = &mut self.cache {
             *cache = ParseCache::default();
         }
+        self.anything_changed();
     }
 }
 
@@ -399,9 +432,7 @@ fn finish_run<S: Sink>(
     open: impl FnOnce(&Loaded) -> Result<S>,
 ) -> Result<Run<S>> {
     let load_time = start.elapsed();
-    if std::env::var_os("SPECBOOK_TIMINGS").is_some() {
-        eprintln!("timing: load {:.1} ms", load_time.as_secs_f64() * 1e3);
-    }
+    crate::outputs::timing("load", load_time);
     if loaded.diagnostics.has_errors() {
         return Ok(Run::Refused { loaded, load_time });
     }
@@ -441,13 +472,18 @@ fn link_sources(
             })
             .collect()
     };
+    let t = Instant::now();
     let spec_files = take(&sources.spec_files);
     let eval_files = take(&sources.eval_files);
     if let Some(cache) = cache {
         cache.retain(sources);
     }
+    let t_parse = t.elapsed();
     let lines = SourceLines::new(sources.spec_files.iter().chain(&sources.eval_files));
-    link(config, spec_files, eval_files, &lines, diags)
+    let spec = link(config, spec_files, eval_files, &lines, diags);
+    crate::outputs::timing("parse", t_parse);
+    crate::outputs::timing("link", t.elapsed() - t_parse);
+    spec
 }
 
 fn parse_all(files: &[SourceFile]) -> Vec<(ParsedFile, Diagnostics)> {

@@ -3,7 +3,7 @@
 //! run just after the pages are served ([`search_index`]).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -83,12 +83,25 @@ impl SiteBuilder {
     pub fn new(dir: &Path) -> Self {
         Self {
             dir: dir.to_path_buf(),
-            loader: Loader::cached(dir),
+            loader: Loader::watched(dir),
             pages: live_pages(),
             latest: None,
             latest_files: None,
             extra: Vec::new(),
         }
+    }
+
+    /// [`SiteBuilder::build`] after the file watcher reported `changed`:
+    /// those files are read again, the others the last build read are
+    /// reused (at 10x, 1,140 eval-prompt files are not read on every save).
+    /// `complete` is false when the watcher may have lost an event: then
+    /// every file is read.
+    pub fn build_after(&mut self, changed: &[PathBuf], complete: bool) -> Outcome {
+        self.loader.files_changed(changed);
+        if !complete {
+            self.loader.anything_changed();
+        }
+        self.build_reading_changed()
     }
 
     /// Adds an output run after the site's own.
@@ -103,6 +116,11 @@ impl SiteBuilder {
     /// an outcome. After a panic (a bug), the caches are dropped, since the
     /// panic may have left them half-updated; the next build starts afresh.
     pub fn build(&mut self) -> Outcome {
+        self.loader.anything_changed();
+        self.build_reading_changed()
+    }
+
+    fn build_reading_changed(&mut self) -> Outcome {
         match catch_unwind(AssertUnwindSafe(|| self.try_build())) {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(err)) => Outcome::Failed {

@@ -443,3 +443,59 @@ fn the_preview_of_a_translated_spec_is_its_build_and_follows_edits() {
     let served = built(builder.build());
     assert!(page(&served).contains("<div class=\"tr-unit tr-stale\"><p>当两条指令"));
 }
+
+/// Under the watcher, a build reads again only the files reported changed
+/// (plus any it has not read before) and reuses the rest; an incomplete
+/// report (a lost event) makes it read every file. Each time the site is
+/// the full build of what was read.
+#[test]
+fn a_watched_build_reads_again_only_the_files_reported_changed() {
+    let dir = sample_copy();
+    let root = dir.path();
+    let mut builder = SiteBuilder::new(root);
+    assert!(built(builder.build()) == full_build(root));
+    let overview = root.join("content/01-overview.md");
+    let style = root.join("content/04-style.md");
+    let before = full_build(root);
+    let edit = |path: &Path, words: &str| {
+        let text = std::fs::read_to_string(path).unwrap();
+        std::fs::write(path, format!("{text}\nA paragraph about {words}.\n")).unwrap();
+    };
+    let shows = |site: &SiteFiles, words: &str| {
+        site.values()
+            .any(|b| String::from_utf8_lossy(b).contains(&format!("A paragraph about {words}.")))
+    };
+
+    // Two files change; the watcher reports one of them.
+    edit(&overview, "reported words");
+    edit(&style, "unreported words");
+    let site = built(builder.build_after(std::slice::from_ref(&overview), true));
+    assert!(shows(&site, "reported words"));
+    assert!(
+        !shows(&site, "unreported words"),
+        "a file not reported is reused"
+    );
+    assert!(!shows(&before, "reported words"));
+
+    // A report of the folder covers the files in it.
+    let site = built(builder.build_after(&[root.join("content")], true));
+    assert!(shows(&site, "unreported words"));
+    assert!(site == full_build(root));
+
+    // A lost event: every file is read.
+    edit(&style, "words after a lost event");
+    let site = built(builder.build_after(&[], false));
+    assert!(shows(&site, "words after a lost event"));
+    assert!(site == full_build(root));
+
+    // A file created is read though never reported, as is one the
+    // previous build did not read.
+    std::fs::write(
+        root.join("content/06-new.md"),
+        "# New chapter {#new_chapter}\n\nA paragraph about new files.\n",
+    )
+    .unwrap();
+    let site = built(builder.build_after(&[], true));
+    assert!(shows(&site, "new files"));
+    assert!(site == full_build(root));
+}

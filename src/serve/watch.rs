@@ -78,11 +78,17 @@ impl Watch {
         // then is in what it read (large writes can reach us in two
         // debounced batches; the second must not cost a second rebuild).
         let mut last_start: Option<Instant> = None;
+        // Paths changed since the last build, and whether that list is
+        // known to be whole.
+        let mut pending: Vec<PathBuf> = Vec::new();
+        let mut complete = true;
         while let Ok(first) = rx.recv() {
             let mut events = Vec::new();
+            let mut watcher_failed = false;
             let mut absorb = |r: DebounceEventResult| match r {
                 Ok(evs) => events.extend(evs),
                 Err(errs) => {
+                    watcher_failed = true;
                     for e in errs {
                         eprintln!("warning: file watcher: {e}");
                     }
@@ -106,16 +112,23 @@ impl Watch {
                         .map(move |p| (p.clone(), folder || p.is_dir()))
                 })
                 .collect();
-            if !changes
+            let relevant = changes
                 .iter()
-                .any(|(p, folder)| self.is_relevant(p, *folder))
-            {
+                .any(|(p, folder)| self.is_relevant(p, *folder));
+            let paths: Vec<PathBuf> = changes.into_iter().map(|(p, _)| p).collect();
+            // Every changed path is read again by the next build (kept
+            // until then if this batch builds nothing); a lost event (a
+            // watcher error, a rescan) makes every file be.
+            complete &= !watcher_failed && !events.iter().any(|e| e.need_rescan());
+            pending.extend(paths.iter().cloned());
+            if !relevant {
                 continue;
             }
-            let paths: Vec<PathBuf> = changes.into_iter().map(|(p, _)| p).collect();
             let start = Instant::now();
             last_start = Some(start);
-            let outcome = builder.build();
+            let outcome = builder.build_after(&pending, complete);
+            pending.clear();
+            complete = true;
             if let Some((generation, loaded)) = shared.publish(outcome, start.elapsed(), false) {
                 indexer.submit(generation, loaded);
             }
