@@ -26,10 +26,10 @@ impl crate::outputs::Output for SpecJson {
         edition: &crate::outputs::Edition<'_>,
         sink: &dyn crate::sink::Sink,
     ) -> anyhow::Result<()> {
-        sink.put(
-            crate::site::SPEC_JSON.into(),
-            to_json(edition.spec).into_bytes(),
-        )
+        // Streamed: at 100x the document is 56 MB.
+        sink.put_with(crate::site::SPEC_JSON.into(), &|w| {
+            write_json(edition.spec, w)
+        })
     }
 }
 
@@ -136,6 +136,13 @@ fn example_title(spec: &Spec, ex: &Example) -> String {
 
 /// Serialises the spec as `spec.json` (pretty-printed, trailing newline).
 pub fn to_json(spec: &Spec) -> String {
+    let mut out = Vec::new();
+    write_json(spec, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`to_json`] into a writer.
+pub fn write_json(spec: &Spec, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // Each section's references and citations, distinct, in source order
     // (grouped in one pass: a spec can have thousands of each).
     let mut refs_of: Vec<Vec<&str>> = vec![Vec::new(); spec.sections.len()];
@@ -222,8 +229,6 @@ pub fn to_json(spec: &Spec) -> String {
         examples,
         evals,
     };
-    let mut out = serde_json::to_string_pretty(&doc)
-        .expect("spec.json serialises: only strings, numbers and lists");
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }

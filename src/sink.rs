@@ -32,7 +32,19 @@ pub trait Sink: Sync {
     fn put_parts(&self, path: String, parts: &[&str]) -> Result<()> {
         self.put(path, parts.concat().into_bytes())
     }
+
+    /// [`Sink::put`] for a file `write` makes piece by piece (`spec.json`,
+    /// a whole-spec eval download): a sink writing to disk hands it the
+    /// file, so a large file is never whole in memory.
+    fn put_with(&self, path: String, write: &WriteFile<'_>) -> Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, bytes)
+    }
 }
+
+/// What makes a file for [`Sink::put_with`].
+pub type WriteFile<'a> = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'a;
 
 /// The in-memory sink: the whole site as a map.
 #[derive(Debug, Default)]
@@ -98,5 +110,9 @@ impl Sink for PrefixSink<'_> {
     fn put_parts(&self, path: String, parts: &[&str]) -> Result<()> {
         self.inner
             .put_parts(format!("{}{path}", self.prefix), parts)
+    }
+
+    fn put_with(&self, path: String, write: &WriteFile<'_>) -> Result<()> {
+        self.inner.put_with(format!("{}{path}", self.prefix), write)
     }
 }

@@ -716,3 +716,33 @@ fn the_sample_site_has_no_root_absolute_links() {
         assert!(!body.contains("url(/"), "{rel}: a root-absolute CSS url()");
     }
 }
+
+/// What `build` streams to disk (spec.json, the eval downloads written
+/// from shared records) is byte for byte what the same outputs make in
+/// memory, where every file is whole.
+#[test]
+fn the_site_on_disk_is_the_pipeline_in_memory() {
+    use specbook::evalset::output::EvalDownloads;
+    use specbook::export::SpecJson;
+    use specbook::outputs::{Output, write_all};
+    use specbook::search::SearchIndex;
+    use specbook::sink::MemorySink;
+    let loaded = specbook::pipeline::load(&repo()).unwrap();
+    let pages = specbook::render::Pages::new();
+    let outputs: [&dyn Output; 4] = [&pages, &SearchIndex, &SpecJson, &EvalDownloads];
+    let sink = MemorySink::new();
+    write_all(&loaded.edition(), &outputs, &sink).unwrap();
+    let memory = sink.into_files();
+    let disk = files(&SAMPLE.out);
+    let streamed: Vec<&String> = memory
+        .keys()
+        .filter(|p| *p == "spec.json" || p.starts_with("downloads/evals/"))
+        .collect();
+    assert!(streamed.len() > 10, "{streamed:?}");
+    for (path, bytes) in &memory {
+        let on_disk = disk
+            .get(path)
+            .unwrap_or_else(|| panic!("`{path}` is not on disk"));
+        assert!(on_disk[..] == bytes[..], "`{path}` differs on disk");
+    }
+}

@@ -103,4 +103,9 @@ impl<S: Sink> Sink for Counting<S> {
         self.state.files.fetch_add(1, Ordering::Relaxed);
         self.inner.put_parts(path, parts)
     }
+
+    fn put_with(&self, path: String, write: &crate::sink::WriteFile<'_>) -> Result<()> {
+        self.state.files.fetch_add(1, Ordering::Relaxed);
+        self.inner.put_with(path, write)
+    }
 }

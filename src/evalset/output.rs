@@ -125,11 +125,16 @@ pub fn rules_with_cases(spec: &Spec) -> Vec<bool> {
 /// each rule with cases (its own and its sub-rules').
 ///
 /// A case's record is the same in every file holding it, and a case sits in
-/// the files of its rule and of each ancestor: records are made once per
-/// format (in parallel) and each file is streamed from them, one format at
-/// a time so that only one format's records are held.
+/// the files of its rule and of each ancestor. The whole spec's file is
+/// streamed (records made in batches, in parallel); then, chapter by
+/// chapter, the records of the chapter's cases are made once and every
+/// rule file of the chapter is written from them. Memory holds a batch and
+/// a chapter or two of records, never a format's whole set.
 #[derive(Debug, Default)]
 pub struct EvalDownloads;
+
+/// Cases serialised at once for the whole spec's file.
+const BATCH: usize = 1024;
 
 impl Output for EvalDownloads {
     fn name(&self) -> &'static str {
@@ -139,43 +144,85 @@ impl Output for EvalDownloads {
     fn write(&self, edition: &Edition<'_>, sink: &dyn Sink) -> Result<()> {
         let set = EvalSet::new(edition.config, edition.spec);
         let spec = edition.spec;
-        let every: Vec<usize> = (0..set.cases.len()).collect();
         let by_rule = cases_by_rule(&set);
-        let rules: Vec<(String, &[usize])> = rules_with_cases(spec)
-            .into_iter()
-            .enumerate()
-            .filter(|&(_, has)| has)
-            .map(|(i, _)| (rule_prefix(&spec.sections[i].id), by_rule[i].as_slice()))
-            .collect();
+        let has = rules_with_cases(spec);
+        // Each chapter's rules with downloads, the chapter first.
+        let mut chapters: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (i, s) in spec.sections.iter().enumerate() {
+            if s.parent.is_none() {
+                chapters.push((i, Vec::new()));
+            }
+            if has[i]
+                && let Some((_, rules)) = chapters.last_mut()
+            {
+                rules.push(i);
+            }
+        }
         let task = formats::inspect_task(&set);
+        let record = |format: Format, case: usize| -> String {
+            let case = &set.cases[case];
+            match format {
+                Format::Inspect => formats::inspect_sample(&set, case),
+                Format::Trl => formats::trl_rows(&set, case),
+                Format::Promptfoo => formats::promptfoo_test(&set, case),
+            }
+        };
+        let write = |format: Format, prefix: &str, records: &[&str]| -> Result<()> {
+            let parts = match format {
+                Format::Promptfoo => formats::promptfoo_parts(records),
+                Format::Inspect | Format::Trl => records.to_vec(),
+            };
+            let mut paths = download_paths(prefix, format).into_iter();
+            let first = paths.next().expect("every format has a file");
+            sink.put_parts(first, &parts)?;
+            if let Some(task_path) = paths.next() {
+                sink.put(task_path, task.clone().into_bytes())?;
+            }
+            Ok(())
+        };
         for format in Format::ALL {
-            let records: Vec<String> = set
-                .cases
-                .par_iter()
-                .map(|case| match format {
-                    Format::Inspect => formats::inspect_sample(&set, case),
-                    Format::Trl => formats::trl_rows(&set, case),
-                    Format::Promptfoo => formats::promptfoo_test(&set, case),
-                })
-                .collect();
-            let write = |prefix: &str, cases: &[usize]| -> Result<()> {
-                let records: Vec<&str> = cases.iter().map(|&c| records[c].as_str()).collect();
-                let parts = match format {
-                    Format::Promptfoo => formats::promptfoo_parts(&records),
-                    Format::Inspect | Format::Trl => records,
-                };
-                let mut paths = download_paths(prefix, format).into_iter();
-                let first = paths.next().expect("every format has a file");
-                sink.put_parts(first, &parts)?;
-                if let Some(task_path) = paths.next() {
-                    sink.put(task_path, task.clone().into_bytes())?;
+            let mut paths = download_paths("", format).into_iter();
+            let first = paths.next().expect("every format has a file");
+            let n = set.cases.len();
+            sink.put_with(first, &|out| {
+                if format == Format::Promptfoo {
+                    // The header, then `[]` when there is no test.
+                    let empty = formats::promptfoo_parts::<&str>(&[]);
+                    let head = if n == 0 { &empty[..] } else { &empty[..1] };
+                    head.iter().try_for_each(|p| out.write_all(p.as_bytes()))?;
+                }
+                for start in (0..n).step_by(BATCH) {
+                    let batch: Vec<String> = (start..(start + BATCH).min(n))
+                        .into_par_iter()
+                        .map(|c| record(format, c))
+                        .collect();
+                    batch.iter().try_for_each(|r| out.write_all(r.as_bytes()))?;
                 }
                 Ok(())
-            };
-            write("", &every)?;
-            rules
-                .par_iter()
-                .try_for_each(|(prefix, cases)| write(prefix, cases))?;
+            })?;
+            if let Some(task_path) = paths.next() {
+                sink.put(task_path, task.clone().into_bytes())?;
+            }
+            chapters.par_iter().try_for_each(|(chapter, rules)| {
+                if rules.is_empty() {
+                    return Ok(());
+                }
+                let cases = &by_rule[*chapter];
+                let records: Vec<String> = cases.iter().map(|&c| record(format, c)).collect();
+                for &rule in rules {
+                    // A rule's cases are a subsequence of its chapter's.
+                    let mut at = 0;
+                    let mine: Vec<&str> = by_rule[rule]
+                        .iter()
+                        .map(|c| {
+                            at += cases[at..].partition_point(|x| x < c);
+                            records[at].as_str()
+                        })
+                        .collect();
+                    write(format, &rule_prefix(&spec.sections[rule].id), &mine)?;
+                }
+                Ok::<(), anyhow::Error>(())
+            })?;
         }
         Ok(())
     }

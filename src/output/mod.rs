@@ -275,16 +275,22 @@ impl Sink for Staging {
     }
 
     fn put_parts(&self, rel: String, parts: &[&str]) -> Result<()> {
+        self.put_with(rel, &|file| {
+            parts
+                .iter()
+                .try_for_each(|part| file.write_all(part.as_bytes()))
+        })
+    }
+
+    fn put_with(&self, rel: String, write: &crate::sink::WriteFile<'_>) -> Result<()> {
         let path = self.place(&rel)?;
-        let write = || -> std::io::Result<()> {
+        let made = || -> std::io::Result<()> {
             let mut file =
                 std::io::BufWriter::with_capacity(1 << 18, std::fs::File::create(&path)?);
-            for part in parts {
-                file.write_all(part.as_bytes())?;
-            }
+            write(&mut file)?;
             file.flush()
         };
-        write().with_context(|| format!("failed to write `{}`", path.display()))?;
+        made().with_context(|| format!("failed to write `{}`", path.display()))?;
         self.record(rel)
     }
 }
