@@ -177,6 +177,30 @@ def measure_series(jobs: list[tuple[str, object, Path]], runs: int, warmup: int 
     return results
 
 
+def timed_steps(make_cmd, out: Path) -> dict[str, float]:
+    """One build with SPECBOOK_TIMINGS=1: each step's milliseconds, in order."""
+    if out.exists():
+        shutil.rmtree(out)
+    r = subprocess.run([str(c) for c in make_cmd(out)], capture_output=True, text=True,
+                       env={**os.environ, "SPECBOOK_TIMINGS": "1"})
+    steps = {}
+    for m in re.finditer(r"^timing: (.+?) ([0-9.]+) ms", r.stderr, re.M):
+        steps[m.group(1)] = float(m.group(2))
+    return steps
+
+
+def copy_time(site: Path) -> float:
+    """Seconds `cp -r` takes to copy a built site (the copy is deleted)."""
+    copy = site.with_name(site.name + "-copy")
+    if copy.exists():
+        shutil.rmtree(copy)
+    t = time.perf_counter()
+    subprocess.run(["cp", "-r", str(site), str(copy)], check=True)
+    took = time.perf_counter() - t
+    shutil.rmtree(copy)
+    return round(took, 2)
+
+
 def measure(label: str, make_cmd, out: Path, runs: int, warmup: int = 1) -> dict:
     """measure_series for a single build."""
     return measure_series([(label, make_cmd, out)], runs, warmup)[label]
@@ -353,6 +377,15 @@ def main() -> int:
         log(f"  growth 10x/1x = {fig['growth_10x']}, 100x/1x = {fig['growth_100x']} (bar <= {BAR_GROWTH_100X}; "
             f"in CPU time: {fig['growth_10x_cpu']}, {fig['growth_100x_cpu']}); "
             f"peak RSS {fig['peak_rss_mb']} MiB (bar < {BAR_PEAK_RSS_MB} MiB)")
+        # Where the 100x time goes: one more build with SPECBOOK_TIMINGS
+        # (each step's time and the peak memory after it), and the floor
+        # this machine sets: copying the built site (`cp -r`, data already
+        # in memory) costs what creating its files costs, whatever made them.
+        fig["specbook_100x_steps"] = timed_steps(specbook_cmd(spec_100), out / f"specbook-100x{ext}")
+        log("  100x by step: " + ", ".join(f"{k} {v} ms" for k, v in fig["specbook_100x_steps"].items()))
+        fig["copy_100x_s"] = copy_time(out / f"specbook-100x{ext}")
+        log(f"  floor: `cp -r` of the built 100x site ({fig['specbook_100x']['output_files']} files, "
+            f"{fig['specbook_100x']['output_mb']} MiB) takes {fig['copy_100x_s']} s here")
         if mdbook and want_mdbook_10:
             fig["mdbook_10x"] = measure("mdBook build, 10x (scale)", mdbook_cmd(book_10), out / "mdbook-10x",
                                         runs_mdbook_10, warmup=0)
