@@ -422,6 +422,9 @@ fn serve_reloads_reports_errors_and_recovers() {
     append(&overview, "\nA sentence only this test writes: quokka.\n");
     events.expect_reload_of("overview.html");
     assert!(server.get("/overview.html").text().contains("quokka"));
+    // The single page holds every section: it is made just after the
+    // edited page is served, and announced by a reload of its own.
+    events.expect_reload_of("all.html");
     assert!(server.get("/all.html").text().contains("quokka"));
     // Only the edited file was parsed again; unchanged pages were reused.
     let stats = server.stats();

@@ -42,6 +42,12 @@ pub struct Pages {
     /// Under `serve`, the same for each translation, by language: one
     /// cache for all would drop one language's pages as the next renders.
     translation_caches: std::sync::Mutex<std::collections::HashMap<String, Arc<RenderCache>>>,
+    /// Under `serve`: whether the single page may be left out of a render
+    /// and made just after, by [`Pages::render_deferred`] (see there).
+    defer_single: bool,
+    /// Set by a render that left the single page out: its cache is still
+    /// open, closed by [`Pages::render_deferred`].
+    deferred: std::sync::atomic::AtomicBool,
 }
 
 impl Pages {
@@ -61,6 +67,39 @@ impl Pages {
     pub fn with_cache(mut self) -> Self {
         self.cache = Some(RenderCache::new());
         self
+    }
+
+    /// Renders of a site of one release in one language leave `all.html`
+    /// out (`serve`: it holds every section, so it changes on every save
+    /// and is the longest page to make); [`Pages::render_deferred`] makes
+    /// it next, once the edited page is served.
+    pub fn deferring_single(mut self) -> Self {
+        self.defer_single = true;
+        self
+    }
+
+    /// The page a render left out (`all.html`), made now from the same
+    /// edition with the render's cache, which this closes; `None` when
+    /// the last render left nothing out. The bytes are those a full render
+    /// makes.
+    pub fn render_deferred(&self, edition: &Edition<'_>) -> Result<Option<(String, bytes::Bytes)>> {
+        use std::sync::atomic::Ordering;
+        if !self.deferred.swap(false, Ordering::SeqCst) {
+            return Ok(None);
+        }
+        let Some(cache) = &self.cache else {
+            return Ok(None);
+        };
+        let made = (|| {
+            let theme_dir = edition.config.theme_dir.as_deref();
+            let strings = strings::Strings::load(&edition.spec.meta.language, theme_dir)?;
+            let tera = cache.templates(theme_dir)?;
+            renderer::SiteRenderer::new(edition, tera, strings, self.live_reload.as_deref())
+                .continuing(cache)
+                .render_single()
+        })();
+        cache.finish();
+        made.map(Some)
     }
 
     /// What the last render reused and redid (live previews only).
@@ -102,10 +141,19 @@ impl Output for Pages {
         // Each cache checks the templates itself: a changed template
         // drops the pages it keeps.
         let tera = cache.templates(theme_dir)?;
+        // Only the one edition of a plain site is deferred: a release's or
+        // a language's single page carries their switchers.
+        let defer = self.defer_single && edition.place.is_none() && edition.languages.is_none();
         let done = renderer::SiteRenderer::new(edition, tera, strings, live_reload)
             .with_cache(cache)
+            .deferring_single(defer)
             .render_all(sink);
-        cache.finish();
+        if defer && done.is_ok() {
+            self.deferred
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        } else {
+            cache.finish();
+        }
         done
     }
 }

@@ -41,6 +41,9 @@ pub(super) struct SiteRenderer<'a> {
     live_reload: Option<&'a str>,
     /// Under `serve`: fragments and pages kept from the previous render.
     pub(super) cache: Option<&'a RenderCache>,
+    /// Whether `render_all` leaves the single page out (`serve`, made
+    /// next by `render_single`).
+    defer_single: bool,
     /// Eval results joined with the spec.
     pub(super) compliance: &'a crate::results::Compliance,
     /// Per rule: whether it offers eval downloads.
@@ -127,6 +130,7 @@ impl<'a> SiteRenderer<'a> {
             refs_to,
             live_reload,
             cache: None,
+            defer_single: false,
             compliance,
             rules_with_cases: crate::evalset::output::rules_with_cases(spec),
             place,
@@ -153,13 +157,32 @@ impl<'a> SiteRenderer<'a> {
         self
     }
 
+    /// The same render as the one that came just before, with its cache
+    /// (no new render begins: what it used stays in use).
+    pub(super) fn continuing(mut self, cache: &'a RenderCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Leaves the single page out of `render_all` (it is made next, by
+    /// `render_single`). Its highlighting classes are its sections', which
+    /// the chapter pages hold too, so `highlight.css` is the same.
+    pub(super) fn deferring_single(mut self, defer: bool) -> Self {
+        self.defer_single = defer;
+        self
+    }
+
+    /// The single page alone.
+    pub(super) fn render_single(&self) -> Result<(String, Bytes)> {
+        self.render_job(&Job::Single)
+    }
+
     /// Renders every page, then the assets (whose content depends on the
     /// pages: the highlighting classes they use, the sitemap).
     pub(super) fn render_all(&self, sink: &dyn Sink) -> Result<()> {
         let spec = self.spec;
         let mut jobs: Vec<Job> = vec![
             Job::Home,
-            Job::Single,
             Job::NotFound,
             Job::Examples,
             Job::Compliance,
@@ -176,6 +199,9 @@ impl<'a> SiteRenderer<'a> {
         jobs.extend((0..self.changes_jobs()).map(Job::Changes));
         if self.languages.is_some() {
             jobs.push(Job::TranslationStatus);
+        }
+        if !self.defer_single {
+            jobs.insert(1, Job::Single);
         }
         // Highlighting classes the pages use: highlight.css keeps only those.
         let classes = Mutex::new(BTreeSet::new());
@@ -194,6 +220,11 @@ impl<'a> SiteRenderer<'a> {
                 Ok(path)
             })
             .collect::<Result<_>>()?;
+        let mut pages = pages;
+        if self.defer_single {
+            // In the sitemap all the same.
+            pages.push(site::SINGLE_PAGE.to_owned());
+        }
         let classes = classes.into_inner().unwrap_or_default();
         assets::write(
             self.config,

@@ -38,6 +38,8 @@ pub struct SiteBuilder {
     /// Extra outputs run after the site's own (tests use it to make a
     /// rebuild panic).
     extra: Vec<Box<dyn Output + Send>>,
+    /// The last page made after its build ([`SiteBuilder::deferred_page`]).
+    last_deferred: Option<(String, Bytes)>,
 }
 
 /// The result of one build.
@@ -88,6 +90,7 @@ impl SiteBuilder {
             latest: None,
             latest_files: None,
             extra: Vec::new(),
+            last_deferred: None,
         }
     }
 
@@ -117,7 +120,40 @@ impl SiteBuilder {
     /// panic may have left them half-updated; the next build starts afresh.
     pub fn build(&mut self) -> Outcome {
         self.loader.anything_changed();
-        self.build_reading_changed()
+        let mut outcome = self.build_reading_changed();
+        if let Outcome::Built { files, loaded, .. } = &mut outcome {
+            match self.deferred_page(loaded) {
+                Some(Ok((path, bytes))) => {
+                    files.insert(path, bytes);
+                }
+                Some(Err(problems)) => return Outcome::Failed { problems },
+                None => {}
+            }
+        }
+        outcome
+    }
+
+    /// The page the last build left out to serve the others sooner
+    /// (`all.html`: every save changes it, and it is the longest to make),
+    /// made now; `None` when nothing was left out. Until it is published
+    /// the site keeps the previous one ([`SiteBuilder::build_after`]).
+    pub fn deferred_page(&mut self, loaded: &Loaded) -> Option<Result<(String, Bytes), Problems>> {
+        let made = catch_unwind(AssertUnwindSafe(|| {
+            self.pages.render_deferred(&loaded.edition())
+        }));
+        let made = match made {
+            Ok(Ok(page)) => page.map(Ok),
+            Ok(Err(err)) => Some(Err(Problems::from_error(&err))),
+            Err(panic) => {
+                self.loader.reset();
+                self.pages = live_pages();
+                Some(Err(Problems::internal_error(&panic_message(&*panic))))
+            }
+        };
+        if let Some(Ok((path, bytes))) = &made {
+            self.last_deferred = Some((path.clone(), bytes.clone()));
+        }
+        made
     }
 
     fn build_reading_changed(&mut self) -> Outcome {
@@ -185,6 +221,12 @@ impl SiteBuilder {
             } => (loaded, sink, load_time, write_time),
         };
         let mut files = sink.into_files();
+        // The page left out is served as it was until it is made again.
+        if let Some((path, bytes)) = &self.last_deferred
+            && !files.contains_key(path)
+        {
+            files.insert(path.clone(), bytes.clone());
+        }
         if let Some(release) = &self.latest_files {
             files.extend(release.iter().map(|(p, b)| (p.clone(), b.clone())));
         }
@@ -263,6 +305,7 @@ fn live_pages() -> Pages {
     Pages::new()
         .with_live_reload(LIVE_RELOAD_ENDPOINT)
         .with_cache()
+        .deferring_single()
 }
 
 /// The search index files of a loaded spec: the search output, into memory,

@@ -239,6 +239,24 @@ impl Shared {
         }
     }
 
+    /// Swaps in a page made just after good build `generation` was
+    /// served (`all.html`, see `Pages::render_deferred`), unless a newer
+    /// build is served by now; tells pages when it changed.
+    pub fn publish_page(&self, generation: u64, path: String, bytes: bytes::Bytes) {
+        let mut site = self.site.write().expect("site lock");
+        if self.generation.load(Ordering::SeqCst) != generation || site.get(&path) == Some(&bytes) {
+            return;
+        }
+        let mut files: SiteFiles = (**site).clone();
+        files.insert(path.clone(), bytes);
+        *site = Arc::new(files);
+        drop(site);
+        let _ = self.events.send(Reload::Changed {
+            paths: Arc::new(vec![path]),
+            full: false,
+        });
+    }
+
     /// Swaps in the search index made for good build `generation`, unless a
     /// newer build is served by now (its own index is on the way).
     pub fn publish_search(&self, generation: u64, index: SiteFiles, took: Duration) {

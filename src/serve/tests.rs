@@ -444,6 +444,26 @@ fn the_preview_of_a_translated_spec_is_its_build_and_follows_edits() {
     assert!(page(&served).contains("<div class=\"tr-unit tr-stale\"><p>当两条指令"));
 }
 
+/// A watched build as `serve` publishes it: the site, then the page it
+/// left out.
+fn built_after(
+    builder: &mut SiteBuilder,
+    changed: &[std::path::PathBuf],
+    complete: bool,
+) -> SiteFiles {
+    let outcome = builder.build_after(changed, complete);
+    let Outcome::Built { loaded, .. } = &outcome else {
+        return built(outcome);
+    };
+    let later = builder.deferred_page(&loaded.clone());
+    let mut site = built(outcome);
+    if let Some(page) = later {
+        let (path, bytes) = page.unwrap_or_else(|p| panic!("{}", p.text));
+        site.insert(path, bytes);
+    }
+    site
+}
+
 /// Under the watcher, a build reads again only the files reported changed
 /// (plus any it has not read before) and reuses the rest; an incomplete
 /// report (a lost event) makes it read every file. Each time the site is
@@ -469,7 +489,7 @@ fn a_watched_build_reads_again_only_the_files_reported_changed() {
     // Two files change; the watcher reports one of them.
     edit(&overview, "reported words");
     edit(&style, "unreported words");
-    let site = built(builder.build_after(std::slice::from_ref(&overview), true));
+    let site = built_after(&mut builder, std::slice::from_ref(&overview), true);
     assert!(shows(&site, "reported words"));
     assert!(
         !shows(&site, "unreported words"),
@@ -478,13 +498,13 @@ fn a_watched_build_reads_again_only_the_files_reported_changed() {
     assert!(!shows(&before, "reported words"));
 
     // A report of the folder covers the files in it.
-    let site = built(builder.build_after(&[root.join("content")], true));
+    let site = built_after(&mut builder, &[root.join("content")], true);
     assert!(shows(&site, "unreported words"));
     assert!(site == full_build(root));
 
     // A lost event: every file is read.
     edit(&style, "words after a lost event");
-    let site = built(builder.build_after(&[], false));
+    let site = built_after(&mut builder, &[], false);
     assert!(shows(&site, "words after a lost event"));
     assert!(site == full_build(root));
 
@@ -495,7 +515,57 @@ fn a_watched_build_reads_again_only_the_files_reported_changed() {
         "# New chapter {#new_chapter}\n\nA paragraph about new files.\n",
     )
     .unwrap();
-    let site = built(builder.build_after(&[], true));
+    let site = built_after(&mut builder, &[], true);
     assert!(shows(&site, "new files"));
     assert!(site == full_build(root));
+}
+
+/// Under the watcher, a save's build leaves `all.html` out (the previous
+/// one stays served) and makes it just after: then the site is the full
+/// build's, byte for byte, `all.html` and the sitemap included.
+#[test]
+fn the_single_page_is_made_after_the_edited_page_and_is_the_full_builds() {
+    let dir = sample_copy();
+    let root = dir.path();
+    let mut builder = SiteBuilder::new(root);
+    let first = built(builder.build());
+    assert!(first == full_build(root));
+    let overview = root.join("content/01-overview.md");
+    let text = std::fs::read_to_string(&overview).unwrap();
+    std::fs::write(&overview, format!("{text}\nA sentence made later.\n")).unwrap();
+    let Outcome::Built { files, loaded, .. } =
+        builder.build_after(std::slice::from_ref(&overview), true)
+    else {
+        panic!("the build failed")
+    };
+    let single = crate::site::SINGLE_PAGE;
+    assert_eq!(
+        files[single], first[single],
+        "the previous single page is served meanwhile"
+    );
+    assert!(
+        files
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("A sentence made later."))
+    );
+    let (path, bytes) = builder
+        .deferred_page(&loaded)
+        .expect("the single page was left out")
+        .unwrap_or_else(|p| panic!("{}", p.text));
+    assert_eq!(path, single);
+    assert!(builder.deferred_page(&loaded).is_none(), "made once");
+    let mut site = built(Outcome::Built {
+        files,
+        diagnostics: loaded.diagnostics.clone(),
+        work: Default::default(),
+        loaded: loaded.clone(),
+    });
+    site.insert(path, bytes);
+    let full = full_build(root);
+    let diff = changed_paths(&full, &site);
+    assert!(diff.is_empty(), "differs from a full build in {diff:?}");
+    // And the next save starts from a closed cache: still the full build.
+    std::fs::write(&overview, format!("{text}\nAnother sentence.\n")).unwrap();
+    let site = built(builder.build());
+    assert!(changed_paths(&full_build(root), &site).is_empty());
 }

@@ -130,6 +130,12 @@ impl Watch {
             pending.clear();
             complete = true;
             if let Some((generation, loaded)) = shared.publish(outcome, start.elapsed(), false) {
+                // The page left out to serve the edited one sooner.
+                match builder.deferred_page(&loaded) {
+                    Some(Ok((path, bytes))) => shared.publish_page(generation, path, bytes),
+                    Some(Err(problems)) => eprintln!("warning: {}", problems.text.trim_end()),
+                    None => {}
+                }
                 indexer.submit(generation, loaded);
             }
             if let Err(e) = self.refresh(&paths) {
