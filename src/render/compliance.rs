@@ -180,10 +180,13 @@ impl SiteRenderer<'_> {
     pub(super) fn compliance_ctx(&self) -> ComplianceCtx {
         let spec = self.spec;
         let compliance = self.compliance;
-        let set = EvalSet::new(self.config, spec);
+        // Where each case's example is, for the failing samples' links:
+        // only runs have samples (and a live preview without logs does not
+        // build the eval set on every save).
+        let set = (!compliance.runs.is_empty()).then(|| EvalSet::new(self.config, spec));
         let case_href: HashMap<&str, String> = set
-            .cases
             .iter()
+            .flat_map(|set| &set.cases)
             .map(|c| {
                 let href = match c.eval_id {
                     Some(label) => site::eval_example_href(label, &c.example.id),
