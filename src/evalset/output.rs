@@ -146,18 +146,21 @@ impl Output for EvalDownloads {
         let spec = edition.spec;
         let by_rule = cases_by_rule(&set);
         let has = rules_with_cases(spec);
-        // Each chapter's rules with downloads, the chapter first.
-        let mut chapters: Vec<(usize, Vec<usize>)> = Vec::new();
-        for (i, s) in spec.sections.iter().enumerate() {
-            if s.parent.is_none() {
-                chapters.push((i, Vec::new()));
+        // The rules with downloads, by chapter (the top-level section
+        // above them, whose cases hold theirs).
+        let mut by_chapter: Vec<Vec<usize>> = vec![Vec::new(); spec.sections.len()];
+        for i in (0..spec.sections.len()).filter(|&i| has[i]) {
+            let mut top = i;
+            while let Some(p) = spec.sections[top].parent {
+                top = p;
             }
-            if has[i]
-                && let Some((_, rules)) = chapters.last_mut()
-            {
-                rules.push(i);
-            }
+            by_chapter[top].push(i);
         }
+        let chapters: Vec<(usize, Vec<usize>)> = by_chapter
+            .into_iter()
+            .enumerate()
+            .filter(|(_, rules)| !rules.is_empty())
+            .collect();
         let task = formats::inspect_task(&set);
         let record = |format: Format, case: usize| -> String {
             let case = &set.cases[case];
@@ -204,9 +207,6 @@ impl Output for EvalDownloads {
                 sink.put(task_path, task.clone().into_bytes())?;
             }
             chapters.par_iter().try_for_each(|(chapter, rules)| {
-                if rules.is_empty() {
-                    return Ok(());
-                }
                 let cases = &by_rule[*chapter];
                 let records: Vec<String> = cases.iter().map(|&c| record(format, c)).collect();
                 for &rule in rules {
