@@ -144,6 +144,21 @@ impl Diagnostics {
             .excerpt(text, at.col)
     }
 
+    /// Moves every line-numbered problem found in a piece of a file made
+    /// at line `from` to line `to` (the piece moved by an edit above it).
+    pub fn shift_lines(&mut self, from: usize, to: usize) {
+        if from == to {
+            return;
+        }
+        for d in &mut self.items {
+            if d.line > 0 {
+                d.line = d.line + to - from;
+            }
+        }
+        // Keyed by line: built again on demand.
+        self.long_lines.clear();
+    }
+
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
         self.long_lines.extend(other.long_lines);

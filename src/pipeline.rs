@@ -13,11 +13,12 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::Diagnostics;
 use crate::i18n::site::{LanguageCatalog, LanguagePlace, Languages, Translation};
-use crate::link::{SourceLines, link};
+use crate::link::{ScanMemo, SourceLines, link_with};
 use crate::load::{Sources, load_sources_cached};
 use crate::model::{SourceFile, Spec};
 use crate::outputs::{Edition, Output, write_all};
-use crate::parse::{ParsedFile, parse_file};
+use crate::parse::ParsedFile;
+use crate::parse::pieces::{PieceCache, parse_in_pieces};
 use crate::results::Compliance;
 use crate::sink::Sink;
 use crate::versions::LoadedRelease;
@@ -475,67 +476,57 @@ fn link_sources(
     let t = Instant::now();
     let spec_files = take(&sources.spec_files);
     let eval_files = take(&sources.eval_files);
-    if let Some(cache) = cache {
+    if let Some(cache) = cache.as_deref_mut() {
         cache.retain(sources);
     }
     let t_parse = t.elapsed();
     let lines = SourceLines::new(sources.spec_files.iter().chain(&sources.eval_files));
-    let spec = link(config, spec_files, eval_files, &lines, diags);
+    let memo = cache.as_deref().map(|c| &c.scans);
+    let spec = link_with(config, spec_files, eval_files, &lines, memo, diags);
     crate::outputs::timing("parse", t_parse);
     crate::outputs::timing("link", t.elapsed() - t_parse);
     spec
 }
 
 fn parse_all(files: &[SourceFile]) -> Vec<(ParsedFile, Diagnostics)> {
-    files.par_iter().map(parse_one).collect()
+    files.par_iter().map(parse_in_pieces).collect()
 }
 
-fn parse_one(f: &SourceFile) -> (ParsedFile, Diagnostics) {
-    let mut d = Diagnostics::new();
-    let parsed = parse_file(f, &mut d);
-    (parsed, d)
-}
-
-/// Parsed files by path, with the exact text they were parsed from, so a
-/// file is parsed again only when its text changed (compared in full, not
-/// by hash: a stale parse can never be served).
+/// The parses of the pieces of each file ([`crate::parse::pieces`]) by
+/// their exact text, so that an edit parses again only the pieces it
+/// touched (compared in full, not by hash: a stale parse can never be
+/// served). A piece's parse counts lines from the piece's start, so a
+/// piece moved down by an edit above it is reused too.
 #[derive(Debug, Default)]
 struct ParseCache {
-    files: HashMap<String, CachedParse>,
+    files: HashMap<String, PieceCache>,
+    /// The markdown scans of linking, by text.
+    scans: ScanMemo,
     last_parsed: Vec<String>,
-}
-
-#[derive(Debug)]
-struct CachedParse {
-    text: String,
-    parsed: ParsedFile,
-    diags: Diagnostics,
 }
 
 impl ParseCache {
     fn parse_all(&mut self, files: &[SourceFile]) -> Vec<(ParsedFile, Diagnostics)> {
-        let stale: Vec<&SourceFile> = files
+        let work: Vec<(&SourceFile, PieceCache)> = files
             .iter()
-            .filter(|f| self.files.get(&f.path).is_none_or(|c| c.text != f.text))
+            .map(|f| (f, self.files.remove(&f.path).unwrap_or_default()))
             .collect();
-        let fresh: Vec<(ParsedFile, Diagnostics)> =
-            stale.par_iter().map(|f| parse_one(f)).collect();
-        for (f, (parsed, diags)) in stale.into_iter().zip(fresh) {
-            self.last_parsed.push(f.path.clone());
-            let entry = CachedParse {
-                text: f.text.clone(),
-                parsed,
-                diags,
-            };
-            self.files.insert(f.path.clone(), entry);
-        }
-        files
-            .iter()
-            .map(|f| {
-                let c = &self.files[&f.path];
-                (c.parsed.clone(), c.diags.clone())
+        let done: Vec<_> = work
+            .into_par_iter()
+            .map(|(f, mut cache)| {
+                let (parsed, diags, fresh) = cache.parse(f);
+                (cache, parsed, diags, fresh)
             })
-            .collect()
+            .collect();
+        let mut out = Vec::with_capacity(done.len());
+        for (f, (kept, parsed, diags, fresh)) in files.iter().zip(done) {
+            if fresh > 0 {
+                self.last_parsed.push(f.path.clone());
+            }
+            self.files.insert(f.path.clone(), kept);
+            out.push((parsed, diags));
+        }
+        out
     }
 
     /// Forgets files that are no longer part of the spec.

@@ -222,6 +222,70 @@ fn corpus_every_release_checks_without_errors() {
     }
 }
 
+/// Every file of every release parses piece by piece (as builds and
+/// `serve` parse it) exactly as it parses whole; and after an edit in the
+/// middle of the spec, the pieces kept give the edited file parsed whole.
+#[test]
+#[ignore = "needs the Model Spec corpus (../shared/corpus or $SPECBOOK_CORPUS)"]
+fn corpus_files_parse_in_pieces_as_they_parse_whole() {
+    use specbook::diag::Diagnostics;
+    use specbook::model::SourceFile;
+    use specbook::parse::parse_file;
+    use specbook::parse::pieces::PieceCache;
+    let whole = |f: &SourceFile| {
+        let mut d = Diagnostics::new();
+        let p = parse_file(f, &mut d);
+        (format!("{p:#?}"), d.iter().cloned().collect::<Vec<_>>())
+    };
+    let mut files = 0;
+    for release in corpus_releases() {
+        let mut paths = vec![release.join("model_spec.md")];
+        let mut evals: Vec<_> = std::fs::read_dir(release.join("examples"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        evals.sort();
+        paths.extend(evals);
+        for path in paths {
+            let f = SourceFile {
+                path: path.display().to_string(),
+                text: std::fs::read_to_string(&path).unwrap(),
+            };
+            let mut cache = PieceCache::default();
+            let (p, d, _) = cache.parse(&f);
+            assert!(
+                whole(&f) == (format!("{p:#?}"), d.iter().cloned().collect()),
+                "{}",
+                f.path
+            );
+            files += 1;
+            if !path.ends_with("model_spec.md") {
+                continue;
+            }
+            // An edit halfway down: a line added to a paragraph.
+            let mid = f.text[f.text.len() / 2..].find("\n\n").unwrap() + f.text.len() / 2;
+            let edited = SourceFile {
+                text: format!("{}\nOne more line.{}", &f.text[..mid], &f.text[mid..]),
+                ..f
+            };
+            let (p, d, n) = cache.parse(&edited);
+            // The edited piece, and again joined with the next where it
+            // ends inside a block (a code block with `# comment` lines).
+            assert!(
+                (1..=3).contains(&n),
+                "{n} pieces parsed again: {}",
+                edited.path
+            );
+            assert!(
+                whole(&edited) == (format!("{p:#?}"), d.iter().cloned().collect()),
+                "{}",
+                edited.path
+            );
+        }
+    }
+    assert!(files > 300, "{files} files");
+}
+
 #[test]
 fn help_explains_every_command() {
     let out = specbook(&["--help"]);

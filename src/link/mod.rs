@@ -11,6 +11,8 @@ mod tests;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+pub use references::ScanMemo;
+
 use crate::authority::{self, Scheme};
 use crate::config::Config;
 use crate::diag::{Diagnostics, LineIndex, Location};
@@ -49,6 +51,19 @@ pub fn link(
     lines: &SourceLines<'_>,
     diags: &mut Diagnostics,
 ) -> Spec {
+    link_with(cfg, parsed, eval_files, lines, None, diags)
+}
+
+/// [`link`], taking the markdown scan of every text `memo` has seen
+/// (`serve` keeps one between saves: an edit scans the texts it changed).
+pub fn link_with(
+    cfg: &Config,
+    parsed: Vec<ParsedFile>,
+    eval_files: Vec<ParsedFile>,
+    lines: &SourceLines<'_>,
+    memo: Option<&ScanMemo>,
+    diags: &mut Diagnostics,
+) -> Spec {
     let mut spec = Spec {
         meta: Meta {
             title: String::new(),
@@ -67,7 +82,10 @@ pub fn link(
         .or_else(|| spec.sections.first().map(|s| s.title.clone()))
         .unwrap_or_else(|| "Untitled spec".into());
     assign_example_ids(&mut spec);
-    references::collect_references(&mut spec, lines, diags);
+    references::collect_references(&mut spec, lines, memo, diags);
+    if let Some(memo) = memo {
+        memo.forget_unused();
+    }
     lint::lint_prose_markup(&spec, lines, diags);
     evals::link_evals(&mut spec, eval_files, lines, diags);
     spec

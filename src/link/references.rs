@@ -2,13 +2,15 @@
 //! citations (`[^label]`) of every section, located as `file:line:col`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use super::SourceLines;
 use crate::diag::{Diagnostics, Location};
 use crate::model::{Block, Citation, RefKind, RefPlace, Reference, Span, Spec};
-use crate::parse::inline::{InternalLink, scan};
+use crate::parse::inline::{InlineFacts, InternalLink, scan};
 use crate::parse::text::chars_before;
 
 /// Maps byte offsets inside one span to `file:line:col`. Offsets asked in
@@ -63,12 +65,49 @@ impl<'a> SpanCursor<'a> {
     }
 }
 
+/// The markdown scan ([`scan`]) of every text linked before, by its exact
+/// text (compared in full), so that a load under `serve` scans only the
+/// texts an edit changed: the scans are most of linking. Texts not seen
+/// by a load are forgotten at its end.
+#[derive(Debug, Default)]
+pub struct ScanMemo {
+    scans: Mutex<HashMap<String, (Arc<InlineFacts>, u64)>>,
+    /// The current load's number: entries it used carry it.
+    load: AtomicU64,
+}
+
+impl ScanMemo {
+    fn scan(&self, text: &str) -> Arc<InlineFacts> {
+        let load = self.load.load(Ordering::Relaxed);
+        if let Some((facts, used)) = self.scans.lock().expect("scan memo lock").get_mut(text) {
+            *used = load;
+            return facts.clone();
+        }
+        let facts = Arc::new(scan(text));
+        self.scans
+            .lock()
+            .expect("scan memo lock")
+            .insert(text.to_owned(), (facts.clone(), load));
+        facts
+    }
+
+    /// Ends a load: drops what it did not use, and starts the next.
+    pub(super) fn forget_unused(&self) {
+        let load = self.load.fetch_add(1, Ordering::Relaxed);
+        self.scans
+            .lock()
+            .expect("scan memo lock")
+            .retain(|_, (_, used)| *used == load);
+    }
+}
+
 /// Finds every internal link and footnote in the spec, in document order.
 /// Sections are scanned in parallel (each prose block is a markdown parse),
 /// their findings concatenated in order.
 pub(super) fn collect_references(
     spec: &mut Spec,
     lines: &SourceLines<'_>,
+    memo: Option<&ScanMemo>,
     diags: &mut Diagnostics,
 ) {
     let sections: Vec<(Option<usize>, &Vec<Block>, &str)> =
@@ -85,7 +124,7 @@ pub(super) fn collect_references(
         .par_iter()
         .map(|&(sec, blocks, sec_file)| {
             let file = if sec_file.is_empty() { first } else { sec_file };
-            section_references(sec, blocks, file, lines)
+            section_references(sec, blocks, file, lines, memo)
         })
         .collect();
     let mut refs = Vec::new();
@@ -120,7 +159,12 @@ fn section_references(
     blocks: &[Block],
     file: &str,
     lines: &SourceLines<'_>,
+    memo: Option<&ScanMemo>,
 ) -> (Vec<Reference>, Vec<Citation>) {
+    let scan = |text: &str| match memo {
+        Some(memo) => memo.scan(text),
+        None => Arc::new(scan(text)),
+    };
     let mut refs = Vec::new();
     let mut cites = Vec::new();
     let push_links = |refs: &mut Vec<Reference>,
@@ -152,9 +196,9 @@ fn section_references(
                 let found = scan(&span.text);
                 push_links(&mut refs, &found.links, file, span, place, None);
                 let mut cursor = SpanCursor::new(file, span);
-                for f in found.footnotes {
+                for f in &found.footnotes {
                     cites.push(Citation {
-                        label: f.label,
+                        label: f.label.clone(),
                         from_section: sec,
                         at: cursor.at(f.offset),
                     });

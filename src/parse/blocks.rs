@@ -27,6 +27,15 @@ pub(super) enum LineContext {
 /// The context of every line of `text` (split on `\n`); line numbers
 /// in the result count from `first`, the number of `text`'s first line.
 pub(super) fn line_contexts(text: &str, first: usize) -> Vec<LineContext> {
+    scan(text, first).0
+}
+
+/// [`line_contexts`], and whether CommonMark may read a line appended to
+/// `text` as part of its last block even when that line is a heading at
+/// column 0: `text` ends inside a fenced code block, an HTML block, a
+/// table or a footnote definition. (A paragraph, a list or a block quote
+/// ends where such a heading starts.)
+pub(super) fn scan(text: &str, first: usize) -> (Vec<LineContext>, bool) {
     let index = LineIndex::new(text);
     let lines = text.split('\n').count();
     let mut contexts = vec![LineContext::TopLevel; lines];
@@ -36,16 +45,26 @@ pub(super) fn line_contexts(text: &str, first: usize) -> Vec<LineContext> {
         first..=last.min(lines - 1)
     };
     let mut depth = 0usize;
+    let mut open_at_end = false;
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         match event {
             Event::Start(tag) => {
                 if depth == 0 {
                     let span = line_span(&range);
+                    open_at_end = range.end >= text.len()
+                        && !matches!(
+                            tag,
+                            Tag::Paragraph
+                                | Tag::Heading { .. }
+                                | Tag::List(_)
+                                | Tag::BlockQuote(_)
+                        );
                     match tag {
                         Tag::Paragraph | Tag::Heading { .. } => {}
                         Tag::CodeBlock(CodeBlockKind::Fenced(_)) => {
                             let (open, last) = (*span.start(), *span.end());
                             let closed = last > open && closes_fence(text, &index, open, last);
+                            open_at_end &= !closed;
                             for l in span {
                                 contexts[l] = LineContext::Inside;
                             }
@@ -66,7 +85,7 @@ pub(super) fn line_contexts(text: &str, first: usize) -> Vec<LineContext> {
             _ => {}
         }
     }
-    contexts
+    (contexts, open_at_end)
 }
 
 /// Whether line `last` (0-based) closes the fence opened on line `open`:

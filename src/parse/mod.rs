@@ -12,6 +12,7 @@ mod blocks;
 mod conversation;
 mod heading;
 pub mod inline;
+pub mod pieces;
 pub(crate) mod text;
 
 #[cfg(test)]
@@ -71,10 +72,21 @@ fn fence_closes(fence: &Fence, line: &str) -> bool {
 
 /// Parses one spec (or eval-prompt) file.
 pub fn parse_file(file: &SourceFile, diags: &mut Diagnostics) -> ParsedFile {
+    parse_text(file, 0, diags).0
+}
+
+/// [`parse_file`] of a text that starts `first` lines into its file, and
+/// whether a heading line appended to the text would
+/// start a section of its own exactly as it does in the file it was cut
+/// from: CommonMark's last block and the dialect's last construct end
+/// with the text ([`pieces`]).
+fn parse_text(file: &SourceFile, first: usize, diags: &mut Diagnostics) -> (ParsedFile, bool) {
+    let (contexts, open_at_end) = blocks::scan(&file.text, 0);
     let mut p = FileParser {
         file,
         lines: file.text.split('\n').collect(),
-        contexts: blocks::line_contexts(&file.text, 0),
+        contexts,
+        first,
         resyncs: 0,
         out: ParsedFile {
             path: file.path.clone(),
@@ -85,7 +97,11 @@ pub fn parse_file(file: &SourceFile, diags: &mut Diagnostics) -> ParsedFile {
         diags,
     };
     p.run();
-    p.out
+    // A conversation the dialect ended elsewhere than CommonMark did
+    // changed the CommonMark view of the rest of the text: what follows
+    // the text might read differently too.
+    let closed = !open_at_end && p.resyncs == 0;
+    (p.out, closed)
 }
 
 /// How often the CommonMark view is computed again after a conversation
@@ -99,6 +115,8 @@ struct FileParser<'a> {
     lines: Vec<&'a str>,
     /// What CommonMark sees at each line (see [`blocks`]).
     contexts: Vec<LineContext>,
+    /// Lines of the file before the text parsed.
+    first: usize,
     resyncs: usize,
     out: ParsedFile,
     /// Pending prose lines (indices into `lines`).
@@ -111,9 +129,14 @@ impl<'a> FileParser<'a> {
     fn at(&self, line_idx: usize, col: usize) -> Location {
         Location {
             file: self.file.path.clone(),
-            line: line_idx + 1,
+            line: self.line_no(line_idx),
             col,
         }
+    }
+
+    /// The 1-based line number in the file of line `i` of the text.
+    fn line_no(&self, i: usize) -> usize {
+        self.first + i + 1
     }
 
     fn context(&self, i: usize) -> LineContext {
@@ -169,7 +192,8 @@ impl<'a> FileParser<'a> {
                         if let Some(fence) = self.conversation_fence_after(i) {
                             self.flush_prose();
                             let title = title.trim();
-                            let span = Span::new(title, i + 1, text::col_of(line, title) - 1);
+                            let span =
+                                Span::new(title, self.line_no(i), text::col_of(line, title) - 1);
                             i = self.conversation(Some((span, i)), fence);
                             continue;
                         }
@@ -249,7 +273,7 @@ impl<'a> FileParser<'a> {
         if !kept.ends_with('\n') {
             kept.push('\n');
         }
-        let span = Span::new(kept, start + 1 + blank_lines, 0);
+        let span = Span::new(kept, self.line_no(start + blank_lines), 0);
         self.push_block(Block::Prose(span));
     }
 
@@ -276,7 +300,8 @@ impl<'a> FileParser<'a> {
         }
         let mut j = i + 1;
         let mut body: Vec<&str> = Vec::new();
-        let mut first_line = 0;
+        // An empty body is placed on the line after the `!!!` line.
+        let mut first_line = i + 1;
         while j < self.lines.len() {
             let l = self.lines[j];
             if l.trim().is_empty() {
@@ -311,7 +336,7 @@ impl<'a> FileParser<'a> {
                 "admonition has no indented body; nothing to show",
             );
         }
-        let body = Span::new(body.join("\n"), first_line + 1, 4);
+        let body = Span::new(body.join("\n"), self.line_no(first_line), 4);
         self.push_block(Block::Commentary(Commentary { kind, title, body }));
         end
     }
@@ -353,14 +378,14 @@ impl<'a> FileParser<'a> {
             }
         }
         let body: Vec<(usize, &str)> = (fence_line + 1..j)
-            .map(|k| (k + 1, self.lines[k]))
+            .map(|k| (self.line_no(k), self.lines[k]))
             .collect();
         let (messages, items) =
             conversation::parse_conversation(&self.file.path, &body, self.diags);
         let title_line = title.as_ref().map(|(_, l)| *l).unwrap_or(fence_line);
         let title_span = title
             .map(|(s, _)| s)
-            .unwrap_or_else(|| Span::new("", fence_line + 1, 0));
+            .unwrap_or_else(|| Span::new("", self.line_no(fence_line), 0));
         let section = self
             .out
             .sections

@@ -1,0 +1,361 @@
+//! A file parsed piece by piece, so that `serve` parses again only the
+//! piece an edit touched (one section of a 2.7 MB file, not the file), and
+//! a build parses one large file on every core.
+//!
+//! A file is cut before each line that is a heading at column 0 (`# `,
+//! `## `, ...). Such a line ends every paragraph, list and block quote
+//! before it, so CommonMark and the dialect read the text after it
+//! exactly as if it started a file, unless something before it is still
+//! open there: a fenced code block or an HTML block that runs on, a
+//! conversation the dialect recovered from, a heading that is not a
+//! section. Each piece reports whether its end is *closed*
+//! ([`Piece::closed`]) and whether it starts a section
+//! ([`Piece::starts_section`]); where either fails, the two pieces are
+//! parsed again as one. The result is the whole-file parse, line for line
+//! and diagnostic for diagnostic (a property test holds it to that).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::{ParsedFile, heading, parse_text};
+use crate::diag::{Diagnostics, Location};
+use crate::model::{Block, SourceFile, Span};
+
+/// One piece of a file, parsed on its own.
+#[derive(Debug)]
+pub struct Piece {
+    pub parsed: ParsedFile,
+    pub diags: Diagnostics,
+    /// Lines of the file before the piece when it was parsed: its line
+    /// numbers count from there.
+    pub first: usize,
+    /// A heading at column 0 right after the piece would start a section
+    /// as it does in the whole file.
+    pub closed: bool,
+    /// A diagnostic names another line in its text (`opened at line 6`):
+    /// the parse holds only where it was made.
+    names_lines: bool,
+}
+
+impl Piece {
+    /// Parses `text`, a piece of the file at `path` that starts `first`
+    /// lines into it.
+    pub fn parse(path: &str, text: &str, first: usize) -> Self {
+        let file = SourceFile {
+            path: path.to_owned(),
+            text: text.to_owned(),
+        };
+        let mut diags = Diagnostics::new();
+        let (parsed, closed) = parse_text(&file, first, &mut diags);
+        let names_lines = diags.iter().any(|d| names_a_line(&d.message));
+        Self {
+            parsed,
+            diags,
+            first,
+            closed,
+            names_lines,
+        }
+    }
+
+    /// Whether this parse holds for the piece starting `first` lines into
+    /// its file (its line numbers then shifted).
+    pub fn holds_at(&self, first: usize) -> bool {
+        self.first == first || !self.names_lines
+    }
+
+    /// Whether the piece's first line became a section (a heading that
+    /// does not parse leaves what follows it to the section before).
+    fn starts_section(&self) -> bool {
+        self.parsed.preamble.is_empty()
+            && self
+                .parsed
+                .sections
+                .first()
+                .is_some_and(|s| s.source.line == self.first + 1)
+    }
+}
+
+/// `line 12` somewhere in a message.
+fn names_a_line(message: &str) -> bool {
+    message
+        .match_indices("line ")
+        .any(|(i, m)| message[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Byte offsets where `text` may be cut: the start of every line that is a
+/// heading at column 0, after the first line.
+pub fn cuts(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if at > 0 && line.starts_with('#') && heading::is_heading(line.trim_end_matches('\n')) {
+            out.push(at);
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// The candidate pieces of `text` (the text between consecutive cuts),
+/// each with the number of lines before it.
+pub fn candidates(text: &str) -> Vec<(&str, usize)> {
+    let mut bounds = vec![0];
+    bounds.extend(cuts(text));
+    bounds.push(text.len());
+    let mut line = 0;
+    bounds
+        .windows(2)
+        .map(|w| {
+            let piece = &text[w[0]..w[1]];
+            let at = line;
+            line += piece.matches('\n').count();
+            (piece, at)
+        })
+        .collect()
+}
+
+/// Parses `file` from its pieces, `piece` giving the parse of a piece's
+/// text starting at a line (fresh, or kept from an earlier parse of the
+/// same text: see [`Piece::holds_at`]).
+pub fn assemble<'a>(
+    file: &'a SourceFile,
+    piece: &mut dyn FnMut(&'a str, usize) -> Arc<Piece>,
+) -> (ParsedFile, Diagnostics) {
+    let text = file.text.as_str();
+    let mut bounds = vec![0];
+    bounds.extend(cuts(text));
+    bounds.push(text.len());
+    let mut out = ParsedFile {
+        path: file.path.clone(),
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    let (mut start, mut line) = (0, 0);
+    while start + 1 < bounds.len() {
+        let mut end = start + 1;
+        let p = loop {
+            let piece_text = &text[bounds[start]..bounds[end]];
+            let p = piece(piece_text, line);
+            if end + 1 == bounds.len() {
+                break p;
+            }
+            let next_line = line + piece_text.matches('\n').count();
+            if p.closed && piece(&text[bounds[end]..bounds[end + 1]], next_line).starts_section() {
+                break p;
+            }
+            end += 1;
+        };
+        let mut parsed = p.parsed.clone();
+        let mut d = p.diags.clone();
+        shift_file(&mut parsed, p.first, line);
+        d.shift_lines(p.first, line);
+        out.preamble.append(&mut parsed.preamble);
+        out.sections.append(&mut parsed.sections);
+        diags.extend(d);
+        line += text[bounds[start]..bounds[end]].matches('\n').count();
+        start = end;
+    }
+    (out, diags)
+}
+
+/// Parses `file` piece by piece, the pieces in parallel.
+pub fn parse_in_pieces(file: &SourceFile) -> (ParsedFile, Diagnostics) {
+    let (parsed, diags, _) = PieceCache::default().parse(file);
+    (parsed, diags)
+}
+
+/// Moves the line numbers of a piece's parse made at line `from` to line
+/// `to` of its file.
+fn shift_file(f: &mut ParsedFile, from: usize, to: usize) {
+    if from == to {
+        return;
+    }
+    let move_line = |l: &mut usize| *l = *l + to - from;
+    let loc = |l: &mut Location| move_line(&mut l.line);
+    let span = |s: &mut Span| move_line(&mut s.line);
+    let block = |b: &mut Block| match b {
+        Block::Prose(s) => span(s),
+        Block::Commentary(c) => span(&mut c.body),
+        Block::Example(e) => {
+            span(&mut e.title);
+            loc(&mut e.source);
+            for m in &mut e.messages {
+                span(&mut m.content);
+                if let Some(c) = &mut m.comment {
+                    span(c);
+                }
+                loc(&mut m.source);
+            }
+        }
+    };
+    f.preamble.iter_mut().for_each(&block);
+    for s in &mut f.sections {
+        loc(&mut s.source);
+        if let Some(a) = &mut s.authority {
+            loc(&mut a.at);
+        }
+        s.blocks.iter_mut().for_each(&block);
+    }
+}
+
+/// The pieces of one file parsed before, by their exact text (compared in
+/// full, not by hash: a stale parse can never be served), so that an edit
+/// parses again only the pieces it touched. A piece moved by an edit
+/// above it is reused with its lines shifted.
+#[derive(Debug, Default)]
+pub struct PieceCache {
+    pieces: HashMap<String, Arc<Piece>>,
+}
+
+impl PieceCache {
+    /// Parses `f`, reusing the pieces kept from the last parse; keeps the
+    /// pieces this parse used. Also says how many pieces it parsed afresh.
+    pub fn parse(&mut self, f: &SourceFile) -> (ParsedFile, Diagnostics, usize) {
+        let mut kept = std::mem::take(&mut self.pieces);
+        let used = &mut self.pieces;
+        // Every candidate piece is kept, even one only ever read joined
+        // with the next: it is a candidate again at the next parse.
+        let mut fresh: Vec<(&str, usize)> = Vec::new();
+        for (t, first) in candidates(&f.text) {
+            if used.get(t).is_some_and(|p| p.holds_at(first)) {
+                continue;
+            }
+            match kept.remove_entry(t) {
+                Some((key, p)) if p.holds_at(first) => {
+                    used.insert(key, p);
+                }
+                _ => fresh.push((t, first)),
+            }
+        }
+        // The pieces an edit made, in parallel (all of them, the first time).
+        let mut parsed_now = fresh.len();
+        let made: Vec<(&str, Piece)> = fresh
+            .into_par_iter()
+            .map(|(t, first)| (t, Piece::parse(&f.path, t, first)))
+            .collect();
+        for (t, p) in made {
+            used.insert(t.to_owned(), Arc::new(p));
+        }
+        let (parsed, diags) = assemble(f, &mut |t, first| {
+            if let Some(p) = used.get(t).filter(|p| p.holds_at(first)) {
+                return p.clone();
+            }
+            let (key, p) = match kept.remove_entry(t).filter(|(_, p)| p.holds_at(first)) {
+                Some(kept) => kept,
+                None => {
+                    parsed_now += 1;
+                    (t.to_owned(), Arc::new(Piece::parse(&f.path, t, first)))
+                }
+            };
+            used.insert(key, p.clone());
+            p
+        });
+        (parsed, diags, parsed_now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            path: "spec.md".into(),
+            text: text.into(),
+        }
+    }
+
+    fn lines_of(d: &Diagnostics) -> Vec<String> {
+        d.iter()
+            .map(|d| format!("{}: {}", d.line, d.message))
+            .collect()
+    }
+
+    const THREE: &str = "# A {#a}\n\nText.\n\n## B {#b}\n\nMore.\n\n## C {#c}\n\nEnd.\n";
+
+    #[test]
+    fn an_edit_parses_again_only_its_piece_and_a_moved_piece_keeps_its_lines() {
+        let mut cache = PieceCache::default();
+        let (_, _, n) = cache.parse(&file(THREE));
+        assert_eq!(n, 3);
+        let edited = THREE.replace("More.", "More,\nand more.");
+        let (p, _, n) = cache.parse(&file(&edited));
+        assert_eq!(n, 1, "only section b's piece is new");
+        let c = &p.sections[2];
+        assert_eq!((c.id.as_str(), c.source.line), ("c", 10));
+        let Block::Prose(end) = &c.blocks[0] else {
+            panic!("prose")
+        };
+        assert_eq!(end.line, 12);
+    }
+
+    /// Pieces only ever read joined with the next (a code block holding
+    /// `# comment` lines) are kept too.
+    #[test]
+    fn an_unchanged_file_parses_no_piece_again() {
+        let text = "# A {#a}\n\n```sh\n# one\n# two\n```\n\n## B {#b}\n";
+        let mut cache = PieceCache::default();
+        let (first, _, n) = cache.parse(&file(text));
+        assert_eq!(n, 4 + 2, "four candidates, then a+one and a+one+two");
+        let (again, _, n) = cache.parse(&file(text));
+        assert_eq!(n, 0);
+        assert_eq!(format!("{first:?}"), format!("{again:?}"));
+        assert_eq!(again.sections.len(), 2);
+    }
+
+    #[test]
+    fn a_message_naming_a_line_is_made_again_where_its_piece_moved() {
+        let text = "# A {#a}\n\n## B {#b}\n\n**Example**: t\n\n~~~xml\n<user>\n<assistant>\nx\n</user>\n~~~\n";
+        let mut cache = PieceCache::default();
+        let (_, d, _) = cache.parse(&file(text));
+        assert!(
+            lines_of(&d).contains(
+                &"11: `</user>` closes `<assistant>` (opened at line 9); expected `</assistant>`"
+                    .to_owned()
+            ),
+            "{:?}",
+            lines_of(&d)
+        );
+        let moved = text.replacen("\n\n", "\n\nIntro.\n\n", 1);
+        let (_, d, n) = cache.parse(&file(&moved));
+        assert_eq!(
+            n, 2,
+            "the new first piece, and b's made again at its new line"
+        );
+        assert!(
+            lines_of(&d).contains(
+                &"13: `</user>` closes `<assistant>` (opened at line 11); expected `</assistant>`"
+                    .to_owned()
+            ),
+            "{:?}",
+            lines_of(&d)
+        );
+    }
+
+    /// Where CommonMark runs a block on into the next heading, the two
+    /// pieces are one: `# in` is text of the HTML block, the code block,
+    /// not a section.
+    #[test]
+    fn a_block_left_open_joins_the_next_piece() {
+        for text in [
+            "# A {#a}\n<div>\n# in {#in}\n\n# B {#b}\n",
+            "# A {#a}\n```\n# in {#in}\n```\n# B {#b}\n",
+            "# A {#a}\n<!--\n\n# in {#in}\n-->\n# B {#b}\n",
+        ] {
+            let (p, _) = parse_in_pieces(&file(text));
+            let ids: Vec<&str> = p.sections.iter().map(|s| s.id.as_str()).collect();
+            assert_eq!(ids, ["a", "b"], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_heading_that_is_not_a_section_leaves_its_text_to_the_section_before() {
+        let text = "# A {#a}\n\n# {#}\n\nStill a's.\n";
+        let (p, _) = parse_in_pieces(&file(text));
+        assert_eq!(p.sections.len(), 1);
+        assert!(p.preamble.is_empty());
+        assert_eq!(p.sections[0].blocks.len(), 1);
+    }
+}
