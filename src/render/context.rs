@@ -229,6 +229,9 @@ pub struct LevelCtx {
 pub struct PageContext<'a> {
     pub site: &'a SiteCtx,
     /// The interface strings of the site's language (`strings.rs`).
+    /// Given to templates as `t` by `render_ctx`, and to cache keys by
+    /// fingerprint: serialised in full, they would be most of every key.
+    #[serde(skip)]
     pub t: &'a super::strings::Strings,
     pub base: &'a str,
     pub page: PageCtx,

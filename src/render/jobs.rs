@@ -69,7 +69,7 @@ impl SiteRenderer<'_> {
     /// `static/toc.js`: the sidebar every page but the home page loads.
     fn toc_js(&self) -> Result<(String, Bytes)> {
         let path = "static/toc.js";
-        let key = self.cache_key(&(&self.toc, &self.strings))?;
+        let key = self.cache_key(&(&self.toc, self.strings.fingerprint()))?;
         if let Some(bytes) = self.cached_page(path, "toc.html", &key) {
             return Ok((path.into(), bytes));
         }
@@ -223,7 +223,9 @@ impl SiteRenderer<'_> {
                 .collect(),
             None => Vec::new(),
         };
-        let key = self.cache_key(&ctx)?;
+        // The interface strings by fingerprint: the same in every page's
+        // key, and larger than most pages' own data.
+        let key = self.cache_key(&(ctx.t.fingerprint(), &ctx))?;
         if let Some(bytes) = self.cached_page(&path, template, &key) {
             return Ok((path, bytes));
         }
@@ -258,9 +260,10 @@ impl SiteRenderer<'_> {
     }
 
     fn render_ctx(&self, template: &str, ctx: &PageContext<'_>, path: &str) -> Result<String> {
-        let ctx =
+        let mut tera_ctx =
             tera::Context::from_serialize(ctx).context("failed to build the template context")?;
-        self.render_template(template, &ctx, path)
+        tera_ctx.insert("t", ctx.t);
+        self.render_template(template, &tera_ctx, path)
     }
 }
 

@@ -122,7 +122,9 @@ impl SiteRenderer<'_> {
             LinkMode::Single => format!("{}#{}", site::SINGLE_PAGE, s.id),
             LinkMode::Paged { .. } => format!("{}#{}", site::section_page(self.spec, i), s.id),
         };
-        let key = self.cache_key(&page)?;
+        // The interface strings by fingerprint: in full, they would be
+        // most of the key.
+        let key = self.cache_key(&(&section, page.base, self.strings.fingerprint()))?;
         let cached = self
             .cache
             .and_then(|c| c.page(&name, SECTION_TEMPLATE, &key));
