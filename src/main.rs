@@ -12,6 +12,23 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (mimalloc.h, `mi_option_e`).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// For `serve` and `lsp`, which rebuild on every edit: memory freed by one
+/// rebuild stays with the process for the next instead of going back to
+/// the system after mimalloc's default 10 ms. A rebuild at 10x allocates
+/// and frees a few hundred MiB; taking it from the system again (zeroed
+/// pages, one fault each) costs about 20 ms of every rebuild. Resident
+/// memory stays at the process's high-water mark meanwhile, given back
+/// after a minute without edits.
+#[allow(unsafe_code)]
+fn keep_freed_memory() {
+    // SAFETY: sets a plain integer option; mimalloc reads options
+    // atomically and any value is valid for this one.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 60_000) };
+}
+
 /// Build, check and browse behavioural specs written in the Model Spec dialect.
 #[derive(Parser)]
 #[command(name = "specbook", version, about, long_about = None)]
@@ -256,7 +273,10 @@ fn main() -> ExitCode {
         }
         Command::I18n(I18nCommand::Update { dir }) => specbook::cmd::i18n::update(&dir),
         Command::I18n(I18nCommand::Status { dir }) => specbook::cmd::i18n::status(&dir),
-        Command::Lsp { dir } => specbook::lsp::run(dir.as_deref()),
+        Command::Lsp { dir } => {
+            keep_freed_memory();
+            specbook::lsp::run(dir.as_deref())
+        }
         Command::Build {
             dir,
             output,
@@ -304,12 +324,15 @@ fn main() -> ExitCode {
             port,
             bind,
             open,
-        } => specbook::cmd::serve::run(&specbook::serve::ServeOptions {
-            dir,
-            port,
-            bind,
-            open,
-        }),
+        } => {
+            keep_freed_memory();
+            specbook::cmd::serve::run(&specbook::serve::ServeOptions {
+                dir,
+                port,
+                bind,
+                open,
+            })
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -440,10 +440,16 @@ impl Problems {
 }
 
 /// Paths that differ between two sites: added, removed or changed.
+/// Equal contents; a page reused from the render cache shares its bytes
+/// with the last site, so most are told equal without reading them.
+fn same_bytes(a: &bytes::Bytes, b: &bytes::Bytes) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
 pub fn changed_paths(old: &SiteFiles, new: &SiteFiles) -> Vec<String> {
     let mut out: Vec<String> = new
         .iter()
-        .filter(|(path, bytes)| old.get(*path) != Some(*bytes))
+        .filter(|(path, bytes)| !old.get(*path).is_some_and(|b| same_bytes(b, bytes)))
         .map(|(path, _)| path.clone())
         .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
         .collect();

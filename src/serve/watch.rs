@@ -125,11 +125,17 @@ impl Watch {
                 continue;
             }
             let start = Instant::now();
+            if let Some(first) = events.iter().map(|e| e.time).min() {
+                crate::outputs::timing("debounce", start - first);
+            }
             last_start = Some(start);
             let outcome = builder.build_after(&pending, complete);
             pending.clear();
             complete = true;
-            if let Some((generation, loaded)) = shared.publish(outcome, start.elapsed(), false) {
+            let took = start.elapsed();
+            let published = shared.publish(outcome, took, false);
+            crate::outputs::timing("publish", start.elapsed() - took);
+            if let Some((generation, loaded)) = published {
                 // The page left out to serve the edited one sooner.
                 match builder.deferred_page(&loaded) {
                     Some(Ok((path, bytes))) => shared.publish_page(generation, path, bytes),
