@@ -72,24 +72,25 @@ fn fence_closes(fence: &Fence, line: &str) -> bool {
 
 /// Parses one spec (or eval-prompt) file.
 pub fn parse_file(file: &SourceFile, diags: &mut Diagnostics) -> ParsedFile {
-    parse_text(file, 0, diags).0
+    parse_text(&file.path, &file.text, 0, diags).0
 }
 
-/// [`parse_file`] of a text that starts `first` lines into its file, and
-/// whether a heading line appended to the text would
-/// start a section of its own exactly as it does in the file it was cut
-/// from: CommonMark's last block and the dialect's last construct end
+/// [`parse_file`] of `text`, a piece of the file at `path` that starts
+/// `first` lines into it, and whether a heading line appended to the text
+/// would start a section of its own exactly as it does in the file it was
+/// cut from: CommonMark's last block and the dialect's last construct end
 /// with the text ([`pieces`]).
-fn parse_text(file: &SourceFile, first: usize, diags: &mut Diagnostics) -> (ParsedFile, bool) {
-    let (contexts, open_at_end) = blocks::scan(&file.text, 0);
+fn parse_text(path: &str, text: &str, first: usize, diags: &mut Diagnostics) -> (ParsedFile, bool) {
+    let (contexts, open_at_end) = blocks::scan(text, 0);
     let mut p = FileParser {
-        file,
-        lines: file.text.split('\n').collect(),
+        path,
+        text,
+        lines: text.split('\n').collect(),
         contexts,
         first,
         resyncs: 0,
         out: ParsedFile {
-            path: file.path.clone(),
+            path: path.to_owned(),
             ..Default::default()
         },
         prose: Vec::new(),
@@ -111,7 +112,8 @@ fn parse_text(file: &SourceFile, first: usize, diags: &mut Diagnostics) -> (Pars
 const MAX_RESYNCS: usize = 32;
 
 struct FileParser<'a> {
-    file: &'a SourceFile,
+    path: &'a str,
+    text: &'a str,
     lines: Vec<&'a str>,
     /// What CommonMark sees at each line (see [`blocks`]).
     contexts: Vec<LineContext>,
@@ -128,7 +130,7 @@ struct FileParser<'a> {
 impl<'a> FileParser<'a> {
     fn at(&self, line_idx: usize, col: usize) -> Location {
         Location {
-            file: self.file.path.clone(),
+            file: self.path.to_owned(),
             line: self.line_no(line_idx),
             col,
         }
@@ -230,7 +232,7 @@ impl<'a> FileParser<'a> {
         if !agrees && next < self.lines.len() && self.resyncs < MAX_RESYNCS {
             self.resyncs += 1;
             let start: usize = self.lines[..next].iter().map(|l| l.len() + 1).sum();
-            let rest = self.file.text.get(start..).unwrap_or("");
+            let rest = self.text.get(start..).unwrap_or("");
             self.contexts.truncate(next);
             self.contexts.extend(blocks::line_contexts(rest, next));
         }
@@ -380,8 +382,7 @@ impl<'a> FileParser<'a> {
         let body: Vec<(usize, &str)> = (fence_line + 1..j)
             .map(|k| (self.line_no(k), self.lines[k]))
             .collect();
-        let (messages, items) =
-            conversation::parse_conversation(&self.file.path, &body, self.diags);
+        let (messages, items) = conversation::parse_conversation(self.path, &body, self.diags);
         let title_line = title.as_ref().map(|(_, l)| *l).unwrap_or(fence_line);
         let title_span = title
             .map(|(s, _)| s)

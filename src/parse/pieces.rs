@@ -43,12 +43,8 @@ impl Piece {
     /// Parses `text`, a piece of the file at `path` that starts `first`
     /// lines into it.
     pub fn parse(path: &str, text: &str, first: usize) -> Self {
-        let file = SourceFile {
-            path: path.to_owned(),
-            text: text.to_owned(),
-        };
         let mut diags = Diagnostics::new();
-        let (parsed, closed) = parse_text(&file, first, &mut diags);
+        let (parsed, closed) = parse_text(path, text, first, &mut diags);
         let names_lines = diags.iter().any(|d| names_a_line(&d.message));
         Self {
             parsed,
@@ -116,12 +112,21 @@ pub fn candidates(text: &str) -> Vec<(&str, usize)> {
         .collect()
 }
 
-/// Parses `file` from its pieces, `piece` giving the parse of a piece's
-/// text starting at a line (fresh, or kept from an earlier parse of the
-/// same text: see [`Piece::holds_at`]).
+/// Where [`assemble`] gets the parse of each piece.
+pub trait PieceSource<'a> {
+    /// The parse of the piece `text`, which starts `first` lines into its
+    /// file: fresh, or kept from an earlier parse of the same text (see
+    /// [`Piece::holds_at`]).
+    fn get(&mut self, text: &'a str, first: usize) -> Arc<Piece>;
+    /// The parse of `text` is now part of the file's: a one-off parse lets
+    /// it go, so that it is moved, not copied.
+    fn release(&mut self, _text: &'a str) {}
+}
+
+/// Parses `file` from its pieces, as `pieces` gives them.
 pub fn assemble<'a>(
     file: &'a SourceFile,
-    piece: &mut dyn FnMut(&'a str, usize) -> Arc<Piece>,
+    pieces: &mut dyn PieceSource<'a>,
 ) -> (ParsedFile, Diagnostics) {
     let text = file.text.as_str();
     let mut bounds = vec![0];
@@ -137,20 +142,25 @@ pub fn assemble<'a>(
         let mut end = start + 1;
         let p = loop {
             let piece_text = &text[bounds[start]..bounds[end]];
-            let p = piece(piece_text, line);
+            let p = pieces.get(piece_text, line);
             if end + 1 == bounds.len() {
                 break p;
             }
             let next_line = line + piece_text.matches('\n').count();
-            if p.closed && piece(&text[bounds[end]..bounds[end + 1]], next_line).starts_section() {
+            let next = &text[bounds[end]..bounds[end + 1]];
+            if p.closed && pieces.get(next, next_line).starts_section() {
                 break p;
             }
             end += 1;
         };
-        let mut parsed = p.parsed.clone();
-        let mut d = p.diags.clone();
-        shift_file(&mut parsed, p.first, line);
-        d.shift_lines(p.first, line);
+        pieces.release(&text[bounds[start]..bounds[end]]);
+        let from = p.first;
+        let (mut parsed, mut d) = match Arc::try_unwrap(p) {
+            Ok(p) => (p.parsed, p.diags),
+            Err(p) => (p.parsed.clone(), p.diags.clone()),
+        };
+        shift_file(&mut parsed, from, line);
+        d.shift_lines(from, line);
         out.preamble.append(&mut parsed.preamble);
         out.sections.append(&mut parsed.sections);
         diags.extend(d);
@@ -162,8 +172,39 @@ pub fn assemble<'a>(
 
 /// Parses `file` piece by piece, the pieces in parallel.
 pub fn parse_in_pieces(file: &SourceFile) -> (ParsedFile, Diagnostics) {
-    let (parsed, diags, _) = PieceCache::default().parse(file);
-    (parsed, diags)
+    /// Each candidate parsed once; a piece's parse is moved into the
+    /// file's when it is done with.
+    struct OneOff<'a> {
+        path: &'a str,
+        parsed: HashMap<&'a str, Arc<Piece>>,
+    }
+    impl<'a> PieceSource<'a> for OneOff<'a> {
+        fn get(&mut self, text: &'a str, first: usize) -> Arc<Piece> {
+            let path = self.path;
+            let p = self
+                .parsed
+                .entry(text)
+                .or_insert_with(|| Arc::new(Piece::parse(path, text, first)));
+            if !p.holds_at(first) {
+                *p = Arc::new(Piece::parse(path, text, first));
+            }
+            p.clone()
+        }
+        fn release(&mut self, text: &'a str) {
+            self.parsed.remove(text);
+        }
+    }
+    let parsed = candidates(&file.text)
+        .into_par_iter()
+        .map(|(t, first)| (t, Arc::new(Piece::parse(&file.path, t, first))))
+        .collect();
+    assemble(
+        file,
+        &mut OneOff {
+            path: &file.path,
+            parsed,
+        },
+    )
 }
 
 /// Moves the line numbers of a piece's parse made at line `from` to line
@@ -230,7 +271,7 @@ impl PieceCache {
             }
         }
         // The pieces an edit made, in parallel (all of them, the first time).
-        let mut parsed_now = fresh.len();
+        let parsed_now = fresh.len();
         let made: Vec<(&str, Piece)> = fresh
             .into_par_iter()
             .map(|(t, first)| (t, Piece::parse(&f.path, t, first)))
@@ -238,20 +279,38 @@ impl PieceCache {
         for (t, p) in made {
             used.insert(t.to_owned(), Arc::new(p));
         }
-        let (parsed, diags) = assemble(f, &mut |t, first| {
-            if let Some(p) = used.get(t).filter(|p| p.holds_at(first)) {
-                return p.clone();
-            }
-            let (key, p) = match kept.remove_entry(t).filter(|(_, p)| p.holds_at(first)) {
-                Some(kept) => kept,
-                None => {
-                    parsed_now += 1;
-                    (t.to_owned(), Arc::new(Piece::parse(&f.path, t, first)))
+        /// The pieces of this parse (`used`), taken from the last
+        /// one's (`kept`) or parsed now.
+        struct Cached<'a, 'c> {
+            path: &'a str,
+            kept: HashMap<String, Arc<Piece>>,
+            used: &'c mut HashMap<String, Arc<Piece>>,
+            parsed_now: usize,
+        }
+        impl<'a> PieceSource<'a> for Cached<'a, '_> {
+            fn get(&mut self, t: &'a str, first: usize) -> Arc<Piece> {
+                if let Some(p) = self.used.get(t).filter(|p| p.holds_at(first)) {
+                    return p.clone();
                 }
-            };
-            used.insert(key, p.clone());
-            p
-        });
+                let (key, p) = match self.kept.remove_entry(t).filter(|(_, p)| p.holds_at(first)) {
+                    Some(kept) => kept,
+                    None => {
+                        self.parsed_now += 1;
+                        (t.to_owned(), Arc::new(Piece::parse(self.path, t, first)))
+                    }
+                };
+                self.used.insert(key, p.clone());
+                p
+            }
+        }
+        let mut source = Cached {
+            path: &f.path,
+            kept,
+            used,
+            parsed_now,
+        };
+        let (parsed, diags) = assemble(f, &mut source);
+        let parsed_now = source.parsed_now;
         (parsed, diags, parsed_now)
     }
 }

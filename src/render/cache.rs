@@ -38,7 +38,9 @@ pub struct RenderCache {
     /// Render counter: entries used by the current render carry it.
     render: AtomicU64,
     link_generation: AtomicU64,
-    fragments: Mutex<HashMap<u64, Vec<Fragment>>>,
+    /// Sharded by key hash: the render's threads look fragments up all
+    /// the time, and one lock would make them take turns.
+    fragments: [Mutex<HashMap<u64, Vec<Fragment>>>; FRAGMENT_SHARDS],
     pages: Mutex<HashMap<String, Page>>,
     /// Last [`Page::version`] handed out.
     versions: AtomicU64,
@@ -52,10 +54,13 @@ struct State {
     tera: Option<Arc<Tera>>,
 }
 
+const FRAGMENT_SHARDS: usize = 16;
+
 #[derive(Debug)]
 struct Fragment {
     key: FragmentKey,
-    html: String,
+    /// Shared, so a lookup copies it outside the lock.
+    html: Arc<str>,
     used: u64,
 }
 
@@ -147,11 +152,12 @@ impl RenderCache {
     /// Ends a render: forgets what it did not use.
     pub(super) fn finish(&self) {
         let render = self.render.load(Ordering::Relaxed);
-        let mut frags = self.fragments.lock().expect("render cache lock");
-        frags.retain(|_, v| {
-            v.retain(|f| f.used == render);
-            !v.is_empty()
-        });
+        for shard in &self.fragments {
+            shard.lock().expect("render cache lock").retain(|_, v| {
+                v.retain(|f| f.used == render);
+                !v.is_empty()
+            });
+        }
         self.pages
             .lock()
             .expect("render cache lock")
@@ -202,22 +208,25 @@ impl RenderCache {
                 && k.mode == mode
                 && k.text == text
         };
-        if let Some(bucket) = self
-            .fragments
+        let shard = &self.fragments[(hash % FRAGMENT_SHARDS as u64) as usize];
+        let found = shard
             .lock()
             .expect("render cache lock")
             .get_mut(&hash)
-            && let Some(f) = bucket.iter_mut().find(|f| same(&f.key))
-        {
-            f.used = render_no;
+            .and_then(|bucket| bucket.iter_mut().find(|f| same(&f.key)))
+            .map(|f| {
+                f.used = render_no;
+                f.html.clone()
+            });
+        if let Some(html) = found {
             self.stats.fragments_reused.fetch_add(1, Ordering::Relaxed);
-            return f.html.clone();
+            return String::from(&*html);
         }
         let html = render();
         self.stats
             .fragments_rendered
             .fetch_add(1, Ordering::Relaxed);
-        let mut frags = self.fragments.lock().expect("render cache lock");
+        let mut frags = shard.lock().expect("render cache lock");
         let bucket = frags.entry(hash).or_default();
         if !bucket.iter().any(|f| same(&f.key)) {
             bucket.push(Fragment {
@@ -228,7 +237,7 @@ impl RenderCache {
                     strings,
                     text: text.to_owned(),
                 },
-                html: html.clone(),
+                html: Arc::from(html.as_str()),
                 used: render_no,
             });
         }
