@@ -35,6 +35,11 @@ pub struct Loaded {
     /// The catalog of each translation (`[languages.<code>]`).
     pub catalogs: Vec<LanguageCatalog>,
     pub diagnostics: Diagnostics,
+    /// Under `serve`: the ids of the sections this load parsed (not taken
+    /// from the cache: those an edit touched), and the paths of the files
+    /// it parsed. Empty on a load without a cache.
+    pub touched_sections: std::collections::HashSet<String>,
+    pub touched_files: Vec<String>,
 }
 
 impl Loaded {
@@ -199,12 +204,28 @@ impl Loader {
             compliance,
             catalogs,
             diagnostics: diags,
+            touched_sections: self.last_parsed_sections(),
+            touched_files: self.last_parsed().to_vec(),
         })
     }
 
     /// Paths of the files the last load parsed (not taken from the cache).
     pub fn last_parsed(&self) -> &[String] {
         self.cache.as_ref().map_or(&[], |c| &c.last_parsed)
+    }
+
+    /// The ids of the sections the last load parsed (in pieces of their
+    /// files not taken from the cache): the sections an edit touched.
+    pub fn last_parsed_sections(&self) -> std::collections::HashSet<String> {
+        let Some(cache) = &self.cache else {
+            return Default::default();
+        };
+        cache
+            .last_parsed
+            .iter()
+            .filter_map(|p| cache.files.get(p))
+            .flat_map(|f| f.fresh_sections().iter().cloned())
+            .collect()
     }
 
     /// Forgets everything kept (after a failure that may have left it

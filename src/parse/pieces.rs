@@ -248,9 +248,17 @@ fn shift_file(f: &mut ParsedFile, from: usize, to: usize) {
 #[derive(Debug, Default)]
 pub struct PieceCache {
     pieces: HashMap<String, Arc<Piece>>,
+    /// The ids of the sections in the pieces the last parse made afresh.
+    fresh_sections: Vec<String>,
 }
 
 impl PieceCache {
+    /// The ids of the sections in the pieces the last parse made afresh
+    /// (every section, the first time): what an edit touched.
+    pub fn fresh_sections(&self) -> &[String] {
+        &self.fresh_sections
+    }
+
     /// Parses `f`, reusing the pieces kept from the last parse; keeps the
     /// pieces this parse used. Also says how many pieces it parsed afresh.
     pub fn parse(&mut self, f: &SourceFile) -> (ParsedFile, Diagnostics, usize) {
@@ -276,7 +284,9 @@ impl PieceCache {
             .into_par_iter()
             .map(|(t, first)| (t, Piece::parse(&f.path, t, first)))
             .collect();
+        let mut fresh_sections: Vec<String> = Vec::new();
         for (t, p) in made {
+            fresh_sections.extend(p.parsed.sections.iter().map(|s| s.id.clone()));
             used.insert(t.to_owned(), Arc::new(p));
         }
         /// The pieces of this parse (`used`), taken from the last
@@ -286,6 +296,7 @@ impl PieceCache {
             kept: HashMap<String, Arc<Piece>>,
             used: &'c mut HashMap<String, Arc<Piece>>,
             parsed_now: usize,
+            fresh_sections: Vec<String>,
         }
         impl<'a> PieceSource<'a> for Cached<'a, '_> {
             fn get(&mut self, t: &'a str, first: usize) -> Arc<Piece> {
@@ -296,7 +307,10 @@ impl PieceCache {
                     Some(kept) => kept,
                     None => {
                         self.parsed_now += 1;
-                        (t.to_owned(), Arc::new(Piece::parse(self.path, t, first)))
+                        let p = Piece::parse(self.path, t, first);
+                        let ids = p.parsed.sections.iter().map(|s| s.id.clone());
+                        self.fresh_sections.extend(ids);
+                        (t.to_owned(), Arc::new(p))
                     }
                 };
                 self.used.insert(key, p.clone());
@@ -308,9 +322,11 @@ impl PieceCache {
             kept,
             used,
             parsed_now,
+            fresh_sections,
         };
         let (parsed, diags) = assemble(f, &mut source);
         let parsed_now = source.parsed_now;
+        self.fresh_sections = source.fresh_sections;
         (parsed, diags, parsed_now)
     }
 }

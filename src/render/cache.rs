@@ -16,7 +16,7 @@
 //! Entries not used by a render are dropped at its end, so the cache holds
 //! one site's worth of fragments and pages, whatever the number of edits.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -44,6 +44,12 @@ pub struct RenderCache {
     pages: Mutex<HashMap<String, Page>>,
     /// Last [`Page::version`] handed out.
     versions: AtomicU64,
+    /// The highlighting classes each page used when it was last made:
+    /// those of a page a render leaves out (see `SiteRenderer::deferring`).
+    classes: Mutex<HashMap<String, BTreeSet<String>>>,
+    /// The site's pages and the classes `highlight.css` was last written
+    /// with.
+    styled: Mutex<(Vec<String>, BTreeSet<String>)>,
     stats: Stats,
 }
 
@@ -242,6 +248,54 @@ impl RenderCache {
             });
         }
         html
+    }
+
+    /// Records the highlighting classes page `path` uses.
+    pub(super) fn set_classes(&self, path: &str, used: BTreeSet<String>) {
+        self.classes
+            .lock()
+            .expect("render cache lock")
+            .insert(path.to_owned(), used);
+    }
+
+    /// The classes page `path` used when last made, if it was.
+    pub(super) fn classes_of(&self, path: &str) -> Option<BTreeSet<String>> {
+        self.classes
+            .lock()
+            .expect("render cache lock")
+            .get(path)
+            .cloned()
+    }
+
+    /// `highlight.css` was written with `classes` for a site of `pages`;
+    /// records of other pages are dropped.
+    pub(super) fn styled_with(&self, pages: &[String], classes: &BTreeSet<String>) {
+        let live: std::collections::HashSet<&str> = pages.iter().map(String::as_str).collect();
+        self.classes
+            .lock()
+            .expect("render cache lock")
+            .retain(|p, _| live.contains(p.as_str()));
+        *self.styled.lock().expect("render cache lock") = (pages.to_vec(), classes.clone());
+    }
+
+    /// `highlight.css` again, if the classes the site's pages use (as
+    /// last recorded) differ from those it was written with.
+    pub(super) fn restyle(&self) -> Option<String> {
+        let mut styled = self.styled.lock().expect("render cache lock");
+        let records = self.classes.lock().expect("render cache lock");
+        let now: BTreeSet<String> = styled
+            .0
+            .iter()
+            .filter_map(|p| records.get(p))
+            .flatten()
+            .cloned()
+            .collect();
+        if now == styled.1 {
+            return None;
+        }
+        let css = super::highlight::stylesheet(&now);
+        styled.1 = now;
+        Some(css)
     }
 
     /// The page at `path` and its version, if it was rendered from the

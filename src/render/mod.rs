@@ -42,12 +42,23 @@ pub struct Pages {
     /// Under `serve`, the same for each translation, by language: one
     /// cache for all would drop one language's pages as the next renders.
     translation_caches: std::sync::Mutex<std::collections::HashMap<String, Arc<RenderCache>>>,
-    /// Under `serve`: whether the single page may be left out of a render
-    /// and made just after, by [`Pages::render_deferred`] (see there).
-    defer_single: bool,
-    /// Set by a render that left the single page out: its cache is still
-    /// open, closed by [`Pages::render_deferred`].
-    deferred: std::sync::atomic::AtomicBool,
+    /// Under `serve`: whether pages may be left out of a render and made
+    /// just after, by [`Pages::render_deferred`] (see
+    /// [`Pages::deferring`]).
+    defer: bool,
+    /// What the next render's edit touched ([`Pages::focus_next`]).
+    focus: std::sync::Mutex<Option<Focus>>,
+    /// The pages the last render left out: its cache is still open,
+    /// closed by [`Pages::render_deferred`].
+    deferred: std::sync::Mutex<Option<Vec<(jobs::Job, String)>>>,
+}
+
+/// What an edit touched: the ids of the sections parsed again, and the
+/// eval-prompt files read again (as `EvalFile::file`).
+#[derive(Debug, Clone, Default)]
+pub struct Focus {
+    pub sections: std::collections::HashSet<String>,
+    pub evals: std::collections::HashSet<String>,
 }
 
 impl Pages {
@@ -69,26 +80,46 @@ impl Pages {
         self
     }
 
-    /// Renders of a site of one release in one language leave `all.html`
-    /// out (`serve`: it holds every section, so it changes on every save
-    /// and is the longest page to make); [`Pages::render_deferred`] makes
-    /// it next, once the edited page is served.
-    pub fn deferring_single(mut self) -> Self {
-        self.defer_single = true;
+    /// Renders of a site of one release in one language (`serve`) serve
+    /// the pages an edit touched first: they leave out `all.html` (it holds
+    /// every section, so it changes on every save, and is the longest page
+    /// to make) and, given a [`Focus`], the chapters and eval pages the
+    /// edit did not touch; [`Pages::render_deferred`] makes them next,
+    /// once the edited pages are served.
+    pub fn deferring(mut self) -> Self {
+        self.defer = true;
         self
     }
 
-    /// The page a render left out (`all.html`), made now from the same
-    /// edition with the render's cache, which this closes; `None` when
-    /// the last render left nothing out. The bytes are those a full render
-    /// makes.
-    pub fn render_deferred(&self, edition: &Edition<'_>) -> Result<Option<(String, bytes::Bytes)>> {
-        use std::sync::atomic::Ordering;
-        if !self.deferred.swap(false, Ordering::SeqCst) {
-            return Ok(None);
+    /// What the edit the next render follows touched (`None`: not known).
+    pub fn focus_next(&self, focus: Option<Focus>) {
+        if let Ok(mut f) = self.focus.lock() {
+            *f = focus;
         }
-        let Some(cache) = &self.cache else {
-            return Ok(None);
+    }
+
+    /// The pages a render left out, made now from the same edition with
+    /// the render's cache, which this closes (and `static/highlight.css`
+    /// when the classes the pages use changed from those it was written
+    /// with); empty when the last render left nothing out. The bytes are
+    /// those a full render makes.
+    /// The paths of the pages the last render left out (served as they
+    /// were until [`Pages::render_deferred`] makes them).
+    pub fn deferred_paths(&self) -> Vec<String> {
+        self.deferred
+            .lock()
+            .ok()
+            .and_then(|d| {
+                d.as_ref()
+                    .map(|d| d.iter().map(|(_, p)| p.clone()).collect())
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn render_deferred(&self, edition: &Edition<'_>) -> Result<Vec<(String, bytes::Bytes)>> {
+        let jobs = self.deferred.lock().ok().and_then(|mut d| d.take());
+        let (Some(jobs), Some(cache)) = (jobs, &self.cache) else {
+            return Ok(Vec::new());
         };
         let made = (|| {
             let theme_dir = edition.config.theme_dir.as_deref();
@@ -96,10 +127,10 @@ impl Pages {
             let tera = cache.templates(theme_dir)?;
             renderer::SiteRenderer::new(edition, tera, strings, self.live_reload.as_deref())
                 .continuing(cache)
-                .render_single()
+                .render_later(jobs.into_iter().map(|(j, _)| j).collect())
         })();
         cache.finish();
-        made.map(Some)
+        made
     }
 
     /// What the last render reused and redid (live previews only).
@@ -123,7 +154,8 @@ impl Output for Pages {
         let Some(cache) = &self.cache else {
             let tera = Arc::new(theme::load_templates(theme_dir)?);
             return renderer::SiteRenderer::new(edition, tera, strings, live_reload)
-                .render_all(sink);
+                .render_all(sink)
+                .map(drop);
         };
         let translation = edition.languages.filter(|l| !l.is_source());
         let own;
@@ -143,17 +175,25 @@ impl Output for Pages {
         let tera = cache.templates(theme_dir)?;
         // Only the one edition of a plain site is deferred: a release's or
         // a language's single page carries their switchers.
-        let defer = self.defer_single && edition.place.is_none() && edition.languages.is_none();
+        let defer = self.defer && edition.place.is_none() && edition.languages.is_none();
+        let focus = self.focus.lock().ok().and_then(|mut f| f.take());
         let done = renderer::SiteRenderer::new(edition, tera, strings, live_reload)
             .with_cache(cache)
-            .deferring_single(defer)
+            .deferring(defer.then_some(renderer::Defer {
+                focus: focus.as_ref(),
+            }))
             .render_all(sink);
-        if defer && done.is_ok() {
-            self.deferred
-                .store(true, std::sync::atomic::Ordering::SeqCst);
-        } else {
-            cache.finish();
+        match done {
+            Ok(later) if defer => {
+                if let Ok(mut d) = self.deferred.lock() {
+                    *d = Some(later);
+                }
+                Ok(())
+            }
+            done => {
+                cache.finish();
+                done.map(drop)
+            }
         }
-        done
     }
 }

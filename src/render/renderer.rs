@@ -16,12 +16,20 @@ use super::context::{Link, PageContext, PageCtx, PageKind, SiteCtx, TocItem};
 use super::jobs::{Job, first_paragraph};
 use super::markdown::Linker;
 use super::strings::Strings;
-use super::{assets, highlight, theme};
+use super::{Focus, assets, highlight, theme};
 use crate::config::Config;
 use crate::model::{Reference, Spec};
 use crate::outputs::Edition;
 use crate::sink::Sink;
 use crate::site;
+
+/// What a `serve` render may leave out ([`SiteRenderer::deferring`]).
+#[derive(Clone, Copy)]
+pub(super) struct Defer<'a> {
+    /// The sections and eval files the edit touched; `None` when that is
+    /// not known (the single page alone is left out then).
+    pub focus: Option<&'a Focus>,
+}
 
 pub(super) struct SiteRenderer<'a> {
     pub(super) spec: &'a Spec,
@@ -41,9 +49,9 @@ pub(super) struct SiteRenderer<'a> {
     live_reload: Option<&'a str>,
     /// Under `serve`: fragments and pages kept from the previous render.
     pub(super) cache: Option<&'a RenderCache>,
-    /// Whether `render_all` leaves the single page out (`serve`, made
-    /// next by `render_single`).
-    defer_single: bool,
+    /// Under `serve`: what `render_all` may leave out, to be made just
+    /// after by `render_later` (`None`: nothing).
+    defer: Option<Defer<'a>>,
     /// Eval results joined with the spec.
     pub(super) compliance: &'a crate::results::Compliance,
     /// Per rule: whether it offers eval downloads.
@@ -130,7 +138,7 @@ impl<'a> SiteRenderer<'a> {
             refs_to,
             live_reload,
             cache: None,
-            defer_single: false,
+            defer: None,
             compliance,
             rules_with_cases: crate::evalset::output::rules_with_cases(spec),
             place,
@@ -164,22 +172,81 @@ impl<'a> SiteRenderer<'a> {
         self
     }
 
-    /// Leaves the single page out of `render_all` (it is made next, by
-    /// `render_single`). Its highlighting classes are its sections', which
-    /// the chapter pages hold too, so `highlight.css` is the same.
-    pub(super) fn deferring_single(mut self, defer: bool) -> Self {
-        self.defer_single = defer;
+    /// Lets `render_all` leave out pages `defer` names (they are made
+    /// next, by `render_later`).
+    pub(super) fn deferring(mut self, defer: Option<Defer<'a>>) -> Self {
+        self.defer = defer;
         self
     }
 
-    /// The single page alone.
-    pub(super) fn render_single(&self) -> Result<(String, Bytes)> {
-        self.render_job(&Job::Single)
+    /// Whether `render_all` leaves `job` out: the single page always (it
+    /// holds every section, so every save changes it, and it is the
+    /// longest to make); with a focus, a chapter none of whose sections
+    /// the edit touched and an eval page whose file it did not, as long
+    /// as the cache has their last version (which is served meanwhile,
+    /// and whose highlighting classes stand in for theirs: their code is
+    /// unchanged).
+    fn defers(&self, job: &Job) -> bool {
+        let (Some(defer), Some(cache)) = (&self.defer, self.cache) else {
+            return false;
+        };
+        let Some(focus) = defer.focus else {
+            return matches!(job, Job::Single);
+        };
+        let spec = self.spec;
+        match *job {
+            Job::Single => true,
+            Job::Chapter(i) => {
+                let touched = std::iter::once(i)
+                    .chain(spec.descendants(i))
+                    .any(|s| focus.sections.contains(&spec.sections[s].id));
+                !touched && cache.classes_of(&self.job_path(job)).is_some()
+            }
+            Job::Eval(e) => {
+                !focus.evals.contains(&spec.evals[e].file)
+                    && cache.classes_of(&self.job_path(job)).is_some()
+            }
+            _ => false,
+        }
+    }
+
+    /// The site path of a page job (not the table of contents' script).
+    fn job_path(&self, job: &Job) -> String {
+        match *job {
+            Job::Single => site::SINGLE_PAGE.to_owned(),
+            Job::Chapter(i) => site::section_page(self.spec, i),
+            Job::Eval(e) => site::eval_page(&self.spec.evals[e].id),
+            _ => String::new(),
+        }
+    }
+
+    /// Renders the pages `render_all` left out (`jobs`); also returns
+    /// `static/highlight.css` when the classes of the site's pages,
+    /// now all made, differ from those it was written with.
+    pub(super) fn render_later(&self, jobs: Vec<Job>) -> Result<Vec<(String, Bytes)>> {
+        let mut made: Vec<(String, Bytes)> = jobs
+            .par_iter()
+            .map(|j| {
+                let (path, bytes) = self.render_job(j)?;
+                if let Some(cache) = self.cache {
+                    let mut used = BTreeSet::new();
+                    highlight::collect_classes(&bytes, &mut used);
+                    cache.set_classes(&path, used);
+                }
+                Ok((path, bytes))
+            })
+            .collect::<Result<_>>()?;
+        if let Some(css) = self.cache.and_then(RenderCache::restyle) {
+            made.push(("static/highlight.css".to_owned(), Bytes::from(css)));
+        }
+        Ok(made)
     }
 
     /// Renders every page, then the assets (whose content depends on the
     /// pages: the highlighting classes they use, the sitemap).
-    pub(super) fn render_all(&self, sink: &dyn Sink) -> Result<()> {
+    /// Returns the jobs it left out, with their paths (see
+    /// [`SiteRenderer::deferring`]).
+    pub(super) fn render_all(&self, sink: &dyn Sink) -> Result<Vec<(Job, String)>> {
         let spec = self.spec;
         let mut jobs: Vec<Job> = vec![
             Job::Home,
@@ -200,9 +267,8 @@ impl<'a> SiteRenderer<'a> {
         if self.languages.is_some() {
             jobs.push(Job::TranslationStatus);
         }
-        if !self.defer_single {
-            jobs.insert(1, Job::Single);
-        }
+        jobs.insert(1, Job::Single);
+        let (jobs, later): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| !self.defers(j));
         // Highlighting classes the pages use: highlight.css keeps only those.
         let classes = Mutex::new(BTreeSet::new());
         let pages: Vec<String> = jobs
@@ -211,21 +277,35 @@ impl<'a> SiteRenderer<'a> {
                 let (path, bytes) = self.render_job(j)?;
                 let mut used = BTreeSet::new();
                 highlight::collect_classes(&bytes, &mut used);
-                if !used.is_empty()
-                    && let Ok(mut all) = classes.lock()
-                {
-                    all.extend(used);
+                if let Ok(mut all) = classes.lock() {
+                    all.extend(used.iter().cloned());
+                }
+                if let Some(cache) = self.cache {
+                    cache.set_classes(&path, used);
                 }
                 sink.put_bytes(path.clone(), bytes)?;
                 Ok(path)
             })
             .collect::<Result<_>>()?;
         let mut pages = pages;
-        if self.defer_single {
-            // In the sitemap all the same.
-            pages.push(site::SINGLE_PAGE.to_owned());
+        let mut classes = classes.into_inner().unwrap_or_default();
+        let later: Vec<(Job, String)> = later
+            .into_iter()
+            .map(|job| {
+                let path = self.job_path(&job);
+                (job, path)
+            })
+            .collect();
+        for (_, path) in &later {
+            // In the sitemap all the same, and styled as last time.
+            if let Some(used) = self.cache.and_then(|c| c.classes_of(path)) {
+                classes.extend(used);
+            }
+            pages.push(path.clone());
         }
-        let classes = classes.into_inner().unwrap_or_default();
+        if let (Some(cache), Some(_)) = (self.cache, &self.defer) {
+            cache.styled_with(&pages, &classes);
+        }
         assets::write(
             self.config,
             self.site_url.as_deref(),
@@ -234,7 +314,8 @@ impl<'a> SiteRenderer<'a> {
             &classes,
             &pages,
             sink,
-        )
+        )?;
+        Ok(later)
     }
 
     /// A markdown fragment: from the cache when its inputs are unchanged.

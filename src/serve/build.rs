@@ -16,7 +16,7 @@ use crate::evalset::output::EvalDownloads;
 use crate::export::SpecJson;
 use crate::outputs::{Output, write_all};
 use crate::pipeline::{self, Loaded, Loader, Run};
-use crate::render::{CacheStats, Pages};
+use crate::render::{CacheStats, Focus, Pages};
 use crate::search::{CachedSearchIndex, SearchIndex};
 use crate::sink::{MemorySink, SiteFiles};
 use crate::versions::output::VersionsFiles;
@@ -38,8 +38,13 @@ pub struct SiteBuilder {
     /// Extra outputs run after the site's own (tests use it to make a
     /// rebuild panic).
     extra: Vec<Box<dyn Output + Send>>,
-    /// The last page made after its build ([`SiteBuilder::deferred_page`]).
-    last_deferred: Option<(String, Bytes)>,
+    /// During a build after an edit of markdown files only: the render
+    /// may serve the pages the edit touched first.
+    focused: bool,
+    /// The site's files as last made (by a build, or after it by
+    /// [`SiteBuilder::deferred_pages`]): a page a build leaves out is
+    /// served as it was until it is made again.
+    last_pages: SiteFiles,
 }
 
 /// The result of one build.
@@ -90,7 +95,8 @@ impl SiteBuilder {
             latest: None,
             latest_files: None,
             extra: Vec::new(),
-            last_deferred: None,
+            focused: false,
+            last_pages: SiteFiles::new(),
         }
     }
 
@@ -99,12 +105,24 @@ impl SiteBuilder {
     /// reused (at 10x, 1,140 eval-prompt files are not read on every save).
     /// `complete` is false when the watcher may have lost an event: then
     /// every file is read.
+    ///
+    /// When every change is to a markdown file, the pages the edit touched
+    /// are made first, the others just after ([`Pages::deferring`]); any
+    /// other change (configuration, templates, styles, eval logs) may
+    /// touch every page.
     pub fn build_after(&mut self, changed: &[PathBuf], complete: bool) -> Outcome {
         self.loader.files_changed(changed);
         if !complete {
             self.loader.anything_changed();
         }
-        self.build_reading_changed()
+        self.focused = complete
+            && !changed.is_empty()
+            && changed
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "md"));
+        let outcome = self.build_reading_changed();
+        self.focused = false;
+        outcome
     }
 
     /// Adds an output run after the site's own.
@@ -122,38 +140,38 @@ impl SiteBuilder {
         self.loader.anything_changed();
         let mut outcome = self.build_reading_changed();
         if let Outcome::Built { files, loaded, .. } = &mut outcome {
-            match self.deferred_page(loaded) {
-                Some(Ok((path, bytes))) => {
-                    files.insert(path, bytes);
-                }
-                Some(Err(problems)) => return Outcome::Failed { problems },
-                None => {}
+            match self.deferred_pages(loaded) {
+                Ok(pages) => files.extend(pages),
+                Err(problems) => return Outcome::Failed { problems },
             }
         }
         outcome
     }
 
-    /// The page the last build left out to serve the others sooner
-    /// (`all.html`: every save changes it, and it is the longest to make),
-    /// made now; `None` when nothing was left out. Until it is published
-    /// the site keeps the previous one ([`SiteBuilder::build_after`]).
-    pub fn deferred_page(&mut self, loaded: &Loaded) -> Option<Result<(String, Bytes), Problems>> {
+    /// The pages the last build left out to serve the edited ones sooner
+    /// (`all.html`, which every save changes and which is the longest to
+    /// make, and the pages the edit did not touch), made now; empty when
+    /// nothing was left out. Until they are published the site keeps the
+    /// previous ones ([`SiteBuilder::build_after`]).
+    pub fn deferred_pages(&mut self, loaded: &Loaded) -> Result<Vec<(String, Bytes)>, Problems> {
         let made = catch_unwind(AssertUnwindSafe(|| {
             self.pages.render_deferred(&loaded.edition())
         }));
-        let made = match made {
-            Ok(Ok(page)) => page.map(Ok),
-            Ok(Err(err)) => Some(Err(Problems::from_error(&err))),
+        match made {
+            Ok(Ok(pages)) => {
+                for (path, bytes) in &pages {
+                    self.last_pages.insert(path.clone(), bytes.clone());
+                }
+                Ok(pages)
+            }
+            Ok(Err(err)) => Err(Problems::from_error(&err)),
             Err(panic) => {
                 self.loader.reset();
                 self.pages = live_pages();
-                Some(Err(Problems::internal_error(&panic_message(&*panic))))
+                self.last_pages.clear();
+                Err(Problems::internal_error(&panic_message(&*panic)))
             }
-        };
-        if let Some(Ok((path, bytes))) = &made {
-            self.last_deferred = Some((path.clone(), bytes.clone()));
         }
-        made
     }
 
     fn build_reading_changed(&mut self) -> Outcome {
@@ -190,11 +208,18 @@ impl SiteBuilder {
             Some(Some(latest)) => std::slice::from_ref(latest),
             _ => &[],
         };
+        let (pages, focused) = (&self.pages, self.focused);
         let versioned = pipeline::run_versioned(
             &mut self.loader,
             &outputs,
             pipeline::Releases::Given(given),
-            |_| Ok(MemorySink::new()),
+            |loaded| {
+                pages.focus_next(focused.then(|| Focus {
+                    sections: loaded.touched_sections.clone(),
+                    evals: loaded.touched_files.iter().cloned().collect(),
+                }));
+                Ok(MemorySink::new())
+            },
             |_, _, _| {},
         )?;
         if let (Some(site), Some(latest), None) =
@@ -221,16 +246,18 @@ impl SiteBuilder {
             } => (loaded, sink, load_time, write_time),
         };
         let mut files = sink.into_files();
-        // The page left out is served as it was until it is made again.
-        if let Some((path, bytes)) = &self.last_deferred
-            && !files.contains_key(path)
-        {
-            files.insert(path.clone(), bytes.clone());
+        // The pages left out are served as they were until made again.
+        for path in self.pages.deferred_paths() {
+            let last = self.last_pages.get(&path);
+            if let (false, Some(bytes)) = (files.contains_key(&path), last) {
+                files.insert(path, bytes.clone());
+            }
         }
         if let Some(release) = &self.latest_files {
             files.extend(release.iter().map(|(p, b)| (p.clone(), b.clone())));
         }
         files.insert(RELOAD_SCRIPT_PATH.into(), LIVERELOAD_JS.as_bytes().into());
+        self.last_pages = files.clone();
         Ok(Outcome::Built {
             files,
             diagnostics: loaded.diagnostics.clone(),
@@ -305,7 +332,7 @@ fn live_pages() -> Pages {
     Pages::new()
         .with_live_reload(LIVE_RELOAD_ENDPOINT)
         .with_cache()
-        .deferring_single()
+        .deferring()
 }
 
 /// The search index files of a loaded spec: the search output, into memory,

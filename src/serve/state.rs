@@ -239,21 +239,34 @@ impl Shared {
         }
     }
 
-    /// Swaps in a page made just after good build `generation` was
-    /// served (`all.html`, see `Pages::render_deferred`), unless a newer
-    /// build is served by now; tells pages when it changed.
-    pub fn publish_page(&self, generation: u64, path: String, bytes: bytes::Bytes) {
+    /// Swaps in the pages made just after good build `generation` was
+    /// served (see `Pages::render_deferred`), unless a newer build is
+    /// served by now; tells pages which changed, in one event.
+    pub fn publish_pages(&self, generation: u64, pages: Vec<(String, bytes::Bytes)>) {
         let mut site = self.site.write().expect("site lock");
-        if self.generation.load(Ordering::SeqCst) != generation || site.get(&path) == Some(&bytes) {
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        let changed: Vec<(String, bytes::Bytes)> = pages
+            .into_iter()
+            .filter(|(path, bytes)| site.get(path) != Some(bytes))
+            .collect();
+        if changed.is_empty() {
             return;
         }
         let mut files: SiteFiles = (**site).clone();
-        files.insert(path.clone(), bytes);
+        let mut paths = Vec::with_capacity(changed.len());
+        for (path, bytes) in changed {
+            paths.push(path.clone());
+            files.insert(path, bytes);
+        }
         *site = Arc::new(files);
         drop(site);
+        paths.sort();
+        let full = paths.iter().any(|p| is_page_asset(p));
         let _ = self.events.send(Reload::Changed {
-            paths: Arc::new(vec![path]),
-            full: false,
+            paths: Arc::new(paths),
+            full,
         });
     }
 

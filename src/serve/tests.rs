@@ -444,7 +444,7 @@ fn the_preview_of_a_translated_spec_is_its_build_and_follows_edits() {
     assert!(page(&served).contains("<div class=\"tr-unit tr-stale\"><p>当两条指令"));
 }
 
-/// A watched build as `serve` publishes it: the site, then the page it
+/// A watched build as `serve` publishes it: the site, then the pages it
 /// left out.
 fn built_after(
     builder: &mut SiteBuilder,
@@ -455,12 +455,11 @@ fn built_after(
     let Outcome::Built { loaded, .. } = &outcome else {
         return built(outcome);
     };
-    let later = builder.deferred_page(&loaded.clone());
+    let later = builder
+        .deferred_pages(&loaded.clone())
+        .unwrap_or_else(|p| panic!("{}", p.text));
     let mut site = built(outcome);
-    if let Some(page) = later {
-        let (path, bytes) = page.unwrap_or_else(|p| panic!("{}", p.text));
-        site.insert(path, bytes);
-    }
+    site.extend(later);
     site
 }
 
@@ -548,19 +547,21 @@ fn the_single_page_is_made_after_the_edited_page_and_is_the_full_builds() {
             .values()
             .any(|b| String::from_utf8_lossy(b).contains("A sentence made later."))
     );
-    let (path, bytes) = builder
-        .deferred_page(&loaded)
-        .expect("the single page was left out")
+    let later = builder
+        .deferred_pages(&loaded)
         .unwrap_or_else(|p| panic!("{}", p.text));
-    assert_eq!(path, single);
-    assert!(builder.deferred_page(&loaded).is_none(), "made once");
+    assert!(later.iter().any(|(path, _)| path == single));
+    assert!(
+        builder.deferred_pages(&loaded).unwrap().is_empty(),
+        "made once"
+    );
     let mut site = built(Outcome::Built {
         files,
         diagnostics: loaded.diagnostics.clone(),
         work: Default::default(),
         loaded: loaded.clone(),
     });
-    site.insert(path, bytes);
+    site.extend(later);
     let full = full_build(root);
     let diff = changed_paths(&full, &site);
     assert!(diff.is_empty(), "differs from a full build in {diff:?}");
@@ -568,4 +569,107 @@ fn the_single_page_is_made_after_the_edited_page_and_is_the_full_builds() {
     std::fs::write(&overview, format!("{text}\nAnother sentence.\n")).unwrap();
     let site = built(builder.build());
     assert!(changed_paths(&full_build(root), &site).is_empty());
+}
+
+/// A save of a markdown file serves first the pages whose sections it
+/// touched (the others stay as they were) and makes the rest just after;
+/// then the site is the full build's, byte for byte, including a page
+/// the edit changed from afar (a cross-reference showing the edited
+/// title) and `highlight.css` (the edit removed the only code of a kind).
+#[test]
+fn a_save_serves_the_pages_it_touched_first_then_the_rest_as_a_full_build() {
+    let dir = sample_copy();
+    let root = dir.path();
+    let mut builder = SiteBuilder::new(root);
+    let first = built(builder.build());
+    // A section of one chapter, linked from another chapter by its title.
+    let spec = crate::pipeline::load(root).unwrap().spec;
+    let (target, from) = spec
+        .references
+        .iter()
+        .filter(|r| r.kind == crate::model::RefKind::Auto)
+        .find_map(|r| {
+            let to = *spec.section_index.get(&r.target)?;
+            let top = |mut i: usize| {
+                while let Some(p) = spec.sections[i].parent {
+                    i = p;
+                }
+                i
+            };
+            let from = top(r.from_section?);
+            (top(to) != from).then_some((to, from))
+        })
+        .expect("the sample links a title across chapters");
+    let old_title = spec.sections[target].title.clone();
+    let file = root.join(&spec.sections[target].source.file);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replacen(
+        &format!(" {old_title} {{"),
+        &format!(" {old_title} Renamed {{"),
+        1,
+    );
+    assert_ne!(edited, text, "the heading of `{old_title}` is found");
+    std::fs::write(&file, edited).unwrap();
+
+    let Outcome::Built { files, loaded, .. } =
+        builder.build_after(std::slice::from_ref(&file), true)
+    else {
+        panic!("the build failed")
+    };
+    let from_page = crate::site::section_page(&spec, from);
+    let target_page = crate::site::section_page(
+        &loaded.spec,
+        loaded.spec.section_index[&spec.sections[target].id],
+    );
+    let renamed = format!("{old_title} Renamed");
+    assert!(String::from_utf8_lossy(&files[&target_page]).contains(&renamed));
+    assert_eq!(
+        files[&from_page], first[&from_page],
+        "a chapter the edit did not touch is served as it was meanwhile"
+    );
+    let later = builder
+        .deferred_pages(&loaded)
+        .unwrap_or_else(|p| panic!("{}", p.text));
+    let made: Vec<&str> = later.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(made.contains(&from_page.as_str()), "{made:?}");
+    assert!(!made.contains(&target_page.as_str()), "made once: {made:?}");
+    let mut site = built(Outcome::Built {
+        files,
+        diagnostics: loaded.diagnostics.clone(),
+        work: Default::default(),
+        loaded: loaded.clone(),
+    });
+    site.extend(later);
+    assert!(String::from_utf8_lossy(&site[&from_page]).contains(&renamed));
+    let diff = changed_paths(&full_build(root), &site);
+    assert!(diff.is_empty(), "differs from a full build in {diff:?}");
+
+    // The only code block of its language removed: highlight.css follows
+    // once every page is made.
+    let css =
+        |site: &SiteFiles| String::from_utf8_lossy(&site["static/highlight.css"]).into_owned();
+    let before = css(&site);
+    let (path, fence) = ["content", "examples"]
+        .iter()
+        .flat_map(|d| walkdir::WalkDir::new(root.join(d)))
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .find_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let start = text.find("\n```")?;
+            let end = text[start + 4..].find("\n```\n")? + start + 4 + 5;
+            Some((e.path().to_path_buf(), text[start..end].to_owned()))
+        })
+        .expect("the sample has a fenced code block");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen(&fence, "\n", 1)).unwrap();
+    let site = built_after(&mut builder, std::slice::from_ref(&path), true);
+    let diff = changed_paths(&full_build(root), &site);
+    assert!(diff.is_empty(), "differs from a full build in {diff:?}");
+    assert_ne!(
+        css(&site),
+        before,
+        "the classes changed: {}",
+        path.display()
+    );
 }

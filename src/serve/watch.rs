@@ -137,12 +137,13 @@ impl Watch {
             let published = shared.publish(outcome, took, false);
             crate::outputs::timing("publish", start.elapsed() - took);
             if let Some((generation, loaded)) = published {
-                // The page left out to serve the edited one sooner.
-                match builder.deferred_page(&loaded) {
-                    Some(Ok((path, bytes))) => shared.publish_page(generation, path, bytes),
-                    Some(Err(problems)) => eprintln!("warning: {}", problems.text.trim_end()),
-                    None => {}
+                // The pages left out to serve the edited ones sooner.
+                let t = Instant::now();
+                match builder.deferred_pages(&loaded) {
+                    Ok(pages) => shared.publish_pages(generation, pages),
+                    Err(problems) => eprintln!("warning: {}", problems.text.trim_end()),
                 }
+                crate::outputs::timing("pages left for after", t.elapsed());
                 indexer.submit(generation, loaded);
             }
             if let Err(e) = self.refresh(&paths) {
