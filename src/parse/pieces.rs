@@ -384,29 +384,21 @@ mod tests {
     fn a_message_naming_a_line_is_made_again_where_its_piece_moved() {
         let text = "# A {#a}\n\n## B {#b}\n\n**Example**: t\n\n~~~xml\n<user>\n<assistant>\nx\n</user>\n~~~\n";
         let mut cache = PieceCache::default();
+        let misnested = |d: &Diagnostics, line: usize, opened: usize| {
+            let want = format!(
+                "{line}: `</user>` closes `<assistant>` (opened at line {opened}); expected `</assistant>`"
+            );
+            assert!(lines_of(d).contains(&want), "{:?}", lines_of(d));
+        };
         let (_, d, _) = cache.parse(&file(text));
-        assert!(
-            lines_of(&d).contains(
-                &"11: `</user>` closes `<assistant>` (opened at line 9); expected `</assistant>`"
-                    .to_owned()
-            ),
-            "{:?}",
-            lines_of(&d)
-        );
+        misnested(&d, 11, 9);
         let moved = text.replacen("\n\n", "\n\nIntro.\n\n", 1);
         let (_, d, n) = cache.parse(&file(&moved));
         assert_eq!(
             n, 2,
             "the new first piece, and b's made again at its new line"
         );
-        assert!(
-            lines_of(&d).contains(
-                &"13: `</user>` closes `<assistant>` (opened at line 11); expected `</assistant>`"
-                    .to_owned()
-            ),
-            "{:?}",
-            lines_of(&d)
-        );
+        misnested(&d, 13, 11);
     }
 
     /// Where CommonMark runs a block on into the next heading, the two

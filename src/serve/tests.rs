@@ -444,6 +444,23 @@ fn the_preview_of_a_translated_spec_is_its_build_and_follows_edits() {
     assert!(page(&served).contains("<div class=\"tr-unit tr-stale\"><p>当两条指令"));
 }
 
+/// A build's site with the pages made after it added, as `serve` ends up
+/// serving them.
+fn with_later(
+    files: SiteFiles,
+    loaded: &Arc<crate::pipeline::Loaded>,
+    later: Vec<(String, bytes::Bytes)>,
+) -> SiteFiles {
+    let mut site = built(Outcome::Built {
+        files,
+        diagnostics: loaded.diagnostics.clone(),
+        work: Default::default(),
+        loaded: loaded.clone(),
+    });
+    site.extend(later);
+    site
+}
+
 /// A watched build as `serve` publishes it: the site, then the pages it
 /// left out.
 fn built_after(
@@ -555,13 +572,7 @@ fn the_single_page_is_made_after_the_edited_page_and_is_the_full_builds() {
         builder.deferred_pages(&loaded).unwrap().is_empty(),
         "made once"
     );
-    let mut site = built(Outcome::Built {
-        files,
-        diagnostics: loaded.diagnostics.clone(),
-        work: Default::default(),
-        loaded: loaded.clone(),
-    });
-    site.extend(later);
+    let site = with_later(files, &loaded, later);
     let full = full_build(root);
     let diff = changed_paths(&full, &site);
     assert!(diff.is_empty(), "differs from a full build in {diff:?}");
@@ -633,13 +644,7 @@ fn a_save_serves_the_pages_it_touched_first_then_the_rest_as_a_full_build() {
     let made: Vec<&str> = later.iter().map(|(p, _)| p.as_str()).collect();
     assert!(made.contains(&from_page.as_str()), "{made:?}");
     assert!(!made.contains(&target_page.as_str()), "made once: {made:?}");
-    let mut site = built(Outcome::Built {
-        files,
-        diagnostics: loaded.diagnostics.clone(),
-        work: Default::default(),
-        loaded: loaded.clone(),
-    });
-    site.extend(later);
+    let site = with_later(files, &loaded, later);
     assert!(String::from_utf8_lossy(&site[&from_page]).contains(&renamed));
     let diff = changed_paths(&full_build(root), &site);
     assert!(diff.is_empty(), "differs from a full build in {diff:?}");
