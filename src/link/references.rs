@@ -71,7 +71,8 @@ impl<'a> SpanCursor<'a> {
 /// by a load are forgotten at its end.
 #[derive(Debug, Default)]
 pub struct ScanMemo {
-    scans: Mutex<HashMap<String, (Arc<InlineFacts>, u64)>>,
+    /// Hashed with foldhash: every text of the spec is looked up.
+    scans: Mutex<foldhash::HashMap<String, (Arc<InlineFacts>, u64)>>,
     /// The current load's number: entries it used carry it.
     load: AtomicU64,
 }

@@ -14,8 +14,9 @@
 //! parsed again as one. The result is the whole-file parse, line for line
 //! and diagnostic for diagnostic (a property test holds it to that).
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use foldhash::HashMap;
 
 use rayon::prelude::*;
 
@@ -194,7 +195,7 @@ pub fn parse_in_pieces(file: &SourceFile) -> (ParsedFile, Diagnostics) {
             self.parsed.remove(text);
         }
     }
-    let parsed = candidates(&file.text)
+    let parsed: HashMap<&str, Arc<Piece>> = candidates(&file.text)
         .into_par_iter()
         .map(|(t, first)| (t, Arc::new(Piece::parse(&file.path, t, first))))
         .collect();

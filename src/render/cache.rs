@@ -17,7 +17,7 @@
 //! one site's worth of fragments and pages, whatever the number of edits.
 
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -202,11 +202,16 @@ impl RenderCache {
             LinkMode::Single => "\0single",
         };
         // Looked up by borrowed parts: a hit (the common case) copies
-        // nothing but the HTML.
-        let mut h = DefaultHasher::new();
+        // nothing but the HTML. Hashed with foldhash: every text of the
+        // site is hashed on every render.
         let strings = link.strings.fingerprint();
-        (kind, mode, link_generation, strings, text).hash(&mut h);
-        let hash = h.finish();
+        let hash = foldhash::fast::FixedState::default().hash_one((
+            kind,
+            mode,
+            link_generation,
+            strings,
+            text,
+        ));
         let same = |k: &FragmentKey| {
             k.link_generation == link_generation
                 && k.strings == strings
