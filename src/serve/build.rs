@@ -38,9 +38,6 @@ pub struct SiteBuilder {
     /// Extra outputs run after the site's own (tests use it to make a
     /// rebuild panic).
     extra: Vec<Box<dyn Output + Send>>,
-    /// During a build after an edit of markdown files only: the render
-    /// may serve the pages the edit touched first.
-    focused: bool,
     /// The site's files as last made (by a build, or after it by
     /// [`SiteBuilder::deferred_pages`]): a page a build leaves out is
     /// served as it was until it is made again.
@@ -95,7 +92,6 @@ impl SiteBuilder {
             latest: None,
             latest_files: None,
             extra: Vec::new(),
-            focused: false,
             last_pages: SiteFiles::new(),
         }
     }
@@ -115,14 +111,12 @@ impl SiteBuilder {
         if !complete {
             self.loader.anything_changed();
         }
-        self.focused = complete
+        let focused = complete
             && !changed.is_empty()
             && changed
                 .iter()
                 .all(|p| p.extension().is_some_and(|e| e == "md"));
-        let outcome = self.build_reading_changed();
-        self.focused = false;
-        outcome
+        self.build_reading_changed(focused)
     }
 
     /// Adds an output run after the site's own.
@@ -138,7 +132,7 @@ impl SiteBuilder {
     /// panic may have left them half-updated; the next build starts afresh.
     pub fn build(&mut self) -> Outcome {
         self.loader.anything_changed();
-        let mut outcome = self.build_reading_changed();
+        let mut outcome = self.build_reading_changed(false);
         if let Outcome::Built { files, loaded, .. } = &mut outcome {
             match self.deferred_pages(loaded) {
                 Ok(pages) => files.extend(pages),
@@ -174,8 +168,10 @@ impl SiteBuilder {
         }
     }
 
-    fn build_reading_changed(&mut self) -> Outcome {
-        match catch_unwind(AssertUnwindSafe(|| self.try_build())) {
+    /// `focused`: the change was to markdown files only, so the render may
+    /// serve the pages the edit touched first.
+    fn build_reading_changed(&mut self, focused: bool) -> Outcome {
+        match catch_unwind(AssertUnwindSafe(|| self.try_build(focused))) {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(err)) => Outcome::Failed {
                 problems: Problems::from_error(&err),
@@ -190,7 +186,7 @@ impl SiteBuilder {
         }
     }
 
-    fn try_build(&mut self) -> Result<Outcome> {
+    fn try_build(&mut self, focused: bool) -> Result<Outcome> {
         // `spec.json` is not among them: it is made when requested
         // ([`LazyFiles`]), from the spec of the build being served.
         let mut outputs: Vec<&dyn Output> = vec![
@@ -208,7 +204,7 @@ impl SiteBuilder {
             Some(Some(latest)) => std::slice::from_ref(latest),
             _ => &[],
         };
-        let (pages, focused) = (&self.pages, self.focused);
+        let pages = &self.pages;
         let versioned = pipeline::run_versioned(
             &mut self.loader,
             &outputs,
