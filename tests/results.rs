@@ -166,9 +166,9 @@ fn the_site_shows_scores_on_the_compliance_page_the_rules_and_the_home_page() {
     );
     assert!(rule.contains("compliance.html#rule-respect_users_time"));
     // Each rule's own downloads exist where its page points.
-    assert!(rule.contains("downloads/evals/rules/respect_users_time/inspect/dataset.jsonl"));
+    assert!(rule.contains("downloads/evals/rules/respect_users_time.inspect.jsonl"));
     assert!(
-        site.join("downloads/evals/rules/respect_users_time/inspect/dataset.jsonl")
+        site.join("downloads/evals/rules/respect_users_time.inspect.jsonl")
             .is_file()
     );
     // The home page: a bar per top-level section with results.

@@ -66,31 +66,38 @@ impl Output for EvalExport {
     }
 }
 
-/// Where a format's download sits: `downloads/evals/<prefix>...`.
-fn download_paths(prefix: &str, format: Format) -> Vec<String> {
-    let dir = format!("{DOWNLOADS_DIR}/{prefix}");
+/// Where the whole spec's files of a format sit: `downloads/evals/...`.
+fn spec_paths(format: Format) -> Vec<String> {
     match format {
         Format::Inspect => vec![
-            format!("{dir}inspect/{INSPECT_DATASET}"),
-            format!("{dir}inspect/{INSPECT_TASK}"),
+            format!("{DOWNLOADS_DIR}/inspect/{INSPECT_DATASET}"),
+            format!("{DOWNLOADS_DIR}/inspect/{INSPECT_TASK}"),
         ],
-        Format::Trl => vec![format!("{dir}{TRL_FILE}")],
-        Format::Promptfoo => vec![format!("{dir}{PROMPTFOO_FILE}")],
+        Format::Trl => vec![format!("{DOWNLOADS_DIR}/{TRL_FILE}")],
+        Format::Promptfoo => vec![format!("{DOWNLOADS_DIR}/{PROMPTFOO_FILE}")],
     }
 }
 
 /// The download of `format` for the whole spec (its first file).
 pub fn spec_download(format: Format) -> String {
-    download_paths("", format).remove(0)
+    spec_paths(format).remove(0)
 }
 
-/// The download of `format` for rule `id` and its sub-rules.
+/// The download of `format` for rule `id` and its sub-rules: one file,
+/// named after the rule and the format (what a browser saves it as), all
+/// rules' in one folder. Inspect's is the dataset alone: the whole spec's
+/// `task.py` runs it with `-T dataset=<file>`. (A folder per rule would
+/// cost a folder made and removed per rule on every build.)
 pub fn rule_download(id: &str, format: Format) -> String {
-    download_paths(&rule_prefix(id), format).remove(0)
-}
-
-fn rule_prefix(id: &str) -> String {
-    format!("rules/{}/", crate::site::page_stem(id))
+    let suffix = match format {
+        Format::Inspect => "inspect.jsonl",
+        Format::Trl => "trl.jsonl",
+        Format::Promptfoo => "promptfoo.yaml",
+    };
+    format!(
+        "{DOWNLOADS_DIR}/rules/{}.{suffix}",
+        crate::site::page_stem(id)
+    )
 }
 
 /// Per rule: whether it offers eval downloads, i.e. whether it or one of
@@ -170,21 +177,15 @@ impl Output for EvalDownloads {
                 Format::Promptfoo => formats::promptfoo_test(&set, case),
             }
         };
-        let write = |format: Format, prefix: &str, records: &[&str]| -> Result<()> {
+        let write = |format: Format, rule: &str, records: &[&str]| -> Result<()> {
             let parts = match format {
                 Format::Promptfoo => formats::promptfoo_parts(records),
                 Format::Inspect | Format::Trl => records.to_vec(),
             };
-            let mut paths = download_paths(prefix, format).into_iter();
-            let first = paths.next().expect("every format has a file");
-            sink.put_parts(first, &parts)?;
-            if let Some(task_path) = paths.next() {
-                sink.put(task_path, task.clone().into_bytes())?;
-            }
-            Ok(())
+            sink.put_parts(rule_download(rule, format), &parts)
         };
         for format in Format::ALL {
-            let mut paths = download_paths("", format).into_iter();
+            let mut paths = spec_paths(format).into_iter();
             let first = paths.next().expect("every format has a file");
             let n = set.cases.len();
             sink.put_with(first, &|out| {
@@ -219,7 +220,7 @@ impl Output for EvalDownloads {
                             records[at].as_str()
                         })
                         .collect();
-                    write(format, &rule_prefix(&spec.sections[rule].id), &mine)?;
+                    write(format, &spec.sections[rule].id, &mine)?;
                 }
                 Ok::<(), anyhow::Error>(())
             })?;

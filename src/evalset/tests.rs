@@ -382,24 +382,27 @@ fn each_rule_download_is_the_export_of_that_rule() {
     };
     let mut compared = 0;
     for format in Format::ALL {
-        let folder_of = |first: String| first[..first.rfind('/').unwrap() + 1].to_owned();
-        let downloads = [(folder_of(spec_download(format)), vec![])]
-            .into_iter()
-            .chain(
-                ["honesty", "avoid_sycophancy", "do_not_lie"]
-                    .map(|rule| (folder_of(rule_download(rule, format)), vec![rule])),
-            );
-        for (folder, rules) in downloads {
-            for (name, bytes) in export(format, &rules) {
-                let at = format!("{folder}{name}");
-                let got = site.get(&at).unwrap_or_else(|| panic!("no {at}"));
-                assert_eq!(got, &bytes, "{at}");
-                compared += 1;
-            }
+        // The whole spec's download: every file of the export.
+        let whole = spec_download(format);
+        let folder = &whole[..whole.rfind('/').unwrap() + 1];
+        for (name, bytes) in export(format, &[]) {
+            let at = format!("{folder}{name}");
+            let got = site.get(&at).unwrap_or_else(|| panic!("no {at}"));
+            assert_eq!(got, &bytes, "{at}");
+            compared += 1;
+        }
+        // A rule's: the export's first file (Inspect's dataset; its task
+        // is the whole spec's, run with `-T dataset=`).
+        for rule in ["honesty", "avoid_sycophancy", "do_not_lie"] {
+            let at = rule_download(rule, format);
+            let (_, bytes) = export(format, &[rule]).into_iter().next().unwrap();
+            let got = site.get(&at).unwrap_or_else(|| panic!("no {at}"));
+            assert_eq!(got, &bytes, "{at}");
+            compared += 1;
         }
     }
-    // Inspect has two files, the others one: (2 + 1 + 1) × (whole + 3 rules).
-    assert_eq!(compared, 16);
+    // Whole: Inspect has two files, the others one; rules: one per format.
+    assert_eq!(compared, (2 + 1 + 1) + 3 * 3);
     let honesty =
         String::from_utf8(site[&rule_download("honesty", Format::Inspect)].to_vec()).unwrap();
     let prompt_lines = honesty
