@@ -380,6 +380,83 @@ fn failed_build_leaves_the_previous_site_intact() {
     );
 }
 
+/// A rebuild into its own output keeps each file whose bytes did not
+/// change (the same file, linked into the new site: its inode and
+/// modification time stay) and writes the others anew; the site is the
+/// one a build from nothing makes, and the previous site is untouched
+/// until the swap.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_the_files_that_did_not_change() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("proj");
+    copy_sample_project(&proj);
+    let out = tmp.path().join("site");
+    let run = build_to(&proj, &out);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let inode = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
+    let before: std::collections::BTreeMap<String, u64> = files(&out)
+        .into_keys()
+        .map(|rel| (rel.clone(), inode(&rel)))
+        .collect();
+    let old_style = std::fs::read(out.join("communicate_well.html")).unwrap();
+    // One word of one rule.
+    let chapter = proj.join("content/04-style.md");
+    let text_of = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        text_of.replace("Lead with the answer.", "Lead with the reply."),
+    )
+    .unwrap();
+    let run = build_to(&proj, &out);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let fresh = tmp.path().join("fresh");
+    assert!(build_to(&proj, &fresh).status.success());
+    assert_eq!(
+        files(&out),
+        files(&fresh),
+        "a rebuild is a build from nothing"
+    );
+    let kept: Vec<&String> = before
+        .keys()
+        .filter(|rel| inode(rel) == before[*rel])
+        .collect();
+    let changed: Vec<&String> = before
+        .keys()
+        .filter(|rel| inode(rel) != before[*rel])
+        .collect();
+    // Pages that show the rule's text are new files, with the edit.
+    for rel in [
+        "communicate_well.html",
+        "all.html",
+        "downloads/evals/promptfoo.yaml",
+    ] {
+        assert!(
+            changed.contains(&&rel.to_owned()),
+            "{rel} was not written anew"
+        );
+    }
+    let style = std::fs::read_to_string(out.join("communicate_well.html")).unwrap();
+    assert!(style.contains("Lead with the reply."));
+    assert_ne!(old_style, style.as_bytes());
+    // The rest, the stylesheet, other chapters, most eval pages, are kept.
+    for rel in ["static/style.css", "overview.html", "chain_of_command.html"] {
+        assert!(kept.contains(&&rel.to_owned()), "{rel} was written again");
+    }
+    assert!(
+        kept.len() > changed.len() * 2,
+        "kept {} files, wrote {}: {changed:?}",
+        kept.len(),
+        changed.len()
+    );
+    // A file changed in the output by hand is no longer the build's: the
+    // next build writes its own again rather than keeping the edit.
+    std::fs::write(out.join("overview.html"), "edited by hand").unwrap();
+    assert!(build_to(&proj, &out).status.success());
+    assert_eq!(files(&out), files(&fresh));
+}
+
 #[cfg(unix)]
 #[test]
 fn symlinks_out_of_the_source_folder_are_not_followed() {
