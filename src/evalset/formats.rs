@@ -89,7 +89,7 @@ pub fn rubric(set: &EvalSet<'_>, case: &Case<'_>) -> String {
         }
         out.push_str(":\n");
         let text = set.rule_text(r);
-        out.push_str(if text.is_empty() { "(no text)" } else { &text });
+        out.push_str(if text.is_empty() { "(no text)" } else { text });
         out.push_str("\n\n");
     }
     let section = |out: &mut String, heading: &str, answers: Vec<&Answer>, why: &str| {

@@ -109,6 +109,9 @@ pub struct EvalSet<'a> {
     pub spec: &'a Spec,
     pub config: &'a Config,
     pub cases: Vec<Case<'a>>,
+    /// Each rule's text, made when first asked for: every case of a rule
+    /// quotes it, in every format.
+    rule_texts: Vec<std::sync::OnceLock<String>>,
 }
 
 impl<'a> EvalSet<'a> {
@@ -157,6 +160,7 @@ impl<'a> EvalSet<'a> {
             spec,
             config,
             cases,
+            rule_texts: spec.sections.iter().map(|_| Default::default()).collect(),
         }
     }
 
@@ -201,7 +205,11 @@ impl<'a> EvalSet<'a> {
 
     /// The rule's own text as plain text (its prose and commentary, not
     /// its examples): what a grader reads as the rule.
-    pub fn rule_text(&self, i: usize) -> String {
+    pub fn rule_text(&self, i: usize) -> &str {
+        self.rule_texts[i].get_or_init(|| self.make_rule_text(i))
+    }
+
+    fn make_rule_text(&self, i: usize) -> String {
         let spec = self.spec;
         let title_of = |id: &str| spec.section(id).map(|s| s.title.clone());
         let how = Plain {

@@ -63,9 +63,15 @@ pub fn build_into(spec: &Spec, emit: Emit<'_>) -> anyhow::Result<()> {
 /// [`build_into`], reusing the term statistics of unchanged documents
 /// kept in `cache` (`serve`); the same files as without.
 pub fn build_cached(spec: &Spec, cache: Option<&TermCache>, emit: Emit<'_>) -> anyhow::Result<()> {
+    let timing = crate::outputs::timing;
+    let start = std::time::Instant::now();
     let (mut docs, chapters) = documents(spec);
+    timing("search: documents", start.elapsed());
+    let start = std::time::Instant::now();
     let stemming = Stemming::for_language(&spec.meta.language);
     let index = index_terms(&mut docs, cache, stemming);
+    timing("search: terms", start.elapsed());
+    let start = std::time::Instant::now();
     let chunks = Chunks {
         terms: write_terms(&index, emit)?,
         words: write_words(&index, emit)?,
@@ -75,7 +81,9 @@ pub fn build_cached(spec: &Spec, cache: Option<&TermCache>, emit: Emit<'_>) -> a
     write_metadata(&docs, emit)?;
     write_examples(&docs, emit)?;
     write_rules(&docs, emit)?;
-    write_manifest(spec, &docs, &chapters, chunks, stemming, emit)
+    let written = write_manifest(spec, &docs, &chapters, chunks, stemming, emit);
+    timing("search: files", start.elapsed());
+    written
 }
 
 /// What the manifest says of the chunked files.

@@ -1,15 +1,15 @@
 //! Search documents → the term index: postings with BM25 weights, phrase
 //! positions and the words as written (for prefix and typo look-ups).
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use super::documents::Doc;
-use super::tokenize::{Stemming, Token, TokenKind, is_stop_word, tokens_with};
+use super::tokenize::{Stemming, TokenKind, TokenRef, is_stop_word, visit_tokens};
 
 /// Score multipliers (×10) per document kind: a rule's own text ranks above
 /// its examples, spec examples above eval prompts.
@@ -34,7 +34,29 @@ struct Stat {
 
 /// Sort key that matches JavaScript's string comparison (UTF-16 units).
 pub fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
+    if is_astral(a) || is_astral(b) {
+        a.encode_utf16().cmp(b.encode_utf16())
+    } else {
+        a.cmp(b)
+    }
+}
+
+/// Whether `s` has a character beyond U+FFFF (a four-byte UTF-8 sequence,
+/// a surrogate pair in UTF-16). Strings without one (nearly every term)
+/// sort in JavaScript's order as their UTF-8 bytes: both are then the
+/// code points' order.
+fn is_astral(s: &str) -> bool {
+    s.bytes().any(|b| b >= 0xF0)
+}
+
+/// Sorts `items` by `key` in JavaScript's order, as bytes when no key
+/// needs the UTF-16 comparison.
+fn sort_js<T>(items: &mut [T], key: impl Fn(&T) -> &str) {
+    if items.iter().any(|t| is_astral(key(t))) {
+        items.sort_by(|a, b| js_order(key(a), key(b)));
+    } else {
+        items.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+    }
 }
 
 pub fn idf(n_docs: usize, df: usize) -> u32 {
@@ -143,9 +165,8 @@ impl TermCache {
 
     fn terms(&self, d: &Doc, stemming: Stemming) -> Arc<DocTerms> {
         let round = self.round.load(Ordering::Relaxed);
-        let mut h = DefaultHasher::new();
-        (stemming, &d.title, &d.rule_id, &d.body).hash(&mut h);
-        let key = h.finish();
+        let key = foldhash::fast::FixedState::default()
+            .hash_one((stemming, &d.title, &d.rule_id, &d.body));
         let same = |c: &CachedDoc| {
             c.stemming == stemming
                 && c.title == d.title
@@ -179,46 +200,50 @@ impl TermCache {
 
 /// One document's [`DocTerms`].
 fn doc_terms(d: &Doc, stemming: Stemming) -> DocTerms {
-    let mut stats: HashMap<String, Stat> = HashMap::new();
-    let mut surfaces: Vec<String> = Vec::new();
-    let mut toks: Vec<Token> = Vec::new();
-    let tokens =
-        |text: &str, start: u32, out: &mut Vec<Token>| tokens_with(text, start, stemming, out);
-    let title_end = tokens(&d.title, 0, &mut toks);
-    let n_title = toks.len();
-    let id_start = title_end + FIELD_GAP;
-    let mut pos = if d.rule_id.is_empty() {
-        id_start
-    } else {
-        tokens(&d.rule_id, id_start, &mut toks) + FIELD_GAP
-    };
-    let n_id_end = toks.len();
-    for block in &d.body {
-        pos = tokens(block, pos, &mut toks) + FIELD_GAP;
+    #[derive(Clone, Copy)]
+    enum Field {
+        Title,
+        Id,
+        Body,
     }
+    let mut stats: HashMap<String, Stat> = HashMap::new();
+    let mut surfaces: HashSet<String> = HashSet::new();
     let mut body_len = 0u32;
-    for (k, t) in toks.into_iter().enumerate() {
-        if t.kind == TokenKind::Word {
-            surfaces.push(t.surface);
+    let mut add = |field: Field, t: TokenRef<'_>| {
+        if t.kind == TokenKind::Word && !surfaces.contains(t.surface) {
+            surfaces.insert(t.surface.to_owned());
         }
-        let positional = t.kind != TokenKind::Compound && !is_stop_word(&t.term);
-        let st = stats.entry(t.term).or_default();
-        if k < n_title {
-            st.in_title = true;
-        } else if k < n_id_end {
-            st.in_id = true;
-        } else {
-            st.body_tf += 1;
-            if t.kind != TokenKind::CjkBigram && t.kind != TokenKind::Compound {
-                body_len += 1;
+        let positional = t.kind != TokenKind::Compound && !is_stop_word(t.term);
+        let st = match stats.get_mut(t.term) {
+            Some(st) => st,
+            None => stats.entry(t.term.to_owned()).or_default(),
+        };
+        match field {
+            Field::Title => st.in_title = true,
+            Field::Id => st.in_id = true,
+            Field::Body => {
+                st.body_tf += 1;
+                if t.kind != TokenKind::CjkBigram && t.kind != TokenKind::Compound {
+                    body_len += 1;
+                }
             }
         }
         if positional && st.positions.last() != Some(&t.pos) {
             st.positions.push(t.pos);
         }
+    };
+    let title_end = visit_tokens(&d.title, 0, stemming, &mut |t| add(Field::Title, t));
+    let id_start = title_end + FIELD_GAP;
+    let mut pos = if d.rule_id.is_empty() {
+        id_start
+    } else {
+        visit_tokens(&d.rule_id, id_start, stemming, &mut |t| add(Field::Id, t)) + FIELD_GAP
+    };
+    for block in &d.body {
+        pos = visit_tokens(block, pos, stemming, &mut |t| add(Field::Body, t)) + FIELD_GAP;
     }
+    let mut surfaces: Vec<String> = surfaces.into_iter().collect();
     surfaces.sort_unstable();
-    surfaces.dedup();
     DocTerms {
         stats: stats.into_iter().collect(),
         len: body_len,
@@ -334,8 +359,8 @@ fn index_terms_with(docs: &mut [Doc], cache: Option<&TermCache>, stemming: Stemm
             }
         })
         .collect();
-    terms.sort_by(|a, b| js_order(&a.term, &b.term));
+    sort_js(&mut terms, |t| &t.term);
     let mut surfaces: Vec<String> = surfaces.into_iter().collect();
-    surfaces.sort_by(|a, b| js_order(a, b));
+    sort_js(&mut surfaces, |s| s);
     TermIndex { terms, surfaces }
 }

@@ -7,6 +7,8 @@
 //! are stemmed, any other language's are indexed as written, and the
 //! manifest says which, so the browser stems queries the same way.
 
+use std::ops::Range;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -59,46 +61,87 @@ pub enum Piece {
 /// The pieces of a text, in order.
 pub fn pieces(text: &str) -> Vec<Piece> {
     let mut out = Vec::new();
-    for m in RUN.find_iter(text) {
-        let lower = m.as_str().to_lowercase();
-        let mut cjk: Vec<char> = Vec::new();
-        let mut word = String::new();
-        for c in lower.chars() {
-            if is_cjk(c) {
-                if !word.is_empty() {
-                    push_word(&mut out, &word);
-                    word.clear();
-                }
-                cjk.push(c);
-            } else {
-                if !cjk.is_empty() {
-                    out.push(Piece::Cjk(std::mem::take(&mut cjk)));
-                }
-                word.push(c);
+    split_pieces(text, |piece| {
+        out.push(match piece {
+            PieceRef::Cjk(run) => Piece::Cjk(run.chars().collect()),
+            PieceRef::Word { joined, parts } => {
+                Piece::Word(parts.iter().map(|r| joined[r.clone()].to_owned()).collect())
             }
-        }
-        if !word.is_empty() {
-            push_word(&mut out, &word);
-        }
-        if !cjk.is_empty() {
-            out.push(Piece::Cjk(cjk));
-        }
-    }
+        })
+    });
     out
 }
 
-fn push_word(out: &mut Vec<Piece>, word: &str) {
-    let parts: Vec<String> = word
-        .split('_')
-        .map(|p| {
-            p.chars()
-                .filter(|&c| c != '\'' && c != '’')
-                .collect::<String>()
-        })
-        .filter(|p| !p.is_empty())
-        .collect();
-    if !parts.is_empty() {
-        out.push(Piece::Word(parts));
+/// A [`Piece`] as [`split_pieces`] hands it over, borrowed.
+enum PieceRef<'a> {
+    Cjk(&'a str),
+    /// The parts joined with `_` (a compound's term), and each part's
+    /// range in it.
+    Word {
+        joined: &'a str,
+        parts: &'a [Range<usize>],
+    },
+}
+
+/// Splits a text into its pieces without allocating per piece: the
+/// tokenizer's hot loop on a large spec.
+fn split_pieces(text: &str, mut each: impl FnMut(PieceRef<'_>)) {
+    let mut lower = String::new();
+    let mut joined = String::new();
+    let mut parts: Vec<Range<usize>> = Vec::new();
+    let mut word = |segment: &str, each: &mut dyn FnMut(PieceRef<'_>)| {
+        joined.clear();
+        parts.clear();
+        for part in segment.split('_') {
+            let mark = joined.len();
+            if !parts.is_empty() {
+                joined.push('_');
+            }
+            let begin = joined.len();
+            joined.extend(part.chars().filter(|&c| c != '\'' && c != '’'));
+            if joined.len() == begin {
+                joined.truncate(mark);
+            } else {
+                parts.push(begin..joined.len());
+            }
+        }
+        if !parts.is_empty() {
+            each(PieceRef::Word {
+                joined: &joined,
+                parts: &parts,
+            });
+        }
+    };
+    for m in RUN.find_iter(text) {
+        let run = m.as_str();
+        lower.clear();
+        if run.is_ascii() {
+            lower.extend(run.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            word(&lower, &mut each);
+            continue;
+        }
+        lower.push_str(&run.to_lowercase());
+        // Alternating runs of CJK and of other characters.
+        let mut start = 0;
+        let mut in_cjk: Option<bool> = None;
+        for (i, c) in lower.char_indices() {
+            let cjk = is_cjk(c);
+            if let Some(was) = in_cjk.filter(|&was| was != cjk) {
+                let segment = &lower[start..i];
+                if was {
+                    each(PieceRef::Cjk(segment));
+                } else {
+                    word(segment, &mut each);
+                }
+                start = i;
+            }
+            in_cjk = Some(cjk);
+        }
+        match in_cjk {
+            Some(true) => each(PieceRef::Cjk(&lower[start..])),
+            Some(false) => word(&lower[start..], &mut each),
+            None => {}
+        }
     }
 }
 
@@ -154,9 +197,30 @@ impl Stemming {
 
     /// The index term of `word` under this stemming.
     pub fn stem(self, word: &str) -> String {
+        self.stem_ref(word).as_str().to_owned()
+    }
+
+    /// [`Stemming::stem`] without a copy: the word itself when it stems
+    /// to itself, else the stem shared from the thread's cache.
+    fn stem_ref(self, word: &str) -> Stem<'_> {
         match self {
-            Stemming::English => stem(word),
-            Stemming::Plain => word.to_owned(),
+            Stemming::English => stem_ref(word),
+            Stemming::Plain => Stem::Same(word),
+        }
+    }
+}
+
+/// A stem as [`Stemming::stem_ref`] gives it.
+enum Stem<'a> {
+    Same(&'a str),
+    Cached(Rc<str>),
+}
+
+impl Stem<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Stem::Same(s) => s,
+            Stem::Cached(s) => s,
         }
     }
 }
@@ -164,25 +228,29 @@ impl Stemming {
 /// The index term of a word: its Snowball English stem when it is made of
 /// ASCII letters only and longer than two letters, else the word itself.
 pub fn stem(word: &str) -> String {
+    stem_ref(word).as_str().to_owned()
+}
+
+fn stem_ref(word: &str) -> Stem<'_> {
     if word.len() > 2 && word.bytes().all(|b| b.is_ascii_lowercase()) {
         // The same few thousand words recur throughout a spec: stem each
         // once per thread.
         STEMS.with(|cache| {
             let mut cache = cache.borrow_mut();
             if let Some(s) = cache.get(word) {
-                return s.clone();
+                return Stem::Cached(s.clone());
             }
-            let s = STEMMER.stem(word).into_owned();
-            cache.insert(word.to_owned(), s.clone());
-            s
+            let s: Rc<str> = Rc::from(STEMMER.stem(word).as_ref());
+            cache.insert(Box::from(word), s.clone());
+            Stem::Cached(s)
         })
     } else {
-        word.to_owned()
+        Stem::Same(word)
     }
 }
 
 thread_local! {
-    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+    static STEMS: std::cell::RefCell<foldhash::HashMap<Box<str>, Rc<str>>> = Default::default();
 }
 
 /// One indexed token.
@@ -212,49 +280,82 @@ pub fn tokens(text: &str, start: u32, out: &mut Vec<Token>) -> u32 {
 /// Every token of a text, words stemmed by `stemming`, positions counted
 /// from `start`. Returns the next free position.
 pub fn tokens_with(text: &str, start: u32, stemming: Stemming, out: &mut Vec<Token>) -> u32 {
+    visit_tokens(text, start, stemming, &mut |t| {
+        out.push(Token {
+            term: t.term.to_owned(),
+            surface: t.surface.to_owned(),
+            pos: t.pos,
+            kind: t.kind,
+        })
+    })
+}
+
+/// A [`Token`] as [`visit_tokens`] hands it over, borrowed for the call.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRef<'a> {
+    pub term: &'a str,
+    pub surface: &'a str,
+    pub pos: u32,
+    pub kind: TokenKind,
+}
+
+/// [`tokens_with`] without a copy of each token: `visit` sees them in
+/// order. Returns the next free position.
+pub fn visit_tokens(
+    text: &str,
+    start: u32,
+    stemming: Stemming,
+    visit: &mut dyn FnMut(TokenRef<'_>),
+) -> u32 {
     let mut pos = start;
-    for piece in pieces(text) {
-        match piece {
-            Piece::Cjk(chars) => {
-                for (i, &c) in chars.iter().enumerate() {
-                    out.push(Token {
-                        term: c.to_string(),
-                        surface: String::new(),
+    let mut pair = String::new();
+    split_pieces(text, |piece| match piece {
+        PieceRef::Cjk(run) => {
+            let mut chars = run.chars().peekable();
+            while let Some(c) = chars.next() {
+                let mut buf = [0u8; 4];
+                visit(TokenRef {
+                    term: c.encode_utf8(&mut buf),
+                    surface: "",
+                    pos,
+                    kind: TokenKind::CjkUnigram,
+                });
+                if let Some(&next) = chars.peek() {
+                    pair.clear();
+                    pair.push(c);
+                    pair.push(next);
+                    visit(TokenRef {
+                        term: &pair,
+                        surface: "",
                         pos,
-                        kind: TokenKind::CjkUnigram,
-                    });
-                    if let Some(&next) = chars.get(i + 1) {
-                        out.push(Token {
-                            term: [c, next].iter().collect(),
-                            surface: String::new(),
-                            pos,
-                            kind: TokenKind::CjkBigram,
-                        });
-                    }
-                    pos += 1;
-                }
-            }
-            Piece::Word(parts) => {
-                if parts.len() > 1 {
-                    out.push(Token {
-                        term: parts.join("_"),
-                        surface: String::new(),
-                        pos,
-                        kind: TokenKind::Compound,
+                        kind: TokenKind::CjkBigram,
                     });
                 }
-                for part in parts {
-                    out.push(Token {
-                        term: stemming.stem(&part),
-                        surface: part,
-                        pos,
-                        kind: TokenKind::Word,
-                    });
-                    pos += 1;
-                }
+                pos += 1;
             }
         }
-    }
+        PieceRef::Word { joined, parts } => {
+            if parts.len() > 1 {
+                visit(TokenRef {
+                    term: joined,
+                    surface: "",
+                    pos,
+                    kind: TokenKind::Compound,
+                });
+            }
+            for range in parts {
+                let part = &joined[range.clone()];
+                let stem = stemming.stem_ref(part);
+                visit(TokenRef {
+                    term: stem.as_str(),
+                    surface: part,
+                    pos,
+                    kind: TokenKind::Word,
+                });
+                pos += 1;
+            }
+        }
+    });
     pos
 }
 
