@@ -86,7 +86,9 @@ pub fn run(dir: &Path, opts: &BuildOptions) -> Result<i32> {
             Ok(EXIT_CONTENT_ERRORS)
         }
         Run::Written { loaded, sink, .. } => {
+            let committing = std::time::Instant::now();
             let files = sink.inner.commit()?;
+            crate::outputs::timing("commit", committing.elapsed());
             eprintln!(
                 "built {} files into `{}` in {} ms ({})",
                 files,
