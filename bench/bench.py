@@ -129,15 +129,19 @@ def output_size(out: Path) -> tuple[int, int]:
     return len(files), sum(f.stat().st_size for f in files)
 
 
-def measure_series(jobs: list[tuple[str, object, Path]], runs: int, warmup: int = 1) -> dict[str, dict]:
+def measure_series(jobs: list[tuple[str, object, Path]], runs: int, warmup: int = 1,
+                   fresh: bool = True) -> dict[str, dict]:
     """Time several builds, `runs` times each after `warmup` untimed rounds.
 
     jobs: (label, make_cmd, out); make_cmd(out) gives the command line.
     The jobs are interleaved round by round (A B C, B C A, C A B, ...), so a
     change in the machine's load during the series hits every tool alike
-    and the ratios stay fair.  `out` is deleted before every run (outside
-    the timing) so each build starts from nothing.  Raises BenchError with
-    the tool's output if any run fails.
+    and the ratios stay fair.  With `fresh`, `out` is deleted before every
+    run (outside the timing) so each build starts from nothing; without, each
+    build after the first goes into the previous one's output, as an author's
+    next build does (mdBook empties its output folder and writes every file
+    again; specbook keeps the files whose bytes did not change).  Raises
+    BenchError with the tool's output if any run fails.
     """
     times: dict[str, list[float]] = {label: [] for label, _, _ in jobs}
     cpu: dict[str, list[float]] = {label: [] for label, _, _ in jobs}
@@ -145,7 +149,7 @@ def measure_series(jobs: list[tuple[str, object, Path]], runs: int, warmup: int 
     for i in range(warmup + runs):
         k = i % len(jobs)
         for label, make_cmd, out in jobs[k:] + jobs[:k]:
-            if out.exists():
+            if out.exists() and (fresh or i == 0):
                 shutil.rmtree(out) if out.is_dir() else out.unlink()
             cmd = make_cmd(out)
             wall, cpu_s, maxrss_kb, rc, stderr = run_once(cmd)
@@ -201,9 +205,9 @@ def copy_time(site: Path) -> float:
     return round(took, 2)
 
 
-def measure(label: str, make_cmd, out: Path, runs: int, warmup: int = 1) -> dict:
+def measure(label: str, make_cmd, out: Path, runs: int, warmup: int = 1, fresh: bool = True) -> dict:
     """measure_series for a single build."""
-    return measure_series([(label, make_cmd, out)], runs, warmup)[label]
+    return measure_series([(label, make_cmd, out)], runs, warmup, fresh)[label]
 
 
 def has_subcommand(binary: Path, name: str) -> bool:
@@ -352,6 +356,15 @@ def main() -> int:
         log(f"  ratio specbook / mdBook = {fig['ratio_vs_mdbook']:.3f}   (bar <= {BAR_RATIO_VS_MDBOOK}; "
             f"vs mdBook without the eval pages: {fig['ratio_vs_mdbook_spec_only']:.3f}; "
             f"CPU time ratio, for information: {fig['cpu_ratio_vs_mdbook']:.3f})")
+        # The same builds again, each into its own previous output.
+        log(f"\n== corpus (1x) again, each build into its previous output: {runs} runs each, interleaved")
+        m = measure_series([(f"{label} (again)", cmd, o.with_name(o.name + "-again"))
+                            for label, cmd, o in jobs[:2]], runs, fresh=False)
+        fig["specbook_1x_again"] = m["specbook build, corpus (again)"]
+        fig["mdbook_1x_again"] = m["mdBook build, same markdown (again)"]
+        fig["ratio_vs_mdbook_again"] = round(
+            fig["specbook_1x_again"]["median_s"] / fig["mdbook_1x_again"]["median_s"], 3)
+        log(f"  ratio specbook / mdBook, each into its previous output = {fig['ratio_vs_mdbook_again']:.3f}")
     else:
         log("  mdBook not given (--mdbook): comparison skipped")
 
@@ -369,6 +382,10 @@ def main() -> int:
                             ("specbook build, 100x", specbook_cmd(spec_100), out / f"specbook-100x{ext}")],
                            runs_100, warmup=0)
         fig["specbook_1x_paired_100x"], fig["specbook_100x"] = m["specbook build, 1x (paired)"], m["specbook build, 100x"]
+        # 100x again, each build into the previous one's output (the first
+        # makes it): what an author's next build costs.
+        fig["specbook_100x_again"] = measure("specbook build, 100x (again)", specbook_cmd(spec_100),
+                                             out / f"specbook-100x-again{ext}", runs_100, warmup=1, fresh=False)
         for f in ("10x", "100x"):
             big, one = fig[f"specbook_{f}"], fig[f"specbook_1x_paired_{f}"]
             fig[f"growth_{f}"] = round(big["median_s"] / one["median_s"], 1)
@@ -501,10 +518,19 @@ def evaluate(fig: dict, has_build: bool, serve: str, mdbook: bool, scale: bool) 
             None if stand_in else m < BAR_PEAK_RSS_MB, stand_in)
     else:
         bar("2. 100x build", None, f"<= {BAR_100X_S}", None, "BENCH_SCALE=0")
+    if scale and "specbook_100x_again" in fig:
+        bars.append({"bar": "2. 100x build into its previous output, median wall s",
+                     "value": round(fig["specbook_100x_again"]["median_s"], 2), "limit": "report",
+                     "verdict": "info"})
     if mdbook:
         r = fig["ratio_vs_mdbook"]
         bar("3. specbook / mdBook, 1x (median)", r, f"<= {BAR_RATIO_VS_MDBOOK}",
             None if stand_in else r <= BAR_RATIO_VS_MDBOOK, stand_in)
+        if "ratio_vs_mdbook_again" in fig:
+            bars.append({"bar": "3. the same, each build into its previous output", "value":
+                         fig["ratio_vs_mdbook_again"], "limit": "report", "verdict": "info",
+                         "note": f"{fig['specbook_1x_again']['median_s']:.3f} s / "
+                                 f"{fig['mdbook_1x_again']['median_s']:.3f} s"})
     else:
         bar("3. specbook / mdBook, 1x (median)", None, f"<= {BAR_RATIO_VS_MDBOOK}", None, "no mdBook")
     if serve_ok and s.get("save_to_search_median_ms") is not None:
