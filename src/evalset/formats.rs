@@ -196,7 +196,7 @@ pub fn inspect_sample(set: &EvalSet<'_>, case: &Case<'_>) -> String {
         "target": target,
         "metadata": meta,
     });
-    let mut line = sample.to_string();
+    let mut line = json_text(&sample);
     line.push('\n');
     line
 }
@@ -244,7 +244,7 @@ pub fn trl_rows(set: &EvalSet<'_>, case: &Case<'_>) -> String {
             row.extend(rule_metadata(set, case));
             row.insert("chosen_note".into(), json!(good.note));
             row.insert("rejected_note".into(), json!(bad.note));
-            out.push_str(&Value::Object(row).to_string());
+            out.push_str(&json_text(&Value::Object(row)));
             out.push('\n');
         }
     }
@@ -344,6 +344,12 @@ pub fn promptfoo_test(set: &EvalSet<'_>, case: &Case<'_>) -> String {
     out
 }
 
+/// The compact JSON text of a value (what `Value`'s `Display` writes,
+/// without the formatter's per-piece overhead).
+fn json_text(v: &(impl serde::Serialize + ?Sized)) -> String {
+    serde_json::to_string(v).expect("JSON values serialise")
+}
+
 /// Block-style YAML of a JSON value. Every scalar is written in its JSON
 /// form: a JSON string is a valid YAML double-quoted scalar (same
 /// escapes), so no text can change meaning.
@@ -365,7 +371,7 @@ fn write_yaml(out: &mut String, v: &Value, indent: usize) {
                             } else {
                                 out.push_str(&" ".repeat(indent + 2));
                             }
-                            out.push_str(&Value::String(k.clone()).to_string());
+                            out.push_str(&json_text(k.as_str()));
                             out.push(':');
                             write_yaml_item(out, v, indent + 4);
                         }
@@ -377,14 +383,14 @@ fn write_yaml(out: &mut String, v: &Value, indent: usize) {
         Value::Object(map) if !map.is_empty() => {
             for (k, item) in map {
                 out.push_str(&pad);
-                out.push_str(&Value::String(k.clone()).to_string());
+                out.push_str(&json_text(k.as_str()));
                 out.push(':');
                 write_yaml_item(out, item, indent + 2);
             }
         }
         scalar => {
             out.push_str(&pad);
-            out.push_str(&scalar.to_string());
+            out.push_str(&json_text(scalar));
             out.push('\n');
         }
     }
@@ -404,7 +410,7 @@ fn write_yaml_item(out: &mut String, v: &Value, indent: usize) {
         }
         scalar => {
             out.push(' ');
-            out.push_str(&scalar.to_string());
+            out.push_str(&json_text(scalar));
             out.push('\n');
         }
     }

@@ -23,6 +23,13 @@ use crate::outputs::Edition;
 use crate::sink::Sink;
 use crate::site;
 
+thread_local! {
+    /// A template context holding only the interface strings as `t`, by
+    /// the table's fingerprint (see `SiteRenderer::render_with_strings`).
+    static STRINGS_CONTEXT: std::cell::RefCell<Option<(u64, tera::Context)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// What a `serve` render may leave out ([`SiteRenderer::deferring`]).
 #[derive(Clone, Copy)]
 pub(super) struct Defer<'a> {
@@ -365,6 +372,50 @@ impl<'a> SiteRenderer<'a> {
     pub(super) fn store_page(&self, path: &str, template: &str, key: Vec<u8>, bytes: &[u8]) -> u64 {
         self.cache
             .map_or(0, |c| c.store_page(path, template, key, bytes))
+    }
+
+    /// Renders `template` with the fields of `page` and the interface
+    /// strings as `t`. The strings table (some 200 entries) becomes a
+    /// template value once per thread and table, not once per page and
+    /// section: the page's fields are added to that context for the
+    /// render and taken out after.
+    pub(super) fn render_with_strings(
+        &self,
+        template: &str,
+        page: &impl serde::Serialize,
+        path: &str,
+    ) -> Result<String> {
+        let fields = match tera::to_value(page).context("failed to build the template context")? {
+            tera::Value::Object(fields) => fields,
+            _ => anyhow::bail!("a template context must be a map"),
+        };
+        STRINGS_CONTEXT.with(|slot| {
+            let Ok(mut slot) = slot.try_borrow_mut() else {
+                // Rendering inside a render on this thread: a context of
+                // its own.
+                let mut ctx = tera::Context::from_value(tera::Value::Object(fields))?;
+                ctx.insert("t", &self.strings);
+                return self.render_template(template, &ctx, path);
+            };
+            let fingerprint = self.strings.fingerprint();
+            if slot.as_ref().map(|(f, _)| *f) != Some(fingerprint) {
+                let mut base = tera::Context::new();
+                base.insert("t", &self.strings);
+                *slot = Some((fingerprint, base));
+            }
+            let (_, ctx) = slot.as_mut().expect("just made");
+            let keys: Vec<String> = fields.keys().cloned().collect();
+            ctx.extend(tera::Context::from_value(tera::Value::Object(fields))?);
+            let html = self.render_template(template, ctx, path);
+            for key in &keys {
+                ctx.remove(key);
+            }
+            if keys.iter().any(|k| k == "t") {
+                // The page had its own `t`: the strings go in again next time.
+                *slot = None;
+            }
+            html
+        })
     }
 
     pub(super) fn render_template(

@@ -108,14 +108,12 @@ impl SiteRenderer<'_> {
         struct SectionPage<'s> {
             section: &'s SectionCtx,
             base: &'s str,
-            t: &'s super::strings::Strings,
         }
         let s = &self.spec.sections[i];
         let section = self.section_ctx(i, link);
         let page = SectionPage {
             section: &section,
             base: link.base(),
-            t: &self.strings,
         };
         // Cache entries are named like pages, by edition and section id.
         let name = match link.mode {
@@ -134,9 +132,7 @@ impl SiteRenderer<'_> {
                 version,
             ),
             None => {
-                let ctx = tera::Context::from_serialize(&page)
-                    .context("failed to build the template context")?;
-                let html = self.render_template(SECTION_TEMPLATE, &ctx, &name)?;
+                let html = self.render_with_strings(SECTION_TEMPLATE, &page, &name)?;
                 let version = self.store_page(&name, SECTION_TEMPLATE, key, html.as_bytes());
                 (html, version)
             }
