@@ -44,7 +44,7 @@ impl Previous {
         let Some(old) = self.candidate(rel, Some(bytes.len() as u64)) else {
             return false;
         };
-        std::fs::read(&old).is_ok_and(|b| b == bytes) && std::fs::hard_link(&old, dest).is_ok()
+        same_bytes(&old, bytes) && std::fs::hard_link(&old, dest).is_ok()
     }
 
     /// A writer for a file made piece by piece: it compares what it is
@@ -67,6 +67,31 @@ impl Previous {
             dest: dest.to_path_buf(),
             state,
         })
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`, read a block at a
+/// time (a page of a large spec runs to tens of megabytes, and the new one
+/// is in memory already).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    let mut block = vec![0u8; 1 << 16];
+    let mut rest = bytes;
+    loop {
+        let n = match file.read(&mut block) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return rest.is_empty();
+        }
+        match rest.split_at_checked(n) {
+            Some((head, tail)) if head == &block[..n] => rest = tail,
+            _ => return false,
+        }
     }
 }
 
