@@ -105,9 +105,11 @@ fn write_terms(index: &TermIndex, emit: Emit<'_>) -> anyhow::Result<Vec<String>>
     let mut chunk: Vec<&TermRow> = Vec::new();
     let mut size = 0usize;
     let mut flush = |chunk: &mut Vec<&TermRow>, n: usize| -> anyhow::Result<()> {
-        let rows: Vec<Value> = chunk
+        // `[term, idf, postings]` rows, serialised from the index as it
+        // is (a `Value` per posting would cost an allocation each).
+        let rows: Vec<(&str, u32, &[u32])> = chunk
             .iter()
-            .map(|t| json!([t.term, t.idf, t.postings]))
+            .map(|t| (t.term.as_str(), t.idf, t.postings.as_slice()))
             .collect();
         emit(data_file(&chunk_key("t", n), &json_bytes(&rows)))?;
         let pos = if chunk.iter().all(|t| t.positions.is_empty()) {
@@ -210,9 +212,9 @@ fn write_facets(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<Vec<[i64; 5]>> {
 /// Display metadata (`m/<n>.js`: title, link, crumb), fixed-size chunks.
 fn write_metadata(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<()> {
     for (n, group) in docs.chunks(META_CHUNK_DOCS).enumerate() {
-        let rows: Vec<Value> = group
+        let rows: Vec<[&str; 3]> = group
             .iter()
-            .map(|d| json!([d.title, d.href, d.crumb]))
+            .map(|d| [d.title.as_str(), &d.href, &d.crumb])
             .collect();
         emit(data_file(&chunk_key("m", n), &json_bytes(&rows)))?;
     }
@@ -223,33 +225,35 @@ fn write_metadata(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<()> {
 /// returns the first document of each chunk.
 fn write_texts(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<Vec<usize>> {
     let mut starts: Vec<usize> = Vec::new();
-    let mut rows: Vec<Value> = Vec::new();
+    // The chunk's JSON array, each document's text serialised once.
+    let mut rows: Vec<u8> = Vec::new();
     let mut size = 0usize;
+    let mut flush = |rows: &mut Vec<u8>, n: usize| {
+        rows.push(b']');
+        let file = data_file(&chunk_key("x", n), rows);
+        rows.clear();
+        emit(file)
+    };
     for (i, d) in docs.iter().enumerate() {
         if rows.is_empty() {
             starts.push(i);
+            rows.push(b'[');
+        } else {
+            rows.push(b',');
         }
-        let v = match &d.text {
-            DocText::Prose(t) => json!(t),
-            DocText::Conversation(m) => json!(m),
+        let bytes = match &d.text {
+            DocText::Prose(t) => json_bytes(t),
+            DocText::Conversation(m) => json_bytes(m),
         };
-        let bytes = json_bytes(&v);
         size += bytes.len();
-        rows.push(v);
+        rows.extend_from_slice(&bytes);
         if size >= TEXT_CHUNK_BYTES {
-            emit(data_file(
-                &chunk_key("x", starts.len() - 1),
-                &json_bytes(&rows),
-            ))?;
-            rows.clear();
+            flush(&mut rows, starts.len() - 1)?;
             size = 0;
         }
     }
     if !rows.is_empty() {
-        emit(data_file(
-            &chunk_key("x", starts.len() - 1),
-            &json_bytes(&rows),
-        ))?;
+        flush(&mut rows, starts.len() - 1)?;
     }
     Ok(starts)
 }
@@ -259,10 +263,10 @@ fn write_texts(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<Vec<usize>> {
 /// chunk (the browser numbers them from `facets`: every document not a
 /// rule).
 fn write_examples(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<()> {
-    let examples: Vec<Value> = docs
+    let examples: Vec<[&str; 3]> = docs
         .iter()
         .filter(|d| d.kind != Kind::Rule)
-        .map(|d| json!([d.title, d.href, d.crumb]))
+        .map(|d| [d.title.as_str(), &d.href, &d.crumb])
         .collect();
     for (n, group) in examples.chunks(EXAMPLE_CHUNK_DOCS).enumerate() {
         emit(data_file(&chunk_key("e", n), &json_bytes(&group)))?;
@@ -273,10 +277,10 @@ fn write_examples(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<()> {
 /// `rules.js`: `[id, title, href]` of every rule, read only when a search
 /// finds nothing, to suggest the rules nearest to the query.
 fn write_rules(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<()> {
-    let rules: Vec<Value> = docs
+    let rules: Vec<[&str; 3]> = docs
         .iter()
         .filter(|d| d.kind == Kind::Rule)
-        .map(|d| json!([d.rule_id, d.title, d.href]))
+        .map(|d| [d.rule_id.as_str(), &d.title, &d.href])
         .collect();
     emit(data_file("rules", &json_bytes(&rules)))
 }

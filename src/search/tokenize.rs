@@ -30,8 +30,21 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    // Most words are longer than any stop word: no search for them.
+    word.len() <= LONGEST_STOP_WORD && STOP_WORDS.binary_search(&word).is_ok()
 }
+
+const LONGEST_STOP_WORD: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        if STOP_WORDS[i].len() > longest {
+            longest = STOP_WORDS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 
 /// Chinese and Japanese characters: text without spaces, indexed as
 /// overlapping bigrams plus unigrams.
