@@ -67,6 +67,8 @@ pub fn build_cached(spec: &Spec, cache: Option<&TermCache>, emit: Emit<'_>) -> a
     let start = std::time::Instant::now();
     let (mut docs, chapters) = documents(spec);
     timing("search: documents", start.elapsed());
+    // The texts first: they read the bodies, which indexing then frees.
+    let text_starts = write_texts(&mut docs, emit)?;
     let start = std::time::Instant::now();
     let stemming = Stemming::for_language(&spec.meta.language);
     let index = index_terms(&mut docs, cache, stemming);
@@ -76,7 +78,7 @@ pub fn build_cached(spec: &Spec, cache: Option<&TermCache>, emit: Emit<'_>) -> a
         terms: write_terms(&index, emit)?,
         words: write_words(&index, emit)?,
         classes: write_facets(&docs, emit)?,
-        text_starts: write_texts(&docs, emit)?,
+        text_starts,
     };
     write_metadata(&docs, emit)?;
     write_examples(&docs, emit)?;
@@ -222,8 +224,9 @@ fn write_metadata(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<()> {
 }
 
 /// Text for snippets and conversations (`x/<n>.js`), chunks by size;
-/// returns the first document of each chunk.
-fn write_texts(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<Vec<usize>> {
+/// returns the first document of each chunk. Each document's text is
+/// dropped once written.
+fn write_texts(docs: &mut [Doc], emit: Emit<'_>) -> anyhow::Result<Vec<usize>> {
     let mut starts: Vec<usize> = Vec::new();
     // The chunk's JSON array, each document's text serialised once.
     let mut rows: Vec<u8> = Vec::new();
@@ -234,7 +237,7 @@ fn write_texts(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<Vec<usize>> {
         rows.clear();
         emit(file)
     };
-    for (i, d) in docs.iter().enumerate() {
+    for (i, d) in docs.iter_mut().enumerate() {
         if rows.is_empty() {
             starts.push(i);
             rows.push(b'[');
@@ -242,9 +245,13 @@ fn write_texts(docs: &[Doc], emit: Emit<'_>) -> anyhow::Result<Vec<usize>> {
             rows.push(b',');
         }
         let bytes = match &d.text {
-            DocText::Prose(t) => json_bytes(t),
+            DocText::Body => json_bytes(&d.body.join(" ")),
             DocText::Conversation(m) => json_bytes(m),
+            DocText::Written => anyhow::bail!("a document's text was written twice"),
         };
+        // Nothing after reads the text: its memory goes back before the
+        // index is made.
+        d.text = DocText::Written;
         size += bytes.len();
         rows.extend_from_slice(&bytes);
         if size >= TEXT_CHUNK_BYTES {

@@ -28,8 +28,12 @@ pub struct Msg(pub String, pub String, pub String, pub String, pub i64);
 
 #[derive(Debug, Clone)]
 pub enum DocText {
-    Prose(String),
+    /// The body's blocks, joined with a space (not kept twice: a large
+    /// spec's prose is tens of megabytes).
+    Body,
     Conversation(Vec<Msg>),
+    /// Already written to the index's text chunks, and dropped.
+    Written,
 }
 
 /// A search document: a section, a spec example or an eval prompt.
@@ -139,7 +143,7 @@ pub fn documents(spec: &Spec) -> (Vec<Doc>, Vec<Chapter>) {
             tags: tags_of(i),
             chapter: chapter_of_section[i],
             rule_id: s.id.clone(),
-            text: DocText::Prose(body.join(" ")),
+            text: DocText::Body,
             body,
         });
         for ex in s.examples() {
