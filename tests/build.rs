@@ -383,8 +383,7 @@ fn failed_build_leaves_the_previous_site_intact() {
 /// A rebuild into its own output keeps each file whose bytes did not
 /// change (the same file, linked into the new site: its inode and
 /// modification time stay) and writes the others anew; the site is the
-/// one a build from nothing makes, and the previous site is untouched
-/// until the swap.
+/// one a build from nothing makes.
 #[cfg(unix)]
 #[test]
 fn a_rebuild_keeps_the_files_that_did_not_change() {

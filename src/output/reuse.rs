@@ -201,12 +201,18 @@ mod tests {
         (a.dev(), a.ino()) == (b.dev(), b.ino())
     }
 
-    #[test]
-    fn an_unchanged_file_is_linked_and_a_changed_one_written() {
+    /// A temporary folder holding an `old` site and a `new` one.
+    fn sites() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let tmp = tempfile::tempdir().unwrap();
         let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
         std::fs::create_dir_all(&old).unwrap();
         std::fs::create_dir_all(&new).unwrap();
+        (tmp, old, new)
+    }
+
+    #[test]
+    fn an_unchanged_file_is_linked_and_a_changed_one_written() {
+        let (_tmp, old, new) = sites();
         std::fs::write(old.join("user.html"), "same").unwrap();
         let prev = previous(&old, &[("a.html", "same"), ("b.html", "before")]);
         assert!(prev.keep("a.html", b"same", &new.join("a.html")));
@@ -231,10 +237,7 @@ mod tests {
 
     #[test]
     fn a_streamed_file_is_linked_when_equal_and_written_from_where_it_differs() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
-        std::fs::create_dir_all(&old).unwrap();
-        std::fs::create_dir_all(&new).unwrap();
+        let (_tmp, old, new) = sites();
         let prev = previous(
             &old,
             &[
