@@ -17,6 +17,7 @@ mod renderer;
 mod sections;
 pub mod strings;
 pub mod theme;
+mod twice;
 pub mod typography;
 pub mod versions;
 

@@ -56,6 +56,9 @@ pub(super) struct SiteRenderer<'a> {
     live_reload: Option<&'a str>,
     /// Under `serve`: fragments and pages kept from the previous render.
     pub(super) cache: Option<&'a RenderCache>,
+    /// Without it (a build): fragments the chapter pages and the single
+    /// page both show, rendered once.
+    rendered_once: super::twice::RenderedOnce,
     /// Under `serve`: what `render_all` may leave out, to be made just
     /// after by `render_later` (`None`: nothing).
     defer: Option<Defer<'a>>,
@@ -145,6 +148,7 @@ impl<'a> SiteRenderer<'a> {
             refs_to,
             live_reload,
             cache: None,
+            rendered_once: Default::default(),
             defer: None,
             compliance,
             rules_with_cases: crate::evalset::output::rules_with_cases(spec),
@@ -335,7 +339,7 @@ impl<'a> SiteRenderer<'a> {
     ) -> String {
         match self.cache {
             Some(c) => c.fragment(kind, text, link, render),
-            None => render(),
+            None => self.rendered_once.fragment(kind, text, link, render),
         }
     }
 
