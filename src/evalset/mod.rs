@@ -9,7 +9,7 @@
 //! - a prompt of an eval-prompt file (`examples/<label>.md`), attached to
 //!   every rule that cites the file.
 //!
-//! Cases are built from the linked spec only, in document order, so every
+//! Cases are built from the linked spec only, by rule in document order, so every
 //! format written from them is deterministic and ids are stable: an
 //! example's id plus the turn.
 
@@ -18,7 +18,7 @@ pub mod formats;
 pub mod output;
 
 use crate::config::Config;
-use crate::model::{Example, Item, Message, Role, Spec, Verdict};
+use crate::model::{EvalFile, Example, Item, Message, Role, Spec, Verdict};
 use crate::parse::inline::{Plain, plain_text, plain_text_with};
 use crate::render::markdown::decode_entities;
 
@@ -115,45 +115,27 @@ pub struct EvalSet<'a> {
 }
 
 impl<'a> EvalSet<'a> {
-    /// Every case of the spec: its examples' judged turns in document
-    /// order, then the prompts of the eval-prompt files the spec cites.
+    /// Every case of the spec, by rule in document order: a rule's
+    /// examples' judged turns, then the prompts of the eval-prompt files
+    /// it is the first to cite. So the cases of a rule and its sub-rules
+    /// follow one another (the site's downloads make each record once,
+    /// see `output::EvalDownloads`).
     pub fn new(config: &'a Config, spec: &'a Spec) -> Self {
         let title_of = |id: &str| spec.section(id).map(|s| s.title.clone());
+        // Eval-prompt files by the rule that cites them first.
+        let mut first_cited: Vec<Vec<&EvalFile>> = vec![Vec::new(); spec.sections.len()];
+        for eval in &spec.evals {
+            if let Some(&first) = eval.cited_by.first() {
+                first_cited[first].push(eval);
+            }
+        }
         let mut cases = Vec::new();
         for (i, section) in spec.sections.iter().enumerate() {
             for ex in section.examples() {
                 cases.extend(turns(ex, i, &title_of));
             }
-        }
-        for eval in &spec.evals {
-            let Some(&first) = eval.cited_by.first() else {
-                continue;
-            };
-            for ex in &eval.examples {
-                let input = ex
-                    .messages
-                    .iter()
-                    .filter(|m| m.verdict.is_none())
-                    .map(chat_message)
-                    .collect::<Vec<_>>();
-                if input.is_empty() {
-                    continue;
-                }
-                cases.push(Case {
-                    id: ex.id.clone(),
-                    kind: CaseKind::Prompt,
-                    rule: first,
-                    rules: eval.cited_by.clone(),
-                    eval_id: Some(&eval.id),
-                    example: ex,
-                    turn: 0,
-                    input,
-                    answers: ex
-                        .messages
-                        .iter()
-                        .filter_map(|m| answer(m, &title_of))
-                        .collect(),
-                });
+            for eval in &first_cited[i] {
+                cases.extend(prompts(eval, i, &title_of));
             }
         }
         Self {
@@ -251,6 +233,44 @@ impl<'a> EvalSet<'a> {
 }
 
 /// The judged turns of one example of section `rule`.
+/// The cases of an eval-prompt file's prompts (cited first by rule
+/// `rule`): each prompt's messages but its judged answers, which are the
+/// references.
+fn prompts<'a>(
+    eval: &'a EvalFile,
+    rule: usize,
+    title_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Case<'a>> {
+    let mut cases = Vec::new();
+    for ex in &eval.examples {
+        let input = ex
+            .messages
+            .iter()
+            .filter(|m| m.verdict.is_none())
+            .map(chat_message)
+            .collect::<Vec<_>>();
+        if input.is_empty() {
+            continue;
+        }
+        cases.push(Case {
+            id: ex.id.clone(),
+            kind: CaseKind::Prompt,
+            rule,
+            rules: eval.cited_by.clone(),
+            eval_id: Some(&eval.id),
+            example: ex,
+            turn: 0,
+            input,
+            answers: ex
+                .messages
+                .iter()
+                .filter_map(|m| answer(m, title_of))
+                .collect(),
+        });
+    }
+    cases
+}
+
 fn turns<'a>(
     ex: &'a Example,
     rule: usize,

@@ -132,15 +132,17 @@ pub fn rules_with_cases(spec: &Spec) -> Vec<bool> {
 /// each rule with cases (its own and its sub-rules').
 ///
 /// A case's record is the same in every file holding it, and a case sits in
-/// the files of its rule and of each ancestor. The whole spec's file is
-/// streamed (records made in batches, in parallel); then, chapter by
-/// chapter, the records of the chapter's cases are made once and every
-/// rule file of the chapter is written from them. Memory holds a batch and
-/// a chapter or two of records, never a format's whole set.
+/// the files of its rule and of each ancestor. The set is ordered by rule
+/// (`EvalSet::new`), so a chapter's cases are one stretch of the whole
+/// spec's file. Chapters are taken a batch at a time, in order: the
+/// records their files need are made once (in parallel), their rule files
+/// written, and their stretch of the whole file appended. Memory holds a
+/// batch of records, never a format's whole set.
 #[derive(Debug, Default)]
 pub struct EvalDownloads;
 
-/// Cases serialised at once for the whole spec's file.
+/// Cases (about) made at once: a batch of chapters is closed when it
+/// reaches this many.
 const BATCH: usize = 1024;
 
 impl Output for EvalDownloads {
@@ -153,21 +155,31 @@ impl Output for EvalDownloads {
         let spec = edition.spec;
         let by_rule = cases_by_rule(&set);
         let has = rules_with_cases(spec);
-        // The rules with downloads, by chapter (the top-level section
-        // above them, whose cases hold theirs).
+        // Each section's chapter (the top-level section above it).
+        let mut top: Vec<usize> = (0..spec.sections.len()).collect();
+        for i in 0..spec.sections.len() {
+            if let Some(p) = spec.sections[i].parent {
+                top[i] = top[p];
+            }
+        }
+        // The rules with downloads, by chapter; a chapter holds its rules'
+        // cases, and is itself one of them.
         let mut by_chapter: Vec<Vec<usize>> = vec![Vec::new(); spec.sections.len()];
         for i in (0..spec.sections.len()).filter(|&i| has[i]) {
-            let mut top = i;
-            while let Some(p) = spec.sections[top].parent {
-                top = p;
-            }
-            by_chapter[top].push(i);
+            by_chapter[top[i]].push(i);
         }
-        let chapters: Vec<(usize, Vec<usize>)> = by_chapter
-            .into_iter()
-            .enumerate()
-            .filter(|(_, rules)| !rules.is_empty())
-            .collect();
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        let mut in_batch = BATCH;
+        for chapter in (0..spec.sections.len()).filter(|&c| !by_chapter[c].is_empty()) {
+            if in_batch >= BATCH {
+                batches.push(Vec::new());
+                in_batch = 0;
+            }
+            in_batch += by_rule[chapter].len();
+            if let Some(batch) = batches.last_mut() {
+                batch.push(chapter);
+            }
+        }
         let task = formats::inspect_task(&set);
         let record = |format: Format, case: usize| -> String {
             let case = &set.cases[case];
@@ -195,35 +207,49 @@ impl Output for EvalDownloads {
                     let head = if n == 0 { &empty[..] } else { &empty[..1] };
                     head.iter().try_for_each(|p| out.write_all(p.as_bytes()))?;
                 }
-                for start in (0..n).step_by(BATCH) {
-                    let batch: Vec<String> = (start..(start + BATCH).min(n))
-                        .into_par_iter()
-                        .map(|c| record(format, c))
+                for chapters in &batches {
+                    // The cases the batch's files hold, in the set's order:
+                    // its chapters' own, and a few of other chapters (a
+                    // prompt cited there first, or a turn naming a rule
+                    // there).
+                    let mut needed: Vec<usize> = chapters
+                        .iter()
+                        .flat_map(|&c| by_rule[c].iter().copied())
                         .collect();
-                    batch.iter().try_for_each(|r| out.write_all(r.as_bytes()))?;
+                    needed.sort_unstable();
+                    needed.dedup();
+                    let records: Vec<String> =
+                        needed.par_iter().map(|&c| record(format, c)).collect();
+                    let record_of = |c: usize| -> &str {
+                        let at = needed.binary_search(&c).expect("a needed case");
+                        &records[at]
+                    };
+                    chapters
+                        .iter()
+                        .flat_map(|&c| by_chapter[c].iter().copied())
+                        .collect::<Vec<usize>>()
+                        .par_iter()
+                        .try_for_each(|&rule| {
+                            let mine: Vec<&str> =
+                                by_rule[rule].iter().map(|&c| record_of(c)).collect();
+                            write(format, &spec.sections[rule].id, &mine)
+                        })
+                        .map_err(std::io::Error::other)?;
+                    // The batch's stretch of the whole file: the cases of
+                    // its chapters (and of none between them: a chapter
+                    // without downloads has no case).
+                    let own = chapters[0]..=chapters[chapters.len() - 1];
+                    for (at, &c) in needed.iter().enumerate() {
+                        if own.contains(&top[set.cases[c].rule]) {
+                            out.write_all(records[at].as_bytes())?;
+                        }
+                    }
                 }
                 Ok(())
             })?;
             if let Some(task_path) = paths.next() {
                 sink.put(task_path, task.clone().into_bytes())?;
             }
-            chapters.par_iter().try_for_each(|(chapter, rules)| {
-                let cases = &by_rule[*chapter];
-                let records: Vec<String> = cases.iter().map(|&c| record(format, c)).collect();
-                for &rule in rules {
-                    // A rule's cases are a subsequence of its chapter's.
-                    let mut at = 0;
-                    let mine: Vec<&str> = by_rule[rule]
-                        .iter()
-                        .map(|c| {
-                            at += cases[at..].partition_point(|x| x < c);
-                            records[at].as_str()
-                        })
-                        .collect();
-                    write(format, &spec.sections[rule].id, &mine)?;
-                }
-                Ok::<(), anyhow::Error>(())
-            })?;
         }
         Ok(())
     }

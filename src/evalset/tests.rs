@@ -135,9 +135,11 @@ fn every_judged_turn_and_every_eval_prompt_is_a_case() {
         vec![
             format!("{praise}/turn-1"),
             format!("{praise}/turn-2"),
-            format!("{tool}/turn-2"),
+            // By rule: the prompts of the file `avoid_sycophancy` cites
+            // first come after its own turns, before the next rule's.
             evals[0].id.clone(),
             evals[1].id.clone(),
+            format!("{tool}/turn-2"),
         ]
     );
     let kinds: Vec<CaseKind> = set.cases.iter().map(|c| c.kind).collect();
@@ -146,9 +148,9 @@ fn every_judged_turn_and_every_eval_prompt_is_a_case() {
         [
             CaseKind::Turn,
             CaseKind::Turn,
-            CaseKind::Turn,
             CaseKind::Prompt,
-            CaseKind::Prompt
+            CaseKind::Prompt,
+            CaseKind::Turn
         ]
     );
 }
@@ -187,7 +189,7 @@ fn a_turn_reads_the_conversation_before_it_with_roles_mapped() {
     assert_eq!(second.input[2].role, "assistant");
     assert_eq!(second.input[3].content, "And the title?");
     // A tool output is user text, labelled; the tool call is history.
-    let tool = &set.cases[2];
+    let tool = &set.cases[4];
     assert_eq!(tool.turn, 2);
     assert_eq!(tool.input[1].role, "assistant");
     assert_eq!(tool.input[2].role, "user");
@@ -202,7 +204,7 @@ fn a_turn_reads_the_conversation_before_it_with_roles_mapped() {
 fn an_eval_prompt_is_attached_to_every_rule_citing_its_file() {
     let (_dir, l) = project();
     let set = EvalSet::new(&l.config, &l.spec);
-    let prompt = &set.cases[4];
+    let prompt = &set.cases[3];
     assert_eq!(prompt.eval_id, Some("ab12"));
     assert_eq!(l.spec.sections[prompt.rule].id, "avoid_sycophancy");
     assert_eq!(prompt.input.len(), 2);
