@@ -11,13 +11,62 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
-use regex::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
 
-/// A maximal run of word characters. Apostrophes and underscores join words
-/// inside a run; everything else separates.
-static RUN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{Alphabetic}\p{M}\p{N}_'’]+").expect("valid pattern"));
+/// The word characters: a maximal run of them is a word (or several, see
+/// [`split_pieces`]). Apostrophes and underscores join words inside a run;
+/// everything else separates. `static/search.js` has the same pattern
+/// (`RUN`).
+const WORD_CLASS: &str = r"[\p{Alphabetic}\p{M}\p{N}_'’]";
+
+/// [`WORD_CLASS`] outside ASCII, as sorted ranges: the regex engine's own
+/// Unicode tables, read once.
+static WORD_RANGES: LazyLock<Vec<(char, char)>> = LazyLock::new(|| {
+    let hir = regex_syntax::Parser::new()
+        .parse(WORD_CLASS)
+        .expect("valid pattern");
+    match hir.kind() {
+        regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) => class
+            .ranges()
+            .iter()
+            .map(|r| (r.start(), r.end()))
+            .collect(),
+        other => unreachable!("a character class parses as one: {other:?}"),
+    }
+});
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_' || c == '\''
+    } else {
+        let ranges = &*WORD_RANGES;
+        let at = ranges.partition_point(|&(_, end)| end < c);
+        ranges.get(at).is_some_and(|&(start, _)| start <= c)
+    }
+}
+
+/// The maximal runs of word characters of `text`, in order: what
+/// `WORD_CLASS+` finds, scanned without a regex search.
+fn word_runs(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (i, c) = rest.next()?;
+            if is_word_char(c) {
+                break i;
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = rest.peek() {
+            if !is_word_char(c) {
+                end = i;
+                break;
+            }
+            rest.next();
+        }
+        Some(&text[start..end])
+    })
+}
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
@@ -125,8 +174,7 @@ fn split_pieces(text: &str, mut each: impl FnMut(PieceRef<'_>)) {
             });
         }
     };
-    for m in RUN.find_iter(text) {
-        let run = m.as_str();
+    for run in word_runs(text) {
         lower.clear();
         if run.is_ascii() {
             lower.extend(run.bytes().map(|b| char::from(b.to_ascii_lowercase())));
@@ -400,4 +448,38 @@ pub fn edit_distance_capped(a: &[char], b: &[char]) -> u32 {
         }
     }
     d[n][m].min(2)
+}
+
+#[cfg(test)]
+mod scanner_tests {
+    use super::*;
+
+    /// The scanner against the regex engine on the same pattern: every
+    /// character of Unicode, one at a time, and runs in mixed text.
+    #[test]
+    fn word_runs_are_what_the_pattern_finds() {
+        let one = regex::Regex::new(&format!("^{WORD_CLASS}$")).unwrap();
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                is_word_char(c),
+                one.is_match(c.encode_utf8(&mut buf)),
+                "{c:?}"
+            );
+        }
+        let runs = regex::Regex::new(&format!("{WORD_CLASS}+")).unwrap();
+        for text in [
+            "",
+            "   ",
+            "don't avoid_sycophancy — “quoted” x2 3.14",
+            "naïve café e\u{301} Ünïcödé",
+            "中文测试 mixed日本語テキスト",
+            "ends in a word",
+            "’leading apostrophe’",
+            "a-b_c'd’e\u{200B}f\u{0}g",
+        ] {
+            let want: Vec<&str> = runs.find_iter(text).map(|m| m.as_str()).collect();
+            assert_eq!(word_runs(text).collect::<Vec<_>>(), want, "{text:?}");
+        }
+    }
 }
