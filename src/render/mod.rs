@@ -153,7 +153,16 @@ impl Output for Pages {
         let live_reload = self.live_reload.as_deref();
         let strings = strings::Strings::load(&edition.spec.meta.language, theme_dir)?;
         let Some(cache) = &self.cache else {
-            let tera = Arc::new(theme::load_templates(theme_dir)?);
+            // A site of one release has no changes pages, one of one
+            // language no translation status.
+            let mut unused = Vec::new();
+            if edition.place.is_none() {
+                unused.push("changes.html");
+            }
+            if edition.languages.is_none() {
+                unused.push(languages::STATUS_PAGE);
+            }
+            let tera = Arc::new(theme::load_templates_but(theme_dir, &unused)?);
             return renderer::SiteRenderer::new(edition, tera, strings, live_reload)
                 .render_all(sink)
                 .map(drop);

@@ -58,6 +58,13 @@ pub const STATIC: &[(&str, &[u8])] = &[
 /// Loads the templates: built-ins, then the project's overrides. A syntax
 /// error names the template, the line and the cause.
 pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
+    load_templates_but(theme_dir, &[])
+}
+
+/// [`load_templates`], leaving out the built-ins `unused` names (pages the
+/// site does not have), unless the project has templates of its own,
+/// which may refer to any. Parsing is a tenth of a small build.
+pub fn load_templates_but(theme_dir: Option<&Path>, unused: &[&str]) -> Result<Tera> {
     let mut sources: Vec<(String, String)> = TEMPLATES
         .iter()
         .map(|(n, s)| ((*n).to_owned(), (*s).to_owned()))
@@ -81,6 +88,14 @@ pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
                 None => sources.push((name, text)),
             }
         }
+    }
+    let own_templates = sources.len() > TEMPLATES.len()
+        || sources
+            .iter()
+            .zip(TEMPLATES)
+            .any(|((_, text), (_, builtin))| text != builtin);
+    if !own_templates {
+        sources.retain(|(name, _)| !unused.contains(&name.as_str()));
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
