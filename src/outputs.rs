@@ -71,7 +71,7 @@ pub fn write_all(edition: &Edition<'_>, outputs: &[&dyn Output], sink: &dyn Sink
 /// public spec has about 300, ten copies of it 3,000.
 const SMALL_SPEC: usize = 1_000;
 
-fn is_small(spec: &Spec) -> bool {
+pub fn is_small(spec: &Spec) -> bool {
     spec.sections.len() + spec.evals.len() < SMALL_SPEC
 }
 

@@ -822,3 +822,40 @@ fn the_site_on_disk_is_the_pipeline_in_memory() {
         assert!(on_disk[..] == bytes[..], "`{path}` differs on disk");
     }
 }
+
+/// The single page is written in pieces (the template's text between
+/// sections, and each section's HTML); a theme whose `single.html` does
+/// more with the sections than print each once, in order, gets its page
+/// rendered whole, as it wrote it.
+#[test]
+fn a_single_page_template_may_use_the_sections_as_it_likes() {
+    let order = |html: &str| -> Vec<usize> {
+        ["id=\"overview\"", "id=\"chain_of_command\""]
+            .iter()
+            .map(|id| html.find(id).unwrap_or_else(|| panic!("{id} on all.html")))
+            .collect()
+    };
+    let plain = std::fs::read_to_string(SAMPLE.out.join("all.html")).unwrap();
+    let forward = order(&plain);
+    assert!(forward[0] < forward[1], "the sample's order");
+    let tmp = sample_project_with(|toml| toml);
+    let single = std::fs::read_to_string(repo().join("templates/single.html")).unwrap();
+    let reversed = single.replace(
+        "{%- for s in sections %}",
+        "{%- for s in sections | reverse %}",
+    );
+    assert_ne!(
+        single, reversed,
+        "the template prints its sections in a loop"
+    );
+    std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
+    std::fs::write(tmp.path().join("templates/single.html"), reversed).unwrap();
+    let out = tmp.path().join("site");
+    let run = build_to(tmp.path(), &out);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let html = std::fs::read_to_string(out.join("all.html")).unwrap();
+    let backward = order(&html);
+    assert!(backward[0] > backward[1], "sections in the theme's order");
+    assert!(!html.contains("<\u{E000}"), "no placeholder left");
+    assert_eq!(html.len(), plain.len(), "every section, once");
+}

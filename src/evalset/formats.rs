@@ -71,7 +71,7 @@ fn messages_json(case: &Case<'_>) -> Value {
     Value::Array(
         case.input
             .iter()
-            .map(|m| json!({"role": m.role, "content": m.content}))
+            .map(|m| json!({"role": m.role, "content": &*m.content}))
             .collect(),
     )
 }

@@ -44,7 +44,8 @@ pub const ROLE_MAPPING: &[(&str, &str)] = &[
 pub struct ChatMessage {
     /// `system`, `user` or `assistant`.
     pub role: &'static str,
-    pub content: String,
+    /// Shared: every later turn of the conversation repeats it in its input.
+    pub content: std::sync::Arc<str>,
 }
 
 /// One judged answer at a case's turn.
@@ -317,7 +318,7 @@ fn turns<'a>(
                     .find(|a| a.verdict == Verdict::Good)
                     .map(|a| ChatMessage {
                         role: "assistant",
-                        content: a.content.clone(),
+                        content: a.content.as_str().into(),
                     });
                 if !answers.is_empty() {
                     push(answers, &history, turn);
@@ -348,7 +349,10 @@ fn chat_message(m: &Message) -> ChatMessage {
         }
         Role::Other(name) => ("user", format!("[{name}]\n{body}")),
     };
-    ChatMessage { role, content }
+    ChatMessage {
+        role,
+        content: content.into(),
+    }
 }
 
 /// A message's body as a model should read it: the markdown as written,

@@ -185,16 +185,16 @@ fn a_turn_reads_the_conversation_before_it_with_roles_mapped() {
     // The second turn goes on from the compliant alternative of the first.
     let second = &set.cases[1];
     assert_eq!(second.input.len(), 4);
-    assert_eq!(second.input[2].content, "It has strong imagery.");
+    assert_eq!(&*second.input[2].content, "It has strong imagery.");
     assert_eq!(second.input[2].role, "assistant");
-    assert_eq!(second.input[3].content, "And the title?");
+    assert_eq!(&*second.input[3].content, "And the title?");
     // A tool output is user text, labelled; the tool call is history.
     let tool = &set.cases[4];
     assert_eq!(tool.turn, 2);
     assert_eq!(tool.input[1].role, "assistant");
     assert_eq!(tool.input[2].role, "user");
     assert_eq!(
-        tool.input[2].content,
+        &*tool.input[2].content,
         "[tool output from browser]\nNothing found."
     );
     assert_eq!(tool.answers[0].refs, ["do_not_lie"]);

@@ -120,18 +120,60 @@ impl SiteRenderer<'_> {
     }
 
     fn single(&self) -> Result<(String, Bytes)> {
+        let title = self
+            .strings
+            .fill("single_page_title", &[("title", &self.site.title)]);
+        let c = self.single_ctx(&title)?;
+        self.finish_page("single.html", site::SINGLE_PAGE.to_owned(), c)
+    }
+
+    fn single_ctx<'c>(&'c self, title: &'c str) -> Result<PageContext<'c>> {
         let link = Linker {
             spec: self.spec,
             mode: LinkMode::Single,
             strings: &self.strings,
         };
+        let mut c = self.page_ctx(PageKind::Single, title, site::SINGLE_PAGE, "");
+        let all: Vec<usize> = (0..self.spec.sections.len()).collect();
+        c.sections = Some(self.sections_html(&all, &link)?);
+        Ok(c)
+    }
+
+    /// The single page as the pieces it is made of (the template's text
+    /// between sections, and each section's HTML), for a build to write one
+    /// after the other: at 100x the page is 47 MB, and joining the pieces
+    /// would hold it twice. (`serve` keeps pages whole, see `single`.)
+    pub(super) fn single_parts(&self) -> Result<(String, Vec<String>)> {
         let title = self
             .strings
             .fill("single_page_title", &[("title", &self.site.title)]);
-        let mut c = self.page_ctx(PageKind::Single, &title, site::SINGLE_PAGE, "");
-        let all: Vec<usize> = (0..self.spec.sections.len()).collect();
-        c.sections = Some(self.sections_html(&all, &link)?);
-        self.finish_page("single.html", site::SINGLE_PAGE.to_owned(), c)
+        let mut c = self.single_ctx(&title)?;
+        let path = site::SINGLE_PAGE.to_owned();
+        let mut htmls: Vec<String> = match &mut c.sections {
+            Some(sections) => sections
+                .iter_mut()
+                .enumerate()
+                .map(|(i, s)| {
+                    s.version = 0;
+                    std::mem::replace(&mut s.html, placeholder(i))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let page = self.render_ctx("single.html", &c, &path)?;
+        if let Some(parts) = split_at_sections(&page, &mut htmls) {
+            return Ok((path, parts));
+        }
+        // See `finish_page`: rendered whole.
+        if let Some(sections) = &mut c.sections {
+            for (s, html) in sections.iter_mut().zip(htmls.iter_mut()) {
+                s.html = std::mem::take(html);
+            }
+        }
+        Ok((
+            path.clone(),
+            vec![self.render_ctx("single.html", &c, &path)?],
+        ))
     }
 
     fn chapter(&self, i: usize) -> Result<(String, Bytes)> {
@@ -296,6 +338,31 @@ fn splice_sections(page: &str, htmls: &[String]) -> Option<String> {
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// [`splice_sections`] as pieces: the page's text before the first
+/// placeholder, the first section's HTML, the text up to the next, and so
+/// on (the HTML taken out of `htmls`). `None` (and `htmls` untouched) where
+/// `splice_sections` gives `None`.
+fn split_at_sections(page: &str, htmls: &mut [String]) -> Option<Vec<String>> {
+    if page.matches(PLACEHOLDER_MARK).count() != htmls.len() {
+        return None;
+    }
+    let mut texts = Vec::with_capacity(htmls.len() + 1);
+    let mut rest = page;
+    for i in 0..htmls.len() {
+        let mark = placeholder(i);
+        let at = rest.find(&mark)?;
+        texts.push(rest.get(..at)?);
+        rest = rest.get(at + mark.len()..)?;
+    }
+    let mut parts = Vec::with_capacity(2 * htmls.len() + 1);
+    for (text, html) in texts.into_iter().zip(htmls.iter_mut()) {
+        parts.push(text.to_owned());
+        parts.push(std::mem::take(html));
+    }
+    parts.push(rest.to_owned());
+    Some(parts)
 }
 
 /// The first paragraph of the spec, as a fallback meta description.

@@ -56,9 +56,11 @@ pub(super) struct SiteRenderer<'a> {
     live_reload: Option<&'a str>,
     /// Under `serve`: fragments and pages kept from the previous render.
     pub(super) cache: Option<&'a RenderCache>,
-    /// Without it (a build): fragments the chapter pages and the single
-    /// page both show, rendered once.
-    rendered_once: super::twice::RenderedOnce,
+    /// Without it (a build of a small spec): fragments the chapter pages
+    /// and the single page both show, rendered once. A large spec's pages
+    /// go without: the fragments waiting for their second use would be
+    /// tens of megabytes, beside the single page's.
+    rendered_once: Option<super::twice::RenderedOnce>,
     /// Under `serve`: what `render_all` may leave out, to be made just
     /// after by `render_later` (`None`: nothing).
     defer: Option<Defer<'a>>,
@@ -148,7 +150,7 @@ impl<'a> SiteRenderer<'a> {
             refs_to,
             live_reload,
             cache: None,
-            rendered_once: Default::default(),
+            rendered_once: crate::outputs::is_small(spec).then(Default::default),
             defer: None,
             compliance,
             rules_with_cases: crate::evalset::output::rules_with_cases(spec),
@@ -285,6 +287,19 @@ impl<'a> SiteRenderer<'a> {
         let pages: Vec<String> = jobs
             .par_iter()
             .map(|j| {
+                if self.cache.is_none() && matches!(j, Job::Single) {
+                    let (path, parts) = self.single_parts()?;
+                    let mut used = BTreeSet::new();
+                    for part in &parts {
+                        highlight::collect_classes(part.as_bytes(), &mut used);
+                    }
+                    if let Ok(mut all) = classes.lock() {
+                        all.extend(used);
+                    }
+                    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+                    sink.put_parts(path.clone(), &parts)?;
+                    return Ok(path);
+                }
                 let (path, bytes) = self.render_job(j)?;
                 let mut used = BTreeSet::new();
                 highlight::collect_classes(&bytes, &mut used);
@@ -339,7 +354,10 @@ impl<'a> SiteRenderer<'a> {
     ) -> String {
         match self.cache {
             Some(c) => c.fragment(kind, text, link, render),
-            None => self.rendered_once.fragment(kind, text, link, render),
+            None => match &self.rendered_once {
+                Some(memo) => memo.fragment(kind, text, link, render),
+                None => render(),
+            },
         }
     }
 
