@@ -168,6 +168,8 @@ pub fn plain_text_with(
                 }
             }
             Event::Text(t) if in_code_block => decode(&t),
+            // Most text has no dash pair: no pattern search set up for it.
+            Event::Text(t) if !t.contains("--") => t.into_string(),
             Event::Text(t) => t.replace("---", "\u{2014}").replace("--", "\u{2013}"),
             Event::Code(t) => decode(&t),
             Event::Html(t) | Event::InlineHtml(t) => t.to_string(),
