@@ -1715,10 +1715,29 @@ fn example_titles_check(site: &Site) {
             .or_default()
             .push((id.to_owned(), title.clone()));
     }
+    let title_of: HashMap<&str, &str> = links
+        .iter()
+        .map(String::as_str)
+        .zip(titles.iter().map(String::as_str))
+        .collect();
     let mut problems = Vec::new();
     let mut checked = 0;
+    let mut chips_checked = 0;
     for (path, want) in &by_page {
         page.goto(path);
+        // "Referenced by" names an example as its own heading does.
+        let chips: Vec<(String, String)> =
+            page.js("return $$('a.ref-example').map(a => [a.href, a.textContent.trim()]);");
+        for (href, text) in &chips {
+            if let Some(title) = title_of.get(href.as_str()) {
+                chips_checked += 1;
+                if norm(text) != norm(title) {
+                    problems.push(format!(
+                        "  {path}: \"Referenced by\" {text:?}, example {title:?}"
+                    ));
+                }
+            }
+        }
         let shown: HashMap<String, String> =
             page.js("const o = {}; for (const f of $$('figure.example[id]')) {
                const t = f.querySelector('.example-title'); if (t) o[f.id] = t.textContent.trim(); }
@@ -1736,6 +1755,11 @@ fn example_titles_check(site: &Site) {
         }
     }
     assert!(checked > 0, "{}: no example title compared", site.name);
+    assert!(
+        chips_checked > 0,
+        "{}: no \"Referenced by\" example compared",
+        site.name
+    );
     assert!(
         problems.is_empty(),
         "{}: example titles differ between the examples browser and the rule pages:\n{}",

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use super::context::{Aggregated, BlockCtx, RefBy, SectionCtx, SectionHtml, TocItem};
 use super::markdown::{LinkMode, Linker, render_prose};
 use super::renderer::SiteRenderer;
+use super::typography::capitalize_plain;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::authority;
@@ -215,7 +216,11 @@ impl SiteRenderer<'_> {
                         .examples()
                         .find(|e| &e.id == ex_id)
                         .map(|e| {
-                            plain_text(&e.title.text, &|t| spec.section(t).map(|s| s.title.clone()))
+                            // Capitalised as the example's own heading shows it.
+                            let plain = plain_text(&e.title.text, &|t| {
+                                spec.section(t).map(|s| s.title.clone())
+                            });
+                            capitalize_plain(&e.title.text, &plain)
                         })
                         .unwrap_or_default();
                     RefBy {
