@@ -7,12 +7,11 @@ use rayon::prelude::*;
 use super::context::{Aggregated, BlockCtx, RefBy, SectionCtx, SectionHtml, TocItem};
 use super::markdown::{LinkMode, Linker, render_prose};
 use super::renderer::SiteRenderer;
-use super::typography::capitalize_plain;
+use super::typography::plain_title;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::authority;
 use crate::model::{Authority, Block};
-use crate::parse::inline::plain_text;
 use crate::site;
 
 /// Renders one section; chapter and single pages assemble them.
@@ -216,11 +215,9 @@ impl SiteRenderer<'_> {
                         .examples()
                         .find(|e| &e.id == ex_id)
                         .map(|e| {
-                            // Capitalised as the example's own heading shows it.
-                            let plain = plain_text(&e.title.text, &|t| {
+                            plain_title(&e.title.text, &|t| {
                                 spec.section(t).map(|s| s.title.clone())
-                            });
-                            capitalize_plain(&e.title.text, &plain)
+                            })
                         })
                         .unwrap_or_default();
                     RefBy {

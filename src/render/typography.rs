@@ -83,6 +83,17 @@ pub fn capitalize_plain(markdown: &str, plain: &str) -> String {
     crate::render::markdown::decode_entities(&capitalize_first_word(&html))
 }
 
+/// A title or note in plain text as the page shows it: its `[?](#id)`
+/// links read as their targets' titles (`title_of`), capitalised as
+/// [`capitalize_first_word`] does. The examples browser, search and
+/// "Referenced by" all name an example this way.
+pub fn plain_title(markdown: &str, title_of: &dyn Fn(&str) -> Option<String>) -> String {
+    capitalize_plain(
+        markdown,
+        &crate::parse::inline::plain_text(markdown, title_of),
+    )
+}
+
 /// Curly quotes and dashes for text inserted outside the markdown pass
 /// (a `[?](#id)` link shows the target's title curled like its
 /// surroundings, although the heading itself keeps straight quotes).

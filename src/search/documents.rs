@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::model::{Block, Example, Item, KNOWN_TAGS, Level, Spec};
 use crate::parse::inline::{collapse_whitespace, plain_text};
 use crate::render::markdown::message_plain_text;
-use crate::render::typography::capitalize_plain;
+use crate::render::typography::plain_title;
 use crate::site::{eval_example_href, example_href, section_href};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -193,7 +193,7 @@ pub fn documents(spec: &Spec) -> (Vec<Doc>, Vec<Chapter>) {
 /// An example's document. Its title and notes read as the page shows them
 /// (capitalised), its messages as their rendered text.
 fn example_doc(ex: &Example, title_of: &dyn Fn(&str) -> Option<String>, kind: Kind) -> Doc {
-    let plain = |s: &str| capitalize_plain(s, &plain_text(s, title_of));
+    let plain = |s: &str| plain_title(s, title_of);
     let mut body = Vec::new();
     let mut msgs = Vec::new();
     let mut verdicts = 0u8;
