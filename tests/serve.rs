@@ -554,6 +554,44 @@ fn serve_reloads_reports_errors_and_recovers() {
     assert!(!dir.join("book").exists(), "serve wrote into the build dir");
 }
 
+/// An editor that saves in place truncates the file and then writes it;
+/// a large file's write can come more than the debounce after the
+/// truncation. The server waits for the file to be closed: one rebuild,
+/// of the whole file, and never a site built from the empty one (which
+/// would have lost every section of the chapter and reloaded the reader's
+/// page into "Page not found").
+#[test]
+#[cfg(target_os = "linux")]
+fn a_save_written_slowly_is_built_once_from_the_whole_file() {
+    let project = sample_project();
+    let dir = project.path();
+    let overview = dir.join("content/01-overview.md");
+    let before = std::fs::read_to_string(&overview).unwrap();
+    let server = Server::start(dir, &["-p", "0"]);
+    wait_indexed(&server);
+    let builds = server.stats()["builds"].as_u64().unwrap();
+    let events = server.events();
+
+    let mut f = std::fs::File::create(&overview).unwrap(); // truncates
+    thread::sleep(Duration::from_millis(300)); // 30 times the debounce
+    f.write_all(format!("{before}\nWritten slowly: a wombat.\n").as_bytes())
+        .unwrap();
+    drop(f);
+
+    let changed = events.expect_reload_of("overview.html");
+    let page = server.get("/overview.html").text();
+    assert!(page.contains("wombat"), "{changed:?}");
+    // The reload came from the finished file, and it was the only build.
+    thread::sleep(Duration::from_millis(500));
+    let stats = server.stats();
+    assert_eq!(stats["builds"].as_u64().unwrap(), builds + 1, "{stats}");
+    assert!(
+        !server.output().contains("rebuild failed"),
+        "{}",
+        server.output()
+    );
+}
+
 #[test]
 fn starts_while_the_spec_is_broken_and_recovers() {
     let project = sample_project();

@@ -25,11 +25,15 @@ use crate::diag::Diagnostics;
 
 /// How long a change must be quiet before it is passed on. Short, so the
 /// page follows the editor at once (issue 10: save → served ≤ 100 ms at
-/// 10x); a save spread over more time costs a second rebuild, nothing
-/// else (an editor's write-then-rename takes well under a millisecond).
+/// 10x). A save spread over more time is held until the file is closed
+/// (see [`still_open`]); an editor's write-then-rename takes well under a
+/// millisecond.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How often the debouncer looks for quiet changes.
 const DEBOUNCE_TICK: Duration = Duration::from_millis(3);
+/// How long a batch waits for the files it saw written to be closed (see
+/// [`still_open`]); a writer that keeps a file open longer is built as it is.
+const CLOSE_WAIT: Duration = Duration::from_millis(1000);
 
 type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 
@@ -86,7 +90,7 @@ impl Watch {
         while let Ok(first) = rx.recv() {
             let mut events = Vec::new();
             let mut watcher_failed = false;
-            let mut absorb = |r: DebounceEventResult| match r {
+            let mut absorb = |r: DebounceEventResult, events: &mut Vec<DebouncedEvent>| match r {
                 Ok(evs) => events.extend(evs),
                 Err(errs) => {
                     watcher_failed = true;
@@ -95,9 +99,22 @@ impl Watch {
                     }
                 }
             };
-            absorb(first);
+            absorb(first, &mut events);
             while let Ok(more) = rx.try_recv() {
-                absorb(more);
+                absorb(more, &mut events);
+            }
+            // An editor that saves in place truncates the file, then writes
+            // it: a large file can reach us in two batches, the first with
+            // the file empty or cut short. Building that would publish a
+            // broken site and reload the reader's page into it. So a batch
+            // waits for every file it saw written to be closed.
+            let waiting = Instant::now();
+            while still_open(&events, |p| self.is_relevant(p, false)) {
+                let left = CLOSE_WAIT.saturating_sub(waiting.elapsed());
+                match rx.recv_timeout(left) {
+                    Ok(more) => absorb(more, &mut events),
+                    Err(_) => break,
+                }
             }
             let changes: Vec<(PathBuf, bool)> = events
                 .iter()
@@ -185,6 +202,32 @@ impl Watch {
             None => path.starts_with(&self.dir) && !is_noise(&self.dir, path),
         }
     }
+}
+
+/// Whether `events` (in the order they happened) leave a `relevant` file
+/// written and not yet closed. Only Linux (inotify) reports a writer's
+/// close; elsewhere nothing is ever waited for.
+fn still_open(events: &[DebouncedEvent], relevant: impl Fn(&Path) -> bool) -> bool {
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    let mut open: BTreeSet<&Path> = BTreeSet::new();
+    for e in events {
+        for p in &e.paths {
+            match e.kind {
+                EventKind::Modify(ModifyKind::Data(_)) => {
+                    open.insert(p);
+                }
+                EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Remove(_)
+                | EventKind::Modify(ModifyKind::Name(_)) => {
+                    open.remove(p.as_path());
+                }
+                _ => {}
+            }
+        }
+    }
+    open.into_iter().any(relevant)
 }
 
 /// Whether an event can change what a file holds. Opening and reading
