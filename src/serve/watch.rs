@@ -1,21 +1,19 @@
 //! Watching the project: sources, eval files, `templates/`, `static/` and
-//! `book.toml`. notify's debouncer turns one save (including an editor's
-//! write-a-temporary-file-then-rename) into one batch; batches that arrive
-//! while a rebuild runs are merged into the next one, so a storm of saves
-//! costs at most one rebuild behind the current one.
+//! `book.toml`. Changes are gathered into batches ([`next_batch`]): one
+//! save (an editor's write in place, or its write-a-temporary-file-then-
+//! rename) is one batch, passed on as soon as it is whole; batches that
+//! arrive while a rebuild runs are merged into the next one, so a storm of
+//! saves costs at most one rebuild behind the current one.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use notify::RecursiveMode;
 use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, ModifyKind, RemoveKind};
-use notify_debouncer_full::{
-    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
-};
+use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::build::SiteBuilder;
 use super::index::Indexer;
@@ -23,19 +21,35 @@ use super::state::Shared;
 use crate::config::{BOOK_TOML, Config};
 use crate::diag::Diagnostics;
 
-/// How long a change must be quiet before it is passed on. Short, so the
-/// page follows the editor at once (issue 10: save → served ≤ 100 ms at
-/// 10x). A save spread over more time is held until the file is closed
-/// (see [`still_open`]); an editor's write-then-rename takes well under a
-/// millisecond.
-const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How often the debouncer looks for quiet changes.
-const DEBOUNCE_TICK: Duration = Duration::from_millis(3);
-/// How long a batch waits for the files it saw written to be closed (see
-/// [`still_open`]); a writer that keeps a file open longer is built as it is.
-const CLOSE_WAIT: Duration = Duration::from_millis(1000);
+/// How long [`next_batch`] waits.
+struct Pace {
+    /// How long changes must be quiet before a batch is passed on, when
+    /// nothing says the save is whole.
+    debounce: Duration,
+    /// How long a batch waits after a relevant file written was closed,
+    /// with no other file left open: the save is whole, this only gathers
+    /// what comes with it (an editor removing its backup).
+    settle: Duration,
+    /// How long a batch waits for the files it saw written to be closed
+    /// (see [`still_open`]); a writer that keeps a file open longer is
+    /// built as it is.
+    close_wait: Duration,
+}
 
-type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
+/// Short, so the page follows the editor at once (issue 10: save →
+/// served ≤ 100 ms at 10x): an editor's write-then-rename takes well
+/// under a millisecond, and Linux reports the close of a write in place.
+const PACE: Pace = Pace {
+    debounce: Duration::from_millis(10),
+    settle: Duration::from_millis(1),
+    close_wait: Duration::from_millis(1000),
+};
+
+/// One report of the watcher, and when it reached us.
+struct Change {
+    event: notify::Result<Event>,
+    time: Instant,
+}
 
 /// Starts watching `dir` (canonical) and rebuilding with `builder` on
 /// every relevant change, on a thread of its own.
@@ -45,12 +59,16 @@ pub fn spawn(
     shared: Arc<Shared>,
     indexer: Indexer,
 ) -> Result<()> {
-    let (tx, rx) = channel::<DebounceEventResult>();
-    let debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE_TICK), tx)
-        .context("failed to start watching files")?;
+    let (tx, rx) = channel::<Change>();
+    let watcher = notify::recommended_watcher(move |event| {
+        let time = Instant::now();
+        // The receiver is gone only when the rebuild thread is.
+        let _ = tx.send(Change { event, time });
+    })
+    .context("failed to start watching files")?;
     let mut w = Watch {
         dir,
-        debouncer,
+        watcher,
         watched: BTreeSet::new(),
         config: None,
     };
@@ -64,7 +82,7 @@ pub fn spawn(
 
 struct Watch {
     dir: PathBuf,
-    debouncer: Watcher,
+    watcher: RecommendedWatcher,
     watched: BTreeSet<(PathBuf, bool)>,
     /// The project's configuration as of the last rebuild (`None` while
     /// `book.toml` does not parse: then every change is relevant).
@@ -74,52 +92,38 @@ struct Watch {
 impl Watch {
     fn run(
         mut self,
-        rx: Receiver<DebounceEventResult>,
+        rx: Receiver<Change>,
         mut builder: SiteBuilder,
         shared: &Shared,
         indexer: &Indexer,
     ) {
         // When the last rebuild started reading: a change notified before
         // then is in what it read (large writes can reach us in two
-        // debounced batches; the second must not cost a second rebuild).
+        // batches; the second must not cost a second rebuild).
         let mut last_start: Option<Instant> = None;
         // Paths changed since the last build, and whether that list is
         // known to be whole.
         let mut pending: Vec<PathBuf> = Vec::new();
         let mut complete = true;
-        while let Ok(first) = rx.recv() {
-            let mut events = Vec::new();
+        loop {
+            let Some(batch) = next_batch(&rx, |p| self.is_relevant(p, false), &PACE) else {
+                return;
+            };
             let mut watcher_failed = false;
-            let mut absorb = |r: DebounceEventResult, events: &mut Vec<DebouncedEvent>| match r {
-                Ok(evs) => events.extend(evs),
-                Err(errs) => {
-                    watcher_failed = true;
-                    for e in errs {
+            let mut events: Vec<(Event, Instant)> = Vec::new();
+            for c in batch {
+                match c.event {
+                    Ok(e) => events.push((e, c.time)),
+                    Err(e) => {
+                        watcher_failed = true;
                         eprintln!("warning: file watcher: {e}");
                     }
-                }
-            };
-            absorb(first, &mut events);
-            while let Ok(more) = rx.try_recv() {
-                absorb(more, &mut events);
-            }
-            // An editor that saves in place truncates the file, then writes
-            // it: a large file can reach us in two batches, the first with
-            // the file empty or cut short. Building that would publish a
-            // broken site and reload the reader's page into it. So a batch
-            // waits for every file it saw written to be closed.
-            let waiting = Instant::now();
-            while still_open(&events, |p| self.is_relevant(p, false)) {
-                let left = CLOSE_WAIT.saturating_sub(waiting.elapsed());
-                match rx.recv_timeout(left) {
-                    Ok(more) => absorb(more, &mut events),
-                    Err(_) => break,
                 }
             }
             let changes: Vec<(PathBuf, bool)> = events
                 .iter()
-                .filter(|e| changes_content(e) && last_start.is_none_or(|t| e.time >= t))
-                .flat_map(|e: &DebouncedEvent| {
+                .filter(|(e, time)| changes_content(e) && last_start.is_none_or(|t| *time >= t))
+                .flat_map(|(e, _)| {
                     let folder = matches!(
                         e.kind,
                         EventKind::Create(CreateKind::Folder)
@@ -137,13 +141,13 @@ impl Watch {
             // Every changed path is read again by the next build (kept
             // until then if this batch builds nothing); a lost event (a
             // watcher error, a rescan) makes every file be.
-            complete &= !watcher_failed && !events.iter().any(|e| e.need_rescan());
+            complete &= !watcher_failed && !events.iter().any(|(e, _)| e.need_rescan());
             pending.extend(paths.iter().cloned());
             if !relevant {
                 continue;
             }
             let start = Instant::now();
-            if let Some(first) = events.iter().map(|e| e.time).min() {
+            if let Some(first) = events.iter().map(|(_, time)| *time).min() {
                 crate::outputs::timing("debounce", start - first);
             }
             last_start = Some(start);
@@ -181,14 +185,14 @@ impl Watch {
                 continue;
             }
             if recreated {
-                let _ = self.debouncer.unwatch(&path);
+                let _ = self.watcher.unwatch(&path);
             }
             let mode = if recursive {
                 RecursiveMode::Recursive
             } else {
                 RecursiveMode::NonRecursive
             };
-            self.debouncer
+            self.watcher
                 .watch(&path, mode)
                 .with_context(|| format!("failed to watch `{}`", path.display()))?;
             self.watched.insert(key);
@@ -204,10 +208,58 @@ impl Watch {
     }
 }
 
+/// The next batch of changes: the first to come, and every one after it
+/// until the batch is whole. That is when a relevant file written has
+/// been closed with no file left open (Linux reports a writer's close:
+/// the save is done, nothing is gained by waiting), or else when changes
+/// have been quiet for `pace.debounce`. A batch that leaves a relevant
+/// file written and not closed (an editor that truncates, then writes a
+/// large file) waits for the close, at most `pace.close_wait`: building
+/// the file cut short would publish a broken site. `None` once the
+/// watcher is gone.
+fn next_batch(
+    rx: &Receiver<Change>,
+    relevant: impl Fn(&Path) -> bool,
+    pace: &Pace,
+) -> Option<Vec<Change>> {
+    let first = rx.recv().ok()?;
+    let opened = first.time;
+    let mut batch = vec![first];
+    loop {
+        let events = || batch.iter().filter_map(|c| c.event.as_ref().ok());
+        let last = batch.last().map_or(opened, |c| c.time);
+        let deadline = if still_open(events(), &relevant) {
+            (opened + pace.close_wait).max(last + pace.debounce)
+        } else if events()
+            .next_back()
+            .is_some_and(|e| closes_relevant(e, &relevant))
+        {
+            last + pace.settle
+        } else {
+            last + pace.debounce
+        };
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(c) => batch.push(c),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return Some(batch),
+        }
+    }
+}
+
+/// Whether `event` is the close of a relevant file written.
+fn closes_relevant(event: &Event, relevant: impl Fn(&Path) -> bool) -> bool {
+    matches!(
+        event.kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+    ) && event.paths.iter().any(|p| relevant(p))
+}
+
 /// Whether `events` (in the order they happened) leave a `relevant` file
 /// written and not yet closed. Only Linux (inotify) reports a writer's
 /// close; elsewhere nothing is ever waited for.
-fn still_open(events: &[DebouncedEvent], relevant: impl Fn(&Path) -> bool) -> bool {
+fn still_open<'e>(
+    events: impl Iterator<Item = &'e Event>,
+    relevant: impl Fn(&Path) -> bool,
+) -> bool {
     if !cfg!(target_os = "linux") {
         return false;
     }
@@ -232,7 +284,7 @@ fn still_open(events: &[DebouncedEvent], relevant: impl Fn(&Path) -> bool) -> bo
 
 /// Whether an event can change what a file holds. Opening and reading
 /// (the rebuild's own reads among them) and attribute changes cannot.
-fn changes_content(event: &DebouncedEvent) -> bool {
+fn changes_content(event: &Event) -> bool {
     match event.kind {
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
         EventKind::Access(_) => false,
@@ -328,4 +380,94 @@ fn is_noise(root: &Path, path: &Path) -> bool {
                 .iter()
                 .any(|ext| name.ends_with(ext))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::Sender;
+
+    use notify::event::DataChange;
+
+    use super::*;
+
+    /// Long waits, so that what ends a batch is never the machine's speed:
+    /// a change 300 ms after the last is in the batch unless the batch
+    /// was whole before it.
+    const SLOW: Pace = Pace {
+        debounce: Duration::from_secs(2),
+        settle: Duration::from_millis(1),
+        close_wait: Duration::from_secs(5),
+    };
+
+    fn send(tx: &Sender<Change>, kind: EventKind, path: &str) {
+        let event = Event::new(kind).add_path(PathBuf::from(path));
+        let time = Instant::now();
+        tx.send(Change {
+            event: Ok(event),
+            time,
+        })
+        .unwrap();
+    }
+
+    const WRITE: EventKind = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+    const CLOSE: EventKind = EventKind::Access(AccessKind::Close(AccessMode::Write));
+
+    fn md(p: &Path) -> bool {
+        p.extension().is_some_and(|e| e == "md")
+    }
+
+    fn paths(batch: &[Change]) -> Vec<String> {
+        let e = |c: &Change| c.event.as_ref().unwrap().paths[0].display().to_string();
+        batch.iter().map(e).collect()
+    }
+
+    /// A save in place is whole once the file is closed: it is passed on
+    /// then, not after the changes have been quiet for a while.
+    #[test]
+    fn a_save_in_place_is_passed_on_when_the_file_is_closed() {
+        let (tx, rx) = channel();
+        send(&tx, WRITE, "/p/spec.md");
+        send(&tx, CLOSE, "/p/spec.md");
+        let later = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            send(&tx, WRITE, "/p/other.md");
+        });
+        let batch = next_batch(&rx, md, &SLOW).unwrap();
+        assert_eq!(paths(&batch), ["/p/spec.md", "/p/spec.md"]);
+        later.join().unwrap();
+        assert_eq!(paths(&next_batch(&rx, md, &SLOW).unwrap()), ["/p/other.md"]);
+    }
+
+    /// A file written and not yet closed holds the batch until its close,
+    /// even past the debounce; the close of a file that cannot change the
+    /// site does not end a batch early. (Only inotify reports closes.)
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_still_open_holds_the_batch_and_an_irrelevant_close_does_not_end_it() {
+        let quick = Pace {
+            debounce: Duration::from_millis(50),
+            ..SLOW
+        };
+        let (tx, rx) = channel();
+        send(&tx, WRITE, "/p/spec.md");
+        let later = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            send(&tx, CLOSE, "/p/spec.md");
+            send(&tx, CLOSE, "/p/notes.txt");
+            std::thread::sleep(Duration::from_millis(300));
+            send(&tx, WRITE, "/p/spec.md");
+        });
+        let batch = next_batch(&rx, md, &quick).unwrap();
+        assert_eq!(paths(&batch), ["/p/spec.md", "/p/spec.md", "/p/notes.txt"]);
+        later.join().unwrap();
+        let (tx, rx) = channel();
+        send(&tx, CLOSE, "/p/notes.txt");
+        let later = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            send(&tx, WRITE, "/p/spec.md");
+        });
+        let batch = next_batch(&rx, md, &SLOW).unwrap();
+        assert_eq!(paths(&batch), ["/p/notes.txt", "/p/spec.md"]);
+        later.join().unwrap();
+    }
 }
