@@ -8,7 +8,7 @@ mod references;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use references::ScanMemo;
@@ -251,17 +251,19 @@ fn assign_example_ids(spec: &mut Spec) {
 
 /// Hands out unique example ids.
 pub(crate) struct ExampleIds {
-    used: HashSet<String>,
+    /// (foldhash, seeded per process: every example's id is looked up on
+    /// every build and every `serve` save.)
+    used: foldhash::HashSet<String>,
     /// The next counter to try after a base id, so that thousands of
     /// examples with one title cost linear time.
-    next_counter: HashMap<String, usize>,
+    next_counter: foldhash::HashMap<String, usize>,
 }
 
 impl ExampleIds {
     pub(crate) fn new(taken: impl IntoIterator<Item = String>) -> Self {
         Self {
             used: taken.into_iter().collect(),
-            next_counter: HashMap::new(),
+            next_counter: Default::default(),
         }
     }
 

@@ -80,7 +80,23 @@ pub fn scan(text: &str) -> InlineFacts {
 /// collapsed. Quotes stay as written (no smart punctuation): this is data,
 /// not display.
 pub fn plain_text(text: &str, title_of: &dyn Fn(&str) -> Option<String>) -> String {
+    if reads_as_written(text) {
+        return collapse_whitespace(text);
+    }
     collapse_whitespace(&plain_text_with(text, title_of, Plain::default()))
+}
+
+/// Whether markdown reads `text` as exactly its words: one line with no
+/// character that can start markup (emphasis, code, links, HTML,
+/// entities, escapes, math, strikethrough, tables), no dash pair (made
+/// a dash) and no start that opens a block (a heading, quote, list item,
+/// rule). Most example titles and headings are such text, and a title is
+/// made plain on every build and every `serve` save.
+fn reads_as_written(text: &str) -> bool {
+    let first = text.trim_start().chars().next();
+    !text.contains(['\n', '\r', '\\', '`', '*', '_', '[', ']', '<', '>', '&', '!', '~', '$', '|'])
+        && !text.contains("--")
+        && !first.is_some_and(|c| "#>-+=".contains(c) || c.is_ascii_digit())
 }
 
 /// How [`plain_text_with`] reads a markdown text.
@@ -253,6 +269,41 @@ pub fn collapse_whitespace(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut of [`plain_text`] gives what the markdown pass does.
+    #[test]
+    fn text_read_as_written_is_what_markdown_reads() {
+        let slow = |t: &str| collapse_whitespace(&plain_text_with(t, &|_| None, Plain::default()));
+        let samples = [
+            "A user asks for help with a résumé",
+            "  spaced   out\twords ",
+            "Quotes \"like\" these, and 'these'; colons: too",
+            "1990 was a year",
+            "- not a list?",
+            "a -- b",
+            "# title",
+            "=== x",
+            "x (y) {z} @w %v ^u",
+            "",
+        ];
+        for t in samples {
+            assert_eq!(plain_text(t, &|_| None), slow(t), "{t:?}");
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let alphabet: Vec<char> = "ab 1.-#+=>:;(){}@%^'\",?é\t".chars().collect();
+        for _ in 0..5000 {
+            let len = (seed % 12) as usize;
+            let t: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            assert_eq!(plain_text(&t, &|_| None), slow(&t), "{t:?}");
+        }
+    }
 
     #[test]
     fn finds_links_and_footnotes_with_offsets() {
