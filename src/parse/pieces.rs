@@ -81,36 +81,45 @@ fn names_a_line(message: &str) -> bool {
         .any(|(i, m)| message[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
-/// Byte offsets where `text` may be cut: the start of every line that is a
-/// heading at column 0, after the first line.
-pub fn cuts(text: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        if at > 0 && line.starts_with('#') && heading::is_heading(line.trim_end_matches('\n')) {
-            out.push(at);
-        }
-        at += line.len();
-    }
-    out
+/// Where `text` may be cut: the start of every line that is a heading at
+/// column 0, after the first line. `at[k]` is the byte offset of the
+/// k-th candidate piece and `line[k]` the number of lines before it; a
+/// last entry marks the end of the text.
+struct Cuts {
+    at: Vec<usize>,
+    line: Vec<usize>,
 }
 
-/// The candidate pieces of `text` (the text between consecutive cuts),
-/// each with the number of lines before it.
-pub fn candidates(text: &str) -> Vec<(&str, usize)> {
-    let mut bounds = vec![0];
-    bounds.extend(cuts(text));
-    bounds.push(text.len());
-    let mut line = 0;
-    bounds
-        .windows(2)
-        .map(|w| {
-            let piece = &text[w[0]..w[1]];
-            let at = line;
-            line += piece.matches('\n').count();
-            (piece, at)
-        })
-        .collect()
+impl Cuts {
+    /// One pass over `text` (a 10x spec is 2.7 MB, cut on every save).
+    fn of(text: &str) -> Self {
+        let (mut at, mut line) = (vec![0], vec![0]);
+        let (mut offset, mut lines) = (0, 0);
+        for l in text.split_inclusive('\n') {
+            if offset > 0 && l.starts_with('#') && heading::is_heading(l.trim_end_matches('\n')) {
+                at.push(offset);
+                line.push(lines);
+            }
+            offset += l.len();
+            lines += usize::from(l.ends_with('\n'));
+        }
+        at.push(text.len());
+        line.push(lines);
+        Self { at, line }
+    }
+
+    /// How many candidate pieces there are.
+    fn len(&self) -> usize {
+        self.at.len() - 1
+    }
+
+    /// The candidate pieces of `text` (the text between consecutive
+    /// cuts), each with the number of lines before it.
+    fn candidates<'t>(&self, text: &'t str) -> Vec<(&'t str, usize)> {
+        (0..self.len())
+            .map(|k| (&text[self.at[k]..self.at[k + 1]], self.line[k]))
+            .collect()
+    }
 }
 
 /// Where [`assemble`] gets the parse of each piece.
@@ -124,32 +133,30 @@ pub trait PieceSource<'a> {
     fn release(&mut self, _text: &'a str) {}
 }
 
-/// Parses `file` from its pieces, as `pieces` gives them.
-pub fn assemble<'a>(
+/// Parses `file` from its pieces (cut at `cuts`), as `pieces` gives them.
+fn assemble<'a>(
     file: &'a SourceFile,
+    cuts: &Cuts,
     pieces: &mut dyn PieceSource<'a>,
 ) -> (ParsedFile, Diagnostics) {
     let text = file.text.as_str();
-    let mut bounds = vec![0];
-    bounds.extend(cuts(text));
-    bounds.push(text.len());
+    let (bounds, lines) = (&cuts.at, &cuts.line);
     let mut out = ParsedFile {
         path: file.path.clone(),
         ..Default::default()
     };
     let mut diags = Diagnostics::new();
-    let (mut start, mut line) = (0, 0);
+    let mut start = 0;
     while start + 1 < bounds.len() {
         let mut end = start + 1;
+        let line = lines[start];
         let p = loop {
-            let piece_text = &text[bounds[start]..bounds[end]];
-            let p = pieces.get(piece_text, line);
+            let p = pieces.get(&text[bounds[start]..bounds[end]], line);
             if end + 1 == bounds.len() {
                 break p;
             }
-            let next_line = line + piece_text.matches('\n').count();
             let next = &text[bounds[end]..bounds[end + 1]];
-            if p.closed && pieces.get(next, next_line).starts_section() {
+            if p.closed && pieces.get(next, lines[end]).starts_section() {
                 break p;
             }
             // Any end that passes is right (the text up to it reads as it
@@ -170,7 +177,6 @@ pub fn assemble<'a>(
         out.preamble.append(&mut parsed.preamble);
         out.sections.append(&mut parsed.sections);
         diags.extend(d);
-        line += text[bounds[start]..bounds[end]].matches('\n').count();
         start = end;
     }
     (out, diags)
@@ -200,12 +206,15 @@ pub fn parse_in_pieces(file: &SourceFile) -> (ParsedFile, Diagnostics) {
             self.parsed.remove(text);
         }
     }
-    let parsed: HashMap<&str, Arc<Piece>> = candidates(&file.text)
+    let cuts = Cuts::of(&file.text);
+    let parsed: HashMap<&str, Arc<Piece>> = cuts
+        .candidates(&file.text)
         .into_par_iter()
         .map(|(t, first)| (t, Arc::new(Piece::parse(&file.path, t, first))))
         .collect();
     assemble(
         file,
+        &cuts,
         &mut OneOff {
             path: &file.path,
             parsed,
@@ -273,7 +282,8 @@ impl PieceCache {
         // Every candidate piece is kept, even one only ever read joined
         // with the next: it is a candidate again at the next parse.
         let mut fresh: Vec<(&str, usize)> = Vec::new();
-        for (t, first) in candidates(&f.text) {
+        let cuts = Cuts::of(&f.text);
+        for (t, first) in cuts.candidates(&f.text) {
             if used.get(t).is_some_and(|p| p.holds_at(first)) {
                 continue;
             }
@@ -330,7 +340,7 @@ impl PieceCache {
             parsed_now,
             fresh_sections,
         };
-        let (parsed, diags) = assemble(f, &mut source);
+        let (parsed, diags) = assemble(f, &cuts, &mut source);
         let parsed_now = source.parsed_now;
         self.fresh_sections = source.fresh_sections;
         (parsed, diags, parsed_now)
