@@ -99,9 +99,29 @@ impl Buffers {
 #[derive(Debug, Default)]
 pub struct DiskCache {
     files: std::collections::HashMap<PathBuf, (String, Diagnostics)>,
+    /// The markdown files found under each source folder, by folder.
+    listings: std::collections::HashMap<PathBuf, Listing>,
     /// The paths reported changed since the last load (absolute); `None`
     /// when any may have.
     changed: Option<std::collections::HashSet<PathBuf>>,
+}
+
+/// The markdown files under one folder, as [`markdown_under`] found them.
+#[derive(Debug)]
+struct Listing {
+    paths: Vec<PathBuf>,
+    /// The same paths, absolute (as the watcher reports them).
+    known: std::collections::HashSet<PathBuf>,
+    /// Every folder walked, and when it was last changed (a file created,
+    /// removed or renamed in it): a file created is found even when the
+    /// watcher does not report it.
+    folders: Vec<(PathBuf, Option<std::time::SystemTime>)>,
+    diags: Diagnostics,
+}
+
+/// When `folder` last had an entry created, removed or renamed.
+fn changed_at(folder: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(folder).and_then(|m| m.modified()).ok()
 }
 
 impl DiskCache {
@@ -117,13 +137,37 @@ impl DiskCache {
         self.changed = None;
     }
 
-    fn reusable(&self, path: &Path) -> Option<&(String, Diagnostics)> {
+    /// The text kept of `path`, taken out of the cache, when nothing
+    /// reported has changed it.
+    fn take_reusable(&mut self, path: &Path) -> Option<(String, Diagnostics)> {
         let changed = self.changed.as_ref()?;
         // A reported folder (removed, renamed) covers what it held.
         if changed.iter().any(|c| path.starts_with(c)) {
             return None;
         }
-        self.files.get(path)
+        self.files.remove(path)
+    }
+
+    /// The listing kept of `dir`, when nothing reported can have changed
+    /// it: every change in or above the folder is to a file it lists that
+    /// is still a file (a save, not a file created, removed or renamed).
+    /// At 10x this spares walking 1,140 eval files on every save.
+    /// Taken out of the cache, as [`DiskCache::take_reusable`].
+    fn take_listing(&mut self, dir: &Path) -> Option<Listing> {
+        let changed = self.changed.as_ref()?;
+        let listing = self.listings.get(dir)?;
+        let at = absolute(dir);
+        let keeps = |c: &PathBuf| {
+            let related = c.starts_with(&at) || at.starts_with(c);
+            !related || (listing.known.contains(c) && c.is_file())
+        };
+        let unchanged = |(f, at): &(PathBuf, Option<std::time::SystemTime>)| {
+            at.is_some() && changed_at(f) == *at
+        };
+        if !(changed.iter().all(keeps) && listing.folders.iter().all(unchanged)) {
+            return None;
+        }
+        self.listings.remove(dir)
     }
 }
 
@@ -136,24 +180,24 @@ struct Reader<'a> {
     /// The files this load read, kept for the next (the rest are dropped:
     /// the cache holds one spec's worth of files).
     read: std::collections::HashMap<PathBuf, (String, Diagnostics)>,
+    /// The folders this load listed, likewise.
+    listed: std::collections::HashMap<PathBuf, Listing>,
 }
 
 impl Reader<'_> {
     fn source(&mut self, path: &Path, diags: &mut Diagnostics) -> Result<Option<SourceFile>> {
-        let Some(disk) = self.disk.as_deref() else {
-            return read_source(self.cfg, path, self.buffers, diags);
-        };
-        if self.buffers.get(path).is_some() {
+        if self.disk.is_none() || self.buffers.get(path).is_some() {
             return read_source(self.cfg, path, self.buffers, diags);
         }
         let key = absolute(path);
-        if let Some((text, kept)) = disk.reusable(&key) {
+        if let Some((text, kept)) = self.disk.as_deref_mut().and_then(|d| d.take_reusable(&key)) {
             diags.extend(kept.clone());
-            self.read.insert(key, (text.clone(), kept.clone()));
-            return Ok(Some(SourceFile {
+            let file = SourceFile {
                 path: self.cfg.display_path(path),
                 text: text.clone(),
-            }));
+            };
+            self.read.insert(key, (text, kept));
+            return Ok(Some(file));
         }
         let mut own = Diagnostics::new();
         let file = read_source(self.cfg, path, self.buffers, &mut own)?;
@@ -164,11 +208,51 @@ impl Reader<'_> {
         Ok(file)
     }
 
+    /// The markdown files under `dir` ([`markdown_under`]), listed again
+    /// only when a change reported may have changed what it holds.
+    fn markdown_under(&mut self, dir: &Path, diags: &mut Diagnostics) -> Result<Vec<PathBuf>> {
+        let Some(disk) = self.disk.as_deref_mut() else {
+            return markdown_under(self.cfg, dir, diags);
+        };
+        let listing = match disk.take_listing(dir) {
+            Some(kept) => kept,
+            None => {
+                let mut own = Diagnostics::new();
+                // Times taken before the walk: a file created during it
+                // makes the next load walk again.
+                let before: Vec<_> = changed_at(dir).into_iter().collect();
+                let (paths, folders) = markdown_and_folders_under(self.cfg, dir, &mut own)?;
+                let folders = folders
+                    .into_iter()
+                    .map(|f| {
+                        let at = if f == dir {
+                            before.first().copied()
+                        } else {
+                            changed_at(&f)
+                        };
+                        (f, at)
+                    })
+                    .collect();
+                Listing {
+                    known: paths.iter().map(|p| absolute(p)).collect(),
+                    paths,
+                    folders,
+                    diags: own,
+                }
+            }
+        };
+        diags.extend(listing.diags.clone());
+        let paths = listing.paths.clone();
+        self.listed.insert(dir.to_path_buf(), listing);
+        Ok(paths)
+    }
+
     /// Hands what was read to the cache: the next load starts from it,
     /// with nothing reported changed yet.
     fn finish(self) {
         if let Some(disk) = self.disk {
             disk.files = self.read;
+            disk.listings = self.listed;
             disk.changed = Some(Default::default());
         }
     }
@@ -204,11 +288,12 @@ pub fn load_sources_cached(
         buffers,
         disk,
         read: Default::default(),
+        listed: Default::default(),
     };
     let spec_paths = match &cfg.files {
         Some(files) => files.clone(),
         None => {
-            let mut paths = markdown_under(cfg, &cfg.src, diags)?;
+            let mut paths = reader.markdown_under(&cfg.src, diags)?;
             let unsaved = buffers.unsaved_under(&cfg.src, cfg.eval_dir.as_deref(), &paths);
             paths.extend(unsaved);
             paths.sort();
@@ -231,7 +316,7 @@ pub fn load_sources_cached(
     }
     let mut eval_files = Vec::new();
     if let Some(dir) = &cfg.eval_dir {
-        let mut paths = markdown_under(cfg, dir, diags)?;
+        let mut paths = reader.markdown_under(dir, diags)?;
         let unsaved = buffers.unsaved_under(dir, None, &paths);
         paths.extend(unsaved);
         paths.sort();
@@ -284,7 +369,17 @@ fn catalogs(reader: &mut Reader<'_>, diags: &mut Diagnostics) -> Result<Vec<Sour
 /// Every `.md` file below `dir`, sorted by path; hidden entries, the eval
 /// folder (when it sits inside `src`) and sites are skipped.
 fn markdown_under(cfg: &Config, dir: &Path, diags: &mut Diagnostics) -> Result<Vec<PathBuf>> {
+    markdown_and_folders_under(cfg, dir, diags).map(|(files, _)| files)
+}
+
+/// [`markdown_under`], and every folder the walk went through.
+fn markdown_and_folders_under(
+    cfg: &Config,
+    dir: &Path,
+    diags: &mut Diagnostics,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut out = Vec::new();
+    let mut folders = Vec::new();
     if !dir.is_dir() {
         anyhow::bail!("source folder `{}` does not exist", dir.display());
     }
@@ -298,6 +393,9 @@ fn markdown_under(cfg: &Config, dir: &Path, diags: &mut Diagnostics) -> Result<V
     for entry in walker {
         let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
         let path = entry.path();
+        if entry.file_type().is_dir() {
+            folders.push(path.to_path_buf());
+        }
         if entry.depth() > 0 && Some(path) == cfg.eval_dir.as_deref() && dir != path {
             continue;
         }
@@ -336,7 +434,7 @@ fn markdown_under(cfg: &Config, dir: &Path, diags: &mut Diagnostics) -> Result<V
             out.push(path.to_path_buf());
         }
     }
-    Ok(out)
+    Ok((out, folders))
 }
 
 /// A site specbook wrote inside the sources (such as the default `book/`
@@ -533,6 +631,58 @@ mod tests {
         assert!(
             again.spec.section("edited").is_none() && again.spec.section("new_chapter").is_none()
         );
+    }
+
+    /// Under `serve`, a folder is listed again only when a change the
+    /// watcher reported may have changed what it holds; a save of a file
+    /// it lists is read again without listing the folder.
+    #[test]
+    fn a_kept_listing_is_used_until_a_reported_change_may_have_changed_it() {
+        let dir = crate::test_support::sample_copy();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let cfg = Config::discover(&root, &mut Diagnostics::new()).unwrap();
+        let mut disk = DiskCache::default();
+        let load = |disk: &mut DiskCache| {
+            let mut d = Diagnostics::new();
+            let s = load_sources_cached(&cfg, &Buffers::default(), Some(disk), &mut d).unwrap();
+            let names: Vec<String> = s.spec_files.iter().map(|f| f.path.clone()).collect();
+            let style = s
+                .spec_files
+                .iter()
+                .find(|f| f.path.ends_with("04-style.md"));
+            (names, style.unwrap().text.clone())
+        };
+        let (first, _) = load(&mut disk);
+        assert_eq!(first.len(), 5, "{first:?}");
+        let content = root.join("content");
+        // A save of a listed file, reported: the save is read, and the
+        // folder's kept listing is used (shown by a file left out of the
+        // listing kept, which a walk would find).
+        let style = content.join("04-style.md");
+        let saved = std::fs::read_to_string(&style).unwrap() + "\nSaved.\n";
+        std::fs::write(&style, &saved).unwrap();
+        let listing = disk.listings.get_mut(&content).unwrap();
+        listing.paths.retain(|p| !p.ends_with("05-multilingual.md"));
+        disk.changed(std::slice::from_ref(&style));
+        let (names, text) = load(&mut disk);
+        assert_eq!(names.len(), 4, "the kept listing: {names:?}");
+        assert_eq!(text, saved);
+        // A file created and reported: listed again.
+        std::fs::write(content.join("99-new.md"), "# New {#new}\n").unwrap();
+        disk.changed(&[content.join("99-new.md")]);
+        let (names, _) = load(&mut disk);
+        assert_eq!(names.len(), 6, "{names:?}");
+        // A file created and not reported: the folder changed, so listed
+        // again all the same.
+        std::fs::write(content.join("98-other.md"), "# Other {#other}\n").unwrap();
+        let (names, _) = load(&mut disk);
+        assert_eq!(names.len(), 7, "{names:?}");
+        // A file removed and reported: listed again.
+        std::fs::remove_file(content.join("99-new.md")).unwrap();
+        disk.changed(&[content.join("99-new.md")]);
+        let (names, _) = load(&mut disk);
+        assert_eq!(names.len(), 6, "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with("98-other.md")));
     }
 
     #[test]

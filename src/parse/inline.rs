@@ -94,8 +94,9 @@ pub fn plain_text(text: &str, title_of: &dyn Fn(&str) -> Option<String>) -> Stri
 /// made plain on every build and every `serve` save.
 fn reads_as_written(text: &str) -> bool {
     let first = text.trim_start().chars().next();
-    !text.contains(['\n', '\r', '\\', '`', '*', '_', '[', ']', '<', '>', '&', '!', '~', '$', '|'])
-        && !text.contains("--")
+    !text.contains([
+        '\n', '\r', '\\', '`', '*', '_', '[', ']', '<', '>', '&', '!', '~', '$', '|',
+    ]) && !text.contains("--")
         && !first.is_some_and(|c| "#>-+=".contains(c) || c.is_ascii_digit())
 }
 
