@@ -416,6 +416,20 @@ mod tests {
         p.extension().is_some_and(|e| e == "md")
     }
 
+    /// Sends each change on a thread of its own, after waiting the
+    /// milliseconds given with it; the channel closes after the last.
+    fn later(
+        tx: Sender<Change>,
+        steps: &'static [(u64, EventKind, &'static str)],
+    ) -> std::thread::JoinHandle<()> {
+        std::thread::spawn(move || {
+            for &(wait, kind, path) in steps {
+                std::thread::sleep(Duration::from_millis(wait));
+                send(&tx, kind, path);
+            }
+        })
+    }
+
     fn paths(batch: &[Change]) -> Vec<String> {
         let e = |c: &Change| c.event.as_ref().unwrap().paths[0].display().to_string();
         batch.iter().map(e).collect()
@@ -428,13 +442,10 @@ mod tests {
         let (tx, rx) = channel();
         send(&tx, WRITE, "/p/spec.md");
         send(&tx, CLOSE, "/p/spec.md");
-        let later = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(300));
-            send(&tx, WRITE, "/p/other.md");
-        });
+        let sender = later(tx, &[(300, WRITE, "/p/other.md")]);
         let batch = next_batch(&rx, md, &SLOW).unwrap();
         assert_eq!(paths(&batch), ["/p/spec.md", "/p/spec.md"]);
-        later.join().unwrap();
+        sender.join().unwrap();
         assert_eq!(paths(&next_batch(&rx, md, &SLOW).unwrap()), ["/p/other.md"]);
     }
 
@@ -450,24 +461,20 @@ mod tests {
         };
         let (tx, rx) = channel();
         send(&tx, WRITE, "/p/spec.md");
-        let later = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(300));
-            send(&tx, CLOSE, "/p/spec.md");
-            send(&tx, CLOSE, "/p/notes.txt");
-            std::thread::sleep(Duration::from_millis(300));
-            send(&tx, WRITE, "/p/spec.md");
-        });
+        let steps = &[
+            (300, CLOSE, "/p/spec.md"),
+            (0, CLOSE, "/p/notes.txt"),
+            (300, WRITE, "/p/spec.md"),
+        ];
+        let sender = later(tx, steps);
         let batch = next_batch(&rx, md, &quick).unwrap();
         assert_eq!(paths(&batch), ["/p/spec.md", "/p/spec.md", "/p/notes.txt"]);
-        later.join().unwrap();
+        sender.join().unwrap();
         let (tx, rx) = channel();
         send(&tx, CLOSE, "/p/notes.txt");
-        let later = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(300));
-            send(&tx, WRITE, "/p/spec.md");
-        });
+        let sender = later(tx, &[(300, WRITE, "/p/spec.md")]);
         let batch = next_batch(&rx, md, &SLOW).unwrap();
         assert_eq!(paths(&batch), ["/p/notes.txt", "/p/spec.md"]);
-        later.join().unwrap();
+        sender.join().unwrap();
     }
 }
